@@ -1,0 +1,19 @@
+//! Interdict's native core: the hot work of watchlist screening.
+//!
+//! Pure Rust modules (usable and tested without Python):
+//! - [`text`]: normalisation, transliteration, ICAO folding, tokenisation;
+//! - [`phonetic`]: phonetic keys (jellyfish definitions, plus Double Metaphone / Beider-Morse);
+//! - [`similarity`]: string similarities (rapidfuzz definitions) and token-based ratios;
+//! - [`names`]: order-free token alignment of two person or organisation names;
+//! - [`index`]: the blocking index that proposes candidates for a query name.
+//!
+//! The Python bindings live in one file, `bindings.rs`, compiled only with the `python` feature.
+
+pub mod index;
+pub mod names;
+pub mod phonetic;
+pub mod similarity;
+pub mod text;
+
+#[cfg(feature = "python")]
+mod bindings;

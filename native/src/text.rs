@@ -1,0 +1,244 @@
+//! Text normalisation for names: one canonical ASCII form, and the ICAO Doc 9303 passport form.
+//!
+//! Watchlists and passenger data spell the same person in different scripts and conventions:
+//! `Müller` on a list, `MUELLER` in a passport's MRZ, `Мюллер` in a Russian record. Two forms cover them:
+//! - [`normalize`]: NFKC, transliteration of every script to Latin (any_ascii), diacritics dropped
+//!   (`Müller` -> `MULLER`), punctuation cleaned, upper case, single spaces;
+//! - [`icao_fold`]: the Doc 9303 transliteration issuers print in passports (`Müller` -> `MUELLER`,
+//!   `Юлия` -> `IULIIA`), falling back to [`normalize`] for everything the ICAO tables don't cover.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Apostrophes join (`O'BRIEN` -> `OBRIEN`, `N'DIAYE` -> `NDIAYE`); other punctuation separates.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '`' | '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{02BB}' | '\u{00B4}' | '\u{02B9}')
+}
+
+/// Scripts whose transliteration yields one syllable per character (Chinese, Japanese kana, Korean
+/// Hangul): keeping a space between syllables lets the matcher align `XI JIN PING` with `XI JINPING`.
+fn is_syllabic(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0x20000..=0x2FA1F) // CJK extensions B-F and supplement
+}
+
+/// Appends the ASCII transliteration of already-NFKC text, upper-cased, with separators as single
+/// spaces. `table` is consulted first for each (upper-cased) character: it is how the ICAO form
+/// overrides any_ascii.
+fn push_folded(out: &mut String, nfkc: &str, table: Option<fn(char) -> Option<&'static str>>) {
+    let mut pending_space = false;
+    let push_word = |out: &mut String, word: &str, pending_space: &mut bool| {
+        for b in word.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if *pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                *pending_space = false;
+                out.push(b.to_ascii_uppercase() as char);
+            } else if !is_apostrophe(b as char) {
+                *pending_space = true;
+            }
+        }
+    };
+    for c in nfkc.chars() {
+        if c.is_whitespace() || c.is_control() {
+            pending_space = true;
+            continue;
+        }
+        if c.is_ascii() {
+            push_word(out, c.encode_utf8(&mut [0u8; 4]), &mut pending_space);
+            continue;
+        }
+        if is_apostrophe(c) {
+            continue;
+        }
+        if let Some(lookup) = table {
+            // Upper-case first so one table serves both cases (ß upper-cases to SS itself).
+            let mut handled = true;
+            for u in c.to_uppercase() {
+                match lookup(u) {
+                    Some(rep) => push_word(out, rep, &mut pending_space),
+                    None => {
+                        handled = false;
+                        break;
+                    }
+                }
+            }
+            if handled {
+                continue;
+            }
+        }
+        let syllabic = is_syllabic(c);
+        if syllabic {
+            pending_space = true;
+        }
+        push_word(out, any_ascii::any_ascii_char(c), &mut pending_space);
+        if syllabic {
+            pending_space = true;
+        }
+    }
+}
+
+/// The canonical comparison form: `"  José-María  O'Brien "` -> `"JOSE MARIA OBRIEN"`.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        push_folded(&mut out, s, None);
+    } else {
+        push_folded(&mut out, &nfkc_without_apostrophes(s), None);
+    }
+    out
+}
+
+/// NFKC after dropping apostrophes: NFKC would turn some of them (U+00B4) into a space and an accent.
+/// NFC first, so canonical equivalents of an apostrophe (U+1FFD GREEK OXIA = U+00B4) go too.
+fn nfkc_without_apostrophes(s: &str) -> String {
+    s.nfc().filter(|&c| !is_apostrophe(c)).nfkc().collect()
+}
+
+/// ICAO Doc 9303 (Part 3, section 6) transliteration of one upper-case character.
+fn icao_char(c: char) -> Option<&'static str> {
+    Some(match c {
+        // Latin with a Doc 9303 spelling of its own; other diacritics are simply dropped.
+        'Ä' | 'Æ' => "AE",
+        'Å' => "AA",
+        'Ö' | 'Ø' | 'Œ' => "OE",
+        'Ü' => "UE",
+        'Þ' => "TH",
+        'Ð' | 'Đ' => "D",
+        'Ĳ' => "IJ",
+        'Ł' => "L",
+        'Ñ' => "N",
+        // Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Macedonian, Bulgarian letters).
+        'А' => "A",
+        'Б' => "B",
+        'В' => "V",
+        'Г' => "G",
+        'Ґ' => "G",
+        'Д' => "D",
+        'Е' | 'Ё' | 'Э' => "E",
+        'Є' => "IE",
+        'Ж' => "ZH",
+        'З' => "Z",
+        'И' | 'І' | 'Ї' | 'Й' => "I",
+        'Ј' => "J",
+        'К' => "K",
+        'Л' => "L",
+        'Љ' => "LJ",
+        'М' => "M",
+        'Н' => "N",
+        'Њ' => "NJ",
+        'О' => "O",
+        'П' => "P",
+        'Р' => "R",
+        'С' => "S",
+        'Т' => "T",
+        'Ћ' => "C",
+        'Ђ' => "D",
+        'Ѓ' => "G",
+        'Ќ' => "K",
+        'Ѕ' => "DZ",
+        'Џ' => "DZ",
+        'У' | 'Ў' => "U",
+        'Ф' => "F",
+        'Х' => "KH",
+        'Ц' => "TS",
+        'Ч' => "CH",
+        'Ш' => "SH",
+        'Щ' => "SHCH",
+        'Ъ' => "IE",
+        'Ы' => "Y",
+        'Ь' => "",
+        'Ю' => "IU",
+        'Я' => "IA",
+        _ => return None,
+    })
+}
+
+/// The passport (MRZ-style) form: `"Jürgen Müller"` -> `"JUERGEN MUELLER"`, `"Юлия"` -> `"IULIIA"`.
+pub fn icao_fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    if s.is_ascii() {
+        push_folded(&mut out, s, None);
+        return out;
+    }
+    // NFKC recomposes (Ä stays one character, so the table sees it) and folds ligatures.
+    push_folded(&mut out, &nfkc_without_apostrophes(s), Some(icao_char));
+    out
+}
+
+/// The distinct forms under which one name is indexed and compared: plain first, ICAO second.
+pub fn name_forms(s: &str) -> Vec<String> {
+    let plain = normalize(s);
+    let icao = icao_fold(s);
+    if icao != plain && !icao.is_empty() {
+        vec![plain, icao]
+    } else {
+        vec![plain]
+    }
+}
+
+/// Tokens of the canonical form.
+pub fn tokenize(s: &str) -> Vec<String> {
+    normalize(s).split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin_diacritics_and_punctuation() {
+        assert_eq!(normalize("  José-María  O'Brien "), "JOSE MARIA OBRIEN");
+        assert_eq!(normalize("Müller"), "MULLER");
+        assert_eq!(normalize("Straße"), "STRASSE");
+        assert_eq!(normalize("N’Diaye, Ousmane"), "NDIAYE OUSMANE");
+        assert_eq!(normalize("O´Brien"), "OBRIEN");
+        assert_eq!(normalize("O\u{1FFD}Brien"), "OBRIEN");
+        assert_eq!(normalize("A\u{85}B\u{2003}C"), "A B C");
+        assert_eq!(normalize(""), "");
+        assert_eq!(normalize("---"), "");
+    }
+
+    #[test]
+    fn nfkc_folds_compatibility_forms() {
+        assert_eq!(normalize("ＡＢＣ"), "ABC"); // full-width
+        assert_eq!(normalize("ﬁrst"), "FIRST"); // ligature
+        assert_eq!(normalize("e\u{0301}lodie"), "ELODIE"); // combining accent
+    }
+
+    #[test]
+    fn other_scripts_are_transliterated() {
+        assert_eq!(normalize("Владимир Путин"), "VLADIMIR PUTIN");
+        assert_eq!(normalize("Αλέξανδρος"), "ALEXANDROS");
+        assert_eq!(normalize("习近平"), "XI JIN PING");
+        assert!(!normalize("محمد").is_empty());
+        assert!(!normalize("דוד").is_empty());
+        assert!(!normalize("Արամ").is_empty());
+        assert!(!normalize("გიორგი").is_empty());
+        assert!(!normalize("김정은").is_empty());
+        assert!(normalize("김정은").is_ascii());
+    }
+
+    #[test]
+    fn icao_form() {
+        assert_eq!(icao_fold("Jürgen Müller"), "JUERGEN MUELLER");
+        assert_eq!(icao_fold("Åsa Ødegård"), "AASA OEDEGAARD");
+        assert_eq!(icao_fold("Straße"), "STRASSE");
+        assert_eq!(icao_fold("Peña"), "PENA");
+        assert_eq!(icao_fold("Юлия"), "IULIIA");
+        assert_eq!(icao_fold("Щукин Жуков Хрущёв"), "SHCHUKIN ZHUKOV KHRUSHCHEV");
+        assert_eq!(icao_fold("Céline"), "CELINE");
+    }
+
+    #[test]
+    fn forms_and_tokens() {
+        assert_eq!(name_forms("Müller"), vec!["MULLER", "MUELLER"]);
+        assert_eq!(name_forms("SMITH"), vec!["SMITH"]);
+        assert_eq!(tokenize("bin Laden, Osama"), vec!["BIN", "LADEN", "OSAMA"]);
+    }
+}
