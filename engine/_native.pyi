@@ -1,0 +1,103 @@
+"""Typed stub of the compiled core (native/, PyO3).
+
+Every function that takes a list works on the whole batch in Rust, releases the GIL and
+spreads the work over all cores (rayon). The Python twins in engine.text, engine.phonetic,
+engine.similarity and engine.names are the intended entry points.
+"""
+
+from typing import Sequence
+
+__version__: str
+
+# --- text (native/src/text.rs) -------------------------------------------------------------
+
+def normalize(s: str) -> str:
+    """NFKC, case fold, transliterate to Latin, fold diacritics, clean punctuation: 'JOSE MARIA'."""
+
+def icao_fold(s: str) -> str:
+    """ICAO Doc 9303 passport form: A-Z, digits and spaces; Ä->AE, Ö->OE, Ü->UE, ß->SS, Ш->SH ..."""
+
+def tokenize(s: str) -> list[str]:
+    """normalize(s) split into tokens."""
+
+def name_forms(s: str) -> list[str]:
+    """Distinct normalised forms of one name: the plain ASCII fold first, then the ICAO form if it differs."""
+
+def normalize_batch(strings: Sequence[str]) -> list[str]: ...
+def icao_fold_batch(strings: Sequence[str]) -> list[str]: ...
+
+# --- phonetic keys (native/src/phonetic.rs); jellyfish's definitions unless noted -----------
+
+def soundex(s: str) -> str: ...
+def nysiis(s: str) -> str: ...
+def metaphone(s: str) -> str: ...
+def match_rating_codex(s: str) -> str: ...
+def match_rating_comparison(a: str, b: str) -> bool | None:
+    """None where the codices differ in length by 3 or more (jellyfish returns None too)."""
+
+def double_metaphone(s: str) -> tuple[str, str]:
+    """Primary and alternate Double Metaphone keys (rphonetic, Apache commons-codec definition)."""
+
+def beider_morse(s: str) -> list[str]:
+    """Beider-Morse phonetic keys, generic rules, approximate (rphonetic)."""
+
+def phonetic_batch(algorithm: str, strings: Sequence[str]) -> list[str]:
+    """algorithm: soundex | nysiis | metaphone | match_rating_codex | double_metaphone (primary)."""
+
+# --- similarity (native/src/similarity.rs), rapidfuzz definitions --------------------------
+
+def levenshtein_distance(a: str, b: str) -> int: ...
+def levenshtein_normalized_similarity(a: str, b: str) -> float: ...
+def osa_distance(a: str, b: str) -> int: ...
+def damerau_levenshtein_distance(a: str, b: str) -> int: ...
+def damerau_levenshtein_normalized_similarity(a: str, b: str) -> float: ...
+def hamming_distance(a: str, b: str) -> int:
+    """Positions that differ, plus the length difference (jellyfish's definition)."""
+
+def jaro_similarity(a: str, b: str) -> float: ...
+def jaro_winkler_similarity(a: str, b: str, prefix_weight: float = 0.1) -> float: ...
+def ratio(a: str, b: str) -> float:
+    """Indel similarity in [0, 100] (rapidfuzz.fuzz.ratio)."""
+
+def token_sort_ratio(a: str, b: str) -> float:
+    """rapidfuzz.fuzz.token_sort_ratio: tokens sorted, then ratio; [0, 100]."""
+
+def token_set_ratio(a: str, b: str) -> float:
+    """rapidfuzz.fuzz.token_set_ratio: intersection and differences compared; [0, 100]."""
+
+def similarity_batch(metric: str, a: Sequence[str], b: Sequence[str]) -> list[float]:
+    """Pairwise a[i] vs b[i]. metric: one of SIMILARITY_METRICS."""
+
+SIMILARITY_METRICS: list[str]
+
+def cdist(metric: str, queries: Sequence[str], choices: Sequence[str]) -> list[list[float]]:
+    """Every query against every choice, rows in parallel (like rapidfuzz.process.cdist)."""
+
+# --- names: token alignment and blocking (native/src/names.rs, native/src/index.rs) --------
+
+class NameComparison:
+    score: float
+    """Order-free token alignment score in [0, 1]."""
+    pairs: list[tuple[str, str, float, str]]
+    """(query token, candidate token, similarity, how): how is exact | phonetic | fuzzy | initial | joined."""
+    unmatched_query: list[str]
+    unmatched_candidate: list[str]
+
+def compare_names(query: str, candidate: str) -> NameComparison: ...
+def compare_names_batch(queries: Sequence[str], candidates: Sequence[str]) -> list[float]: ...
+
+class NameIndex:
+    """Blocking index over watchlist names: exact, phonetic and one-deletion token keys,
+    weighted by rarity, then candidates scored by the token alignment of compare_names."""
+
+    def __init__(self, names: Sequence[str], owners: Sequence[int]) -> None:
+        """names[i] is one name or alias of entry owners[i]."""
+    def __len__(self) -> int: ...
+    @property
+    def entry_count(self) -> int: ...
+    def search(
+        self, queries: Sequence[str], limit: int = 10, max_candidates: int = 200, min_score: float = 0.0
+    ) -> list[list[tuple[int, int, float]]]:
+        """Per query, up to `limit` (owner, name index, name score), best entry first, one row per owner."""
+    def candidates(self, query: str, max_candidates: int = 200) -> list[int]:
+        """Name indexes the blocking keys propose for one query, strongest evidence first."""

@@ -1,0 +1,137 @@
+"""Evidence beyond the name, as comparison objects that explain themselves.
+
+Each comparison looks at one attribute of a query and a watchlist entry and returns at most one
+`Contribution`: a named feature (`birth_date.conflict`), the amount it adds to the score (from
+`config.Weights`) and a sentence an analyst can read. The name itself is compared natively
+(engine.names); these refine that score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from .config import Weights
+from .countries import same_country
+from .documents import document_key
+from .model import Entry, PartialDate, Query
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    feature: str
+    value: float
+    reason: str
+
+
+class Comparison(Protocol):
+    name: str
+
+    def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None: ...
+
+
+def _birth_date_level(q: PartialDate, e: PartialDate) -> str:
+    if q.year != e.year:
+        return "near_year" if abs(q.year - e.year) == 1 else "conflict"
+    # 1 January often stands for "year known, day unknown" on lists and in passports.
+    if (q.month, q.day) == (1, 1) or (e.month, e.day) == (1, 1):
+        if (q.month, q.day) != (e.month, e.day):
+            return "placeholder"
+    if q.month is None or e.month is None:
+        return "year"
+    if q.month == e.month:
+        if q.day is None or e.day is None:
+            return "month"
+        return "exact" if q.day == e.day else "conflict"
+    if q.day is not None and e.day is not None and (q.month, q.day) == (e.day, e.month):
+        return "swapped"
+    return "conflict"
+
+
+_LEVEL_ORDER = ("exact", "month", "swapped", "year", "placeholder", "near_year", "conflict")
+_LEVEL_TEXT = {
+    "exact": "birth date {q} equals the listed {e}",
+    "month": "birth date {q} agrees with the listed {e} to the month",
+    "swapped": "birth date {q} is the listed {e} with day and month swapped",
+    "year": "birth year of {q} agrees with the listed {e}",
+    "placeholder": "birth date {q} agrees with the listed {e} in the year; 1 January is a placeholder",
+    "near_year": "birth date {q} is one year from the listed {e}",
+    "conflict": "birth date {q} conflicts with the listed {e}",
+}
+
+
+class BirthDateComparison:
+    name = "birth_date"
+
+    def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
+        if query.birth_date is None or not entry.birth_dates:
+            return None
+        levels = [(_birth_date_level(query.birth_date, e), e) for e in entry.birth_dates]
+        level, listed = min(levels, key=lambda le: _LEVEL_ORDER.index(le[0]))
+        value = getattr(weights, f"birth_date_{level}")
+        return Contribution(f"birth_date.{level}", value, _LEVEL_TEXT[level].format(q=query.birth_date, e=listed))
+
+
+class NationalityComparison:
+    name = "nationality"
+
+    def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
+        if not query.nationality or not entry.nationalities:
+            return None
+        if any(same_country(query.nationality, n) for n in entry.nationalities):
+            return Contribution("nationality.match", weights.nationality_match, f"nationality {query.nationality} is listed")
+        listed = ", ".join(entry.nationalities)
+        return Contribution(
+            "nationality.conflict", weights.nationality_conflict, f"nationality {query.nationality}, listed {listed}"
+        )
+
+
+class SexComparison:
+    name = "sex"
+
+    def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
+        if query.sex and entry.sex and query.sex != entry.sex:
+            return Contribution("sex.conflict", weights.sex_conflict, f"sex {query.sex}, listed {entry.sex}")
+        return None
+
+
+class DocumentComparison:
+    name = "document"
+
+    def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
+        if not query.documents or not entry.documents:
+            return None
+        listed = {document_key(d.number): d for d in entry.documents}
+        for doc in query.documents:
+            hit = listed.get(document_key(doc.number))
+            if hit is not None and (not doc.country or not hit.country or same_country(doc.country, hit.country)):
+                return Contribution("document.match", weights.document_match, f"document {hit.number} is listed")
+        return None
+
+
+class CountryComparison:
+    """For organisations and consignees: the party's country against the entry's address countries."""
+
+    name = "country"
+
+    def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
+        if not query.country or not entry.countries:
+            return None
+        if any(same_country(query.country, c) for c in entry.countries):
+            return Contribution("country.match", weights.country_match, f"country {query.country} is listed")
+        return Contribution(
+            "country.conflict", weights.country_conflict, f"country {query.country}, listed {', '.join(entry.countries)}"
+        )
+
+
+PERSON_COMPARISONS: tuple[Comparison, ...] = (
+    BirthDateComparison(),
+    NationalityComparison(),
+    SexComparison(),
+    DocumentComparison(),
+)
+ORGANIZATION_COMPARISONS: tuple[Comparison, ...] = (CountryComparison(),)
+
+
+def comparisons_for(kind: str) -> tuple[Comparison, ...]:
+    return PERSON_COMPARISONS if kind == "person" else ORGANIZATION_COMPARISONS

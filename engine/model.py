@@ -1,0 +1,283 @@
+"""The domain model: watchlist entries, screening queries, documents and hits (DESIGN.md).
+
+Inputs arrive as plain dicts (from list loaders, gRPC, CSV rows); `Entry.from_dict` and
+`Query.from_dict` validate them and raise `InputError` naming the offending field, e.g.
+`records[12].birth_dates[0]: '1970-13-01' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+KINDS = ("person", "organization", "vessel", "document")
+QUERY_KINDS = ("person", "organization", "vessel")
+SEXES = ("M", "F")
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_COUNTRY = re.compile(r"^[A-Z]{2,3}$")
+
+
+class InputError(ValueError):
+    """A record, query or document that cannot be used; `field` names where (`queries[3].birth_date`)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.reason = message
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to the year, the month or the day (lists often give only a year)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: str, where: str) -> "PartialDate":
+        m = _DATE.match(value.strip()) if isinstance(value, str) else None
+        if not m:
+            raise InputError(where, f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        year, month, day = (int(g) if g else None for g in m.groups())
+        try:
+            if day is not None:
+                _dt.date(year, month, day)
+            elif month is not None and not 1 <= month <= 12:
+                raise ValueError("month out of range")
+        except ValueError:
+            raise InputError(where, f"{value!r} is not a valid calendar date") from None
+        if not 1800 <= year <= 2200:
+            raise InputError(where, f"{value!r}: year outside 1800-2200")
+        return cls(year, month, day)
+
+    def __str__(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+            if self.day is not None:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        raise InputError(where, f"expected a list of strings, got {type(value).__name__}")
+    out = []
+    for i, v in enumerate(value):
+        if not isinstance(v, str):
+            raise InputError(f"{where}[{i}]", f"expected a string, got {type(v).__name__}")
+        if v.strip():
+            out.append(v.strip())
+    return out
+
+
+def _country(value: str, where: str) -> str:
+    code = value.strip().upper()
+    if not _COUNTRY.match(code):
+        raise InputError(where, f"{value!r} is not an ISO 3166 alpha-2 or alpha-3 code")
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A travel or identity document: on a list entry, or presented by a traveller."""
+
+    number: str
+    type: str = ""
+    country: str = ""
+    expires: str = ""
+    mrz: str = ""
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any] | "Document", where: str, strict: bool = True) -> "Document":
+        """strict (queries): unknown keys are errors; list records may carry more (raw forms, status)."""
+        if isinstance(d, Document):
+            return d
+        if not isinstance(d, Mapping):
+            raise InputError(where, f"expected an object with a number, got {type(d).__name__}")
+        unknown = set(d) - {"number", "type", "country", "expires", "mrz"}
+        if strict and unknown:
+            raise InputError(f"{where}.{sorted(unknown)[0]}", "unknown field")
+        number = d.get("number")
+        if not isinstance(number, str) or not number.strip():
+            raise InputError(f"{where}.number", "a document needs a number")
+        country = d.get("country") or ""
+        if country:
+            country = _country(country, f"{where}.country")
+        expires = d.get("expires") or ""
+        if expires:
+            PartialDate.parse(expires, f"{where}.expires")
+        return cls(number.strip(), str(d.get("type") or "").strip().lower(), country, expires, str(d.get("mrz") or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One watchlist record (DESIGN.md 'Record')."""
+
+    id: str
+    kind: str
+    names: tuple[str, ...]
+    weak_names: tuple[str, ...] = ()
+    birth_dates: tuple[PartialDate, ...] = ()
+    nationalities: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    sex: str = ""
+    documents: tuple[Document, ...] = ()
+    addresses: tuple[str, ...] = ()
+    list_id: str = ""
+    program: str = ""
+    remarks: str = ""
+    listed_on: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], where: str = "record", list_id: str = "") -> "Entry":
+        if not isinstance(d, Mapping):
+            raise InputError(where, f"expected an object, got {type(d).__name__}")
+        rid = d.get("id")
+        if isinstance(rid, int):
+            rid = str(rid)
+        if not isinstance(rid, str) or not rid.strip():
+            raise InputError(f"{where}.id", "every record needs an id")
+        kind = d.get("kind", "person")
+        if kind not in KINDS:
+            raise InputError(f"{where}.kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+        names = _strings(d.get("names"), f"{where}.names")
+        documents = tuple(
+            Document.from_dict(x, f"{where}.documents[{i}]", strict=False) for i, x in enumerate(d.get("documents") or ())
+        )
+        if not names and not (kind == "document" and documents):
+            raise InputError(f"{where}.names", f"record {rid!r} has no name")
+        sex = (d.get("sex") or "").upper()[:1]
+        if sex and sex not in SEXES:
+            raise InputError(f"{where}.sex", f"{d.get('sex')!r} is not M or F")
+        known = {f for f in cls.__dataclass_fields__ if f != "extra"}
+        return cls(
+            id=rid.strip(),
+            kind=kind,
+            names=tuple(names),
+            weak_names=tuple(_strings(d.get("weak_names"), f"{where}.weak_names")),
+            birth_dates=tuple(
+                PartialDate.parse(b, f"{where}.birth_dates[{i}]")
+                for i, b in enumerate(_strings(d.get("birth_dates"), f"{where}.birth_dates"))
+            ),
+            nationalities=tuple(
+                _country(c, f"{where}.nationalities[{i}]")
+                for i, c in enumerate(_strings(d.get("nationalities"), f"{where}.nationalities"))
+            ),
+            countries=tuple(
+                _country(c, f"{where}.countries[{i}]")
+                for i, c in enumerate(_strings(d.get("countries"), f"{where}.countries"))
+            ),
+            sex=sex,
+            documents=documents,
+            addresses=tuple(_strings(d.get("addresses"), f"{where}.addresses")),
+            list_id=str(d.get("list_id") or list_id),
+            program=str(d.get("program") or ""),
+            remarks=str(d.get("remarks") or ""),
+            listed_on=str(d.get("listed_on") or ""),
+            extra={k: v for k, v in d.items() if k not in known},
+        )
+
+    @property
+    def primary_name(self) -> str:
+        return self.names[0] if self.names else (self.documents[0].number if self.documents else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A passenger, crew member, shipment party or document holder to screen (DESIGN.md 'Query')."""
+
+    kind: str = "person"
+    name: str = ""
+    surname: str = ""
+    given_names: str = ""
+    birth_date: PartialDate | None = None
+    nationality: str = ""
+    sex: str = ""
+    documents: tuple[Document, ...] = ()
+    address: str = ""
+    country: str = ""
+
+    @property
+    def full_name(self) -> str:
+        if self.name:
+            return self.name
+        return " ".join(p for p in (self.given_names, self.surname) if p)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any] | "Query", where: str = "query") -> "Query":
+        if isinstance(d, Query):
+            return d
+        if not isinstance(d, Mapping):
+            raise InputError(where, f"expected an object, got {type(d).__name__}")
+        unknown = set(d) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise InputError(f"{where}.{sorted(unknown)[0]}", "unknown field")
+        kind = d.get("kind") or "person"
+        if kind not in QUERY_KINDS:
+            raise InputError(f"{where}.kind", f"{kind!r} is not one of {', '.join(QUERY_KINDS)}")
+        text = {}
+        for f in ("name", "surname", "given_names", "address", "nationality", "country", "sex"):
+            v = d.get(f) or ""
+            if not isinstance(v, str):
+                raise InputError(f"{where}.{f}", f"expected a string, got {type(v).__name__}")
+            text[f] = v.strip()
+        if not (text["name"] or text["surname"] or text["given_names"]):
+            raise InputError(f"{where}.name", "a query needs a name, or a surname and given names")
+        bd = d.get("birth_date") or None
+        sex = text["sex"].upper()[:1]
+        if sex and sex not in SEXES + ("U", "X"):
+            raise InputError(f"{where}.sex", f"{text['sex']!r} is not M, F, U or X")
+        return cls(
+            kind=kind,
+            name=text["name"],
+            surname=text["surname"],
+            given_names=text["given_names"],
+            birth_date=PartialDate.parse(bd, f"{where}.birth_date") if bd else None,
+            nationality=_country(text["nationality"], f"{where}.nationality") if text["nationality"] else "",
+            sex=sex if sex in SEXES else "",
+            documents=tuple(
+                Document.from_dict(x, f"{where}.documents[{i}]") for i, x in enumerate(d.get("documents") or ())
+            ),
+            address=text["address"],
+            country=_country(text["country"], f"{where}.country") if text["country"] else "",
+        )
+
+
+def queries_from(items: Iterable[Mapping[str, Any] | Query], where: str = "queries") -> list[Query]:
+    return [Query.from_dict(q, f"{where}[{i}]") for i, q in enumerate(items)]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One watchlist entry that a query matched, with the reasons (DESIGN.md 'Hit')."""
+
+    entry_id: str
+    list_id: str
+    score: float
+    band: str
+    matched_name: str
+    features: dict[str, float]
+    list_version: str = ""
+    explanation: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentHit:
+    entry_id: str
+    list_id: str
+    score: float
+    band: str
+    matched_number: str
+    features: dict[str, float]
+    list_version: str = ""
+    explanation: tuple[str, ...] = ()

@@ -1,0 +1,121 @@
+"""From a name score and the evidence to a hit's score, band and explanation.
+
+score = name alignment score + the contributions of the comparisons (engine.comparisons),
+clamped to [0, 1]. `features` holds every term, so an analyst sees exactly why a score is what it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .comparisons import comparisons_for
+from .config import Config, Thresholds, Weights
+from .model import Entry, Query
+from .names import NameComparison, compare_names
+
+# Which watchlist kinds a query of each kind is screened against.
+COMPATIBLE_KINDS = {
+    "person": ("person",),
+    "organization": ("organization", "vessel"),
+    "vessel": ("vessel", "organization"),
+}
+
+
+def positive_evidence_budget(weights: Weights) -> float:
+    """The most the evidence can add: the name score a hit needs is at least threshold minus this."""
+    per_attribute = [
+        max(weights.birth_date_exact, weights.birth_date_month, weights.birth_date_year, weights.birth_date_swapped, 0),
+        max(weights.nationality_match, 0),
+        max(weights.document_match, 0),
+        max(weights.country_match, 0),
+    ]
+    return sum(per_attribute)
+
+
+def describe_name(c: NameComparison) -> str:
+    pairs = "; ".join(f"{q} ~ {k} ({how} {s:.2f})" for q, k, s, how in c.pairs)
+    extra = []
+    if c.unmatched_query:
+        extra.append("not on the list name: " + " ".join(c.unmatched_query))
+    if c.unmatched_candidate:
+        extra.append("not in the query: " + " ".join(c.unmatched_candidate))
+    return f"name {c.score:.3f}: " + (pairs or "no token agrees") + ("; " + "; ".join(extra) if extra else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    score: float
+    features: dict[str, float]
+    explanation: tuple[str, ...]
+
+
+def assess(query: Query, entry: Entry, name_score: float, weak: bool, weights: Weights) -> Assessment:
+    features: dict[str, float] = {"name": name_score}
+    reasons: list[str] = []
+    if weak:
+        features["name.weak_alias"] = weights.weak_alias
+        reasons.append("matched a weak (low-quality) alias")
+    for comparison in comparisons_for(query.kind):
+        c = comparison.compare(query, entry, weights)
+        if c is not None:
+            features[c.feature] = c.value
+            reasons.append(c.reason)
+    score = max(0.0, min(1.0, sum(features.values())))
+    return Assessment(score, features, tuple(reasons))
+
+
+def band(score: float, thresholds: Thresholds) -> str:
+    """match at or above the match threshold, review at or above the report threshold, else none."""
+    if score >= thresholds.match:
+        return "match"
+    return "review" if score >= thresholds.report else "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One comparison, explained (engine.score_pair)."""
+
+    score: float
+    band: str
+    matched_name: str
+    features: dict[str, float]
+    explanation: tuple[str, ...]
+    name: NameComparison
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "band": self.band,
+            "matched_name": self.matched_name,
+            "features": dict(self.features),
+            "explanation": list(self.explanation),
+            "name_pairs": [list(p) for p in self.name.pairs],
+            "unmatched_query": list(self.name.unmatched_query),
+            "unmatched_candidate": list(self.name.unmatched_candidate),
+        }
+
+
+def score_pair(
+    query: Mapping[str, Any] | Query,
+    candidate: Mapping[str, Any] | Entry,
+    config: Config | str | None = None,
+) -> Match:
+    """Explains how a query compares with one watchlist record, whatever the thresholds."""
+    cfg = Config.coerce(config)
+    q = Query.from_dict(query, "query")
+    e = candidate if isinstance(candidate, Entry) else Entry.from_dict(candidate, "candidate")
+    best: tuple[float, NameComparison, str, bool] | None = None
+    for names, weak in ((e.names, False), (e.weak_names, True)):
+        for n in names:
+            c = compare_names(q.full_name, n)
+            effective = c.score + (cfg.weights.weak_alias if weak else 0.0)
+            if best is None or effective > best[0]:
+                best = (effective, c, n, weak)
+    if best is None:  # a document-only record: no name to compare
+        c = compare_names(q.full_name, "")
+        best = (0.0, c, "", False)
+    _, comparison, matched, weak = best
+    a = assess(q, e, comparison.score, weak, cfg.weights)
+    t = cfg.thresholds_for(e.list_id, e.kind)
+    return Match(a.score, band(a.score, t), matched, a.features, (describe_name(comparison),) + a.explanation, comparison)

@@ -1,0 +1,135 @@
+"""The Screener: queries in, explained hits out, against one or more watchlists.
+
+One native call per watchlist per batch proposes and scores candidate names (blocking index, token
+alignment, all cores, GIL released); Python then weighs the evidence (birth date, nationality, sex,
+documents, country) for the few candidates near the threshold and explains them.
+
+Lists and configuration are swapped atomically (`replace_watchlist`, `reload_config`): each call
+takes one snapshot of both at its start, so a request sees one version of every list from start to
+end, and every hit names the version it came from.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable, Mapping, Sequence
+
+from .config import Config, Thresholds
+from .documents import DocumentIndex
+from .model import Document, DocumentHit, Hit, InputError, Query, queries_from
+from .names import compare_names
+from .scoring import COMPATIBLE_KINDS, assess, band, describe_name, positive_evidence_budget
+from .watchlist import Watchlist
+
+
+class Screener:
+    def __init__(self, watchlists: Watchlist | Iterable[Watchlist], config: Config | str | os.PathLike[str] | None = None):
+        lists = (watchlists,) if isinstance(watchlists, Watchlist) else tuple(watchlists)
+        if not lists:
+            raise ValueError("a Screener needs at least one watchlist")
+        ids = [w.list_id for w in lists]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"two watchlists share a list id: {ids}")
+        self._lists: tuple[Watchlist, ...] = lists
+        self.config: Config = Config.coerce(config)
+
+    # --- state, swapped atomically --------------------------------------------------------------
+
+    @property
+    def watchlists(self) -> tuple[Watchlist, ...]:
+        return self._lists
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {w.list_id: w.version for w in self._lists}
+
+    def replace_watchlist(self, watchlist: Watchlist) -> None:
+        """Adds a list or replaces the list with the same id; in-flight calls keep their snapshot."""
+        watchlist.name_index  # build before the swap, so no request waits for it
+        self._lists = tuple(w for w in self._lists if w.list_id != watchlist.list_id) + (watchlist,)
+
+    def reload_config(self, config: Config | str | os.PathLike[str] | None = None) -> Config:
+        """Re-reads the configuration file (or takes the one given); a bad file leaves the old one."""
+        source = config if config is not None else (self.config.source or None)
+        self.config = Config.coerce(source)
+        return self.config
+
+    @staticmethod
+    def _effective(t: Thresholds, threshold: float | None) -> Thresholds:
+        """A caller's threshold replaces the report threshold (and caps the match threshold)."""
+        if threshold is None:
+            return t
+        return Thresholds(report=threshold, match=max(t.match, threshold))
+
+    # --- screening ------------------------------------------------------------------------------
+
+    def screen(
+        self,
+        queries: Sequence[Mapping[str, Any] | Query],
+        limit: int = 10,
+        threshold: float | None = None,
+    ) -> list[list[Hit]]:
+        """Per query, up to `limit` hits at or above the threshold (per list and kind from the
+        configuration unless `threshold` is given), best first."""
+        if isinstance(queries, (Mapping, Query)):
+            raise InputError("queries", "expected a list of queries, got a single query")
+        if not isinstance(limit, int) or limit < 1:
+            raise InputError("limit", f"expected a positive integer, got {limit!r}")
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise InputError("threshold", f"expected a number in [0, 1], got {threshold!r}")
+        qs = queries_from(queries)
+        lists, cfg = self._lists, self.config
+        results: list[list[Hit]] = [[] for _ in qs]
+        if not qs:
+            return results
+        names = [q.full_name for q in qs]
+        for wl in lists:
+            report = threshold if threshold is not None else min(
+                [cfg.thresholds_for(wl.list_id, k).report for k in ("person", "organization", "vessel")]
+            )
+            floor = max(0.0, report - positive_evidence_budget(cfg.weights))
+            raw = wl.name_index.search(names, limit=4 * limit + 10, max_candidates=cfg.max_candidates, min_score=floor)
+            for qi, (q, found) in enumerate(zip(qs, raw)):
+                for owner, name_row, name_score in found:
+                    entry = wl.entries[owner]
+                    if entry.kind not in COMPATIBLE_KINDS[q.kind]:
+                        continue
+                    indexed = wl.indexed_names[name_row]
+                    a = assess(q, entry, name_score, indexed.weak, cfg.weights)
+                    t = self._effective(cfg.thresholds_for(wl.list_id, entry.kind), threshold)
+                    if a.score < t.report:
+                        continue
+                    explanation = (describe_name(compare_names(q.full_name, indexed.name)),) + a.explanation
+                    results[qi].append(
+                        Hit(entry.id, wl.list_id, a.score, band(a.score, t), indexed.name, a.features, wl.version, explanation)
+                    )
+        for hits in results:
+            hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))
+            del hits[limit:]
+        return results
+
+    def check_documents(
+        self, documents: Sequence[Mapping[str, Any] | Document], threshold: float | None = None
+    ) -> list[list[DocumentHit]]:
+        """Per document, the listed documents it matches exactly or up to OCR confusions."""
+        if isinstance(documents, (Mapping, Document)):
+            raise InputError("documents", "expected a list of documents, got a single document")
+        docs = [Document.from_dict(d, f"documents[{i}]") for i, d in enumerate(documents)]
+        lists, cfg = self._lists, self.config
+        out: list[list[DocumentHit]] = [[] for _ in docs]
+        for wl in lists:
+            index: DocumentIndex = wl.document_index
+            for i, doc in enumerate(docs):
+                for m in index.lookup(doc):
+                    t = self._effective(cfg.thresholds_for(wl.list_id, "document"), threshold)
+                    if m.score < t.report:
+                        continue
+                    out[i].append(
+                        DocumentHit(
+                            m.entry.id, wl.list_id, m.score, band(m.score, t), m.document.number,
+                            m.features, wl.version, m.explanation,
+                        )
+                    )
+        for hits in out:
+            hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))
+        return out
