@@ -1,0 +1,124 @@
+"""Watchlist loaders: published list files -> canonical records (DESIGN.md 'Record') -> engine.Watchlist.
+
+```python
+import watchlists
+records = watchlists.load_records("consolidated.xml")      # format detected; .gz read transparently
+wl = watchlists.load("consolidated.xml.gz")                 # an engine.Watchlist, list_id "un-sc"
+wl = watchlists.default_list()                              # the UN list bundled with the package
+```
+Every loader raises ListFormatError (file, line, element) for what it cannot read. A new format is a
+`ListFormat` added to FORMATS with register_format: a sniffing test on the file's first bytes and a
+reader from a binary stream to records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import engine
+from engine.countries import to_iso2
+
+from . import un
+from ._source import Source, open_source, peek, source_name
+from .errors import ListFormatError
+from .un import parse_un_xml
+
+
+__all__ = [
+    "DEFAULT_LIST_PATH",
+    "FORMATS",
+    "ListFormat",
+    "ListFormatError",
+    "default_list",
+    "detect_format",
+    "load",
+    "load_records",
+    "parse_un_xml",
+    "register_format",
+    "to_iso2",
+]
+
+#: The UN Security Council consolidated list shipped with the package (see data/PROVENANCE.md).
+DEFAULT_LIST_PATH = Path(__file__).resolve().parent / "data" / "un_sc_consolidated.xml.gz"
+
+#: How many (decompressed) bytes format detection looks at.
+SNIFF_BYTES = 4096
+
+Reader = Callable[..., list[dict[str, Any]]]  # (stream, name, *, skip_bad, problems) -> records
+
+
+@dataclass(frozen=True)
+class ListFormat:
+    name: str  # "un-xml"
+    list_id: str  # the list_id a Watchlist gets unless the caller names one
+    sniff: Callable[[bytes], bool]  # does this head of a file look like the format?
+    read: Reader
+
+
+FORMATS: dict[str, ListFormat] = {}
+
+
+def register_format(fmt: ListFormat) -> None:
+    FORMATS[fmt.name] = fmt
+
+
+register_format(ListFormat("un-xml", un.LIST_ID, lambda head: b"<" + un.ROOT_TAG.encode() in head, un.read_un_xml))
+
+
+def detect_format(head: bytes) -> str | None:
+    """The name of the first registered format that recognises these first bytes of a file."""
+    return next((f.name for f in FORMATS.values() if f.sniff(head)), None)
+
+
+def _read(
+    path: Source, format: str | None, skip_bad: bool, problems: list[ListFormatError] | None
+) -> tuple[ListFormat, list[dict[str, Any]]]:
+    name = source_name(path)
+    known = ", ".join(sorted(FORMATS))
+    if format is not None and format not in FORMATS:
+        raise ListFormatError(f"unknown list format {format!r} (known formats: {known})", name)
+    with open_source(path) as stream:
+        if format is None:
+            head, stream = peek(stream, SNIFF_BYTES)
+            format = detect_format(head)
+            if format is None:
+                raise ListFormatError(
+                    f"unknown list format: not recognised from its first {SNIFF_BYTES} bytes "
+                    f"(known formats: {known}); name one with format=",
+                    name,
+                )
+        fmt = FORMATS[format]
+        return fmt, fmt.read(stream, name, skip_bad=skip_bad, problems=problems)
+
+
+def load_records(
+    path: Source,
+    format: str | None = None,
+    *,
+    skip_bad: bool = False,
+    problems: list[ListFormatError] | None = None,
+) -> list[dict[str, Any]]:
+    """Canonical records from a list file (path or binary stream, plain or gzip). `format` is one of
+    FORMATS, detected from the content when None. With `skip_bad`, unusable records are left out and
+    appended to `problems` (when given) instead of raising ListFormatError."""
+    return _read(path, format, skip_bad, problems)[1]
+
+
+def load(
+    path: Source,
+    format: str | None = None,
+    *,
+    list_id: str | None = None,
+    skip_bad: bool = False,
+    problems: list[ListFormatError] | None = None,
+) -> engine.Watchlist:
+    """load_records, built into an engine.Watchlist with `list_id` (by default the format's, e.g. "un-sc")."""
+    fmt, records = _read(path, format, skip_bad, problems)
+    return engine.Watchlist.from_records(records, list_id=list_id or fmt.list_id)
+
+
+def default_list() -> engine.Watchlist:
+    """The bundled UN Security Council consolidated list, as a Watchlist with list_id "un-sc"."""
+    return load(DEFAULT_LIST_PATH, list_id="un-sc")
