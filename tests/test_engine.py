@@ -1,0 +1,267 @@
+"""The engine's public API (DESIGN.md): Watchlist, Screener, score_pair, thresholds, explanations."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import engine
+
+RECORDS = [
+    {
+        "id": "P1",
+        "kind": "person",
+        "names": ["Osama bin Laden", "Usama bin Ladin"],
+        "weak_names": ["The Sheikh"],
+        "birth_dates": ["1957-03-10"],
+        "nationalities": ["SA"],
+        "sex": "M",
+        "documents": [{"number": "A0123456", "type": "passport", "country": "SAU"}],
+        "list_id": "test",
+    },
+    {"id": "P2", "names": ["Jürgen Müller"], "birth_dates": ["1975"], "nationalities": ["DEU"], "sex": "M"},
+    {"id": "P3", "names": ["Abdulrahman Yasin"], "birth_dates": ["1960-04-10"]},
+    {"id": "P4", "names": ["Maria Garcia Lopez"], "sex": "F", "birth_dates": ["1980-01-01"]},
+    {"id": "O1", "kind": "organization", "names": ["Al-Furqan Trading Company"], "countries": ["AF"]},
+    {"id": "D1", "kind": "document", "names": [], "documents": [{"number": "X9876543", "type": "passport", "country": "FRA"}]},
+]
+
+
+@pytest.fixture(scope="module")
+def wl() -> engine.Watchlist:
+    return engine.Watchlist.from_records(RECORDS, list_id="test")
+
+
+@pytest.fixture(scope="module")
+def screener(wl) -> engine.Screener:
+    return engine.Screener(wl)
+
+
+def top(screener, query, **kw):
+    hits = screener.screen([query], **kw)[0]
+    return hits[0] if hits else None
+
+
+def test_watchlist_basics(wl):
+    assert len(wl) == 6
+    assert wl.list_id == "test"
+    assert wl.get("P2").names == ("Jürgen Müller",)
+    assert wl.get("nope") is None
+    again = engine.Watchlist.from_records(RECORDS, list_id="test")
+    assert again.version == wl.version  # content-addressed
+    changed = engine.Watchlist.from_records(RECORDS[:-1], list_id="test")
+    assert changed.version != wl.version
+
+
+@pytest.mark.parametrize(
+    "record, field",
+    [
+        ({"names": ["X"]}, "records[0].id"),
+        ({"id": "1", "names": []}, "records[0].names"),
+        ({"id": "1", "names": ["X"], "kind": "alien"}, "records[0].kind"),
+        ({"id": "1", "names": ["X"], "birth_dates": ["1970-13-01"]}, "records[0].birth_dates[0]"),
+        ({"id": "1", "names": ["X"], "nationalities": ["Germany"]}, "records[0].nationalities[0]"),
+        ({"id": "1", "names": ["X"], "documents": [{"type": "passport"}]}, "records[0].documents[0].number"),
+        ({"id": "1", "names": [3]}, "records[0].names[0]"),
+    ],
+)
+def test_bad_records_name_the_field(record, field):
+    with pytest.raises(engine.InputError) as e:
+        engine.Watchlist.from_records([record])
+    assert e.value.field == field
+    assert field in str(e.value)
+
+
+def test_duplicate_ids_are_refused():
+    with pytest.raises(engine.InputError, match="duplicate id 'a'"):
+        engine.Watchlist.from_records([{"id": "a", "names": ["X"]}, {"id": "a", "names": ["Y"]}])
+
+
+def test_finds_spelling_variants_with_explanations(screener):
+    h = top(screener, {"surname": "BIN LADIN", "given_names": "USAMAH", "birth_date": "1957-03-10", "nationality": "SAU"})
+    assert h is not None and h.entry_id == "P1" and h.list_id == "test"
+    assert h.band == "match"
+    assert h.features["birth_date.exact"] == pytest.approx(engine.Weights().birth_date_exact)
+    assert "nationality.match" in h.features
+    assert h.score == pytest.approx(min(1.0, sum(h.features.values())))
+    assert any("birth date" in r for r in h.explanation)
+    assert h.list_version == screener.versions["test"]
+
+
+@pytest.mark.parametrize(
+    "query, entry_id",
+    [
+        ({"name": "MUELLER JUERGEN"}, "P2"),  # ICAO passport spelling, reordered
+        ({"name": "Юрген Мюллер"}, "P2"),  # Cyrillic
+        ({"name": "Abdul Rahman Yasin"}, "P3"),  # split token
+        ({"name": "Maria Lopez"}, "P4"),  # missing middle name
+        ({"kind": "organization", "name": "AL FURQAN TRADING CO", "country": "AFG"}, "O1"),
+    ],
+)
+def test_variants(screener, query, entry_id):
+    h = top(screener, query, threshold=0.75)
+    assert h is not None, query
+    assert h.entry_id == entry_id
+
+
+def test_innocent_names_do_not_alert(screener):
+    innocents = [{"name": n} for n in ("Emily Watson", "Pedro Alvarez", "Chen Wei", "Olga Ivanova", "John Laden")]
+    results = screener.screen(innocents)
+    assert [r for r in results if r] == []
+
+
+def test_conflicting_birth_date_and_sex_lower_the_score(screener):
+    base = top(screener, {"name": "Maria Garcia Lopez"})
+    worse = top(screener, {"name": "Maria Garcia Lopez", "birth_date": "1955-06-07", "sex": "M"}, threshold=0.0)
+    assert base.score > worse.score
+    assert worse.features["birth_date.conflict"] < 0 and worse.features["sex.conflict"] < 0
+
+
+def test_placeholder_birth_date_is_only_a_year(screener):
+    h = top(screener, {"name": "Maria Garcia Lopez", "birth_date": "1980-07-15"})
+    assert "birth_date.placeholder" in h.features
+
+
+def test_organisations_are_not_matched_against_person_queries(screener):
+    assert top(screener, {"name": "Al-Furqan Trading Company"}, threshold=0.5) is None
+
+
+def test_weak_alias_counts_less(screener):
+    h = top(screener, {"name": "The Sheikh"}, threshold=0.3)
+    assert h is not None and h.features.get("name.weak_alias", 0) < 0
+
+
+def test_limit_and_threshold_validation(screener):
+    with pytest.raises(engine.InputError, match="limit"):
+        screener.screen([{"name": "x"}], limit=0)
+    with pytest.raises(engine.InputError, match="threshold"):
+        screener.screen([{"name": "x"}], threshold=1.5)
+    with pytest.raises(engine.InputError, match=r"queries\[1\].birth_date"):
+        screener.screen([{"name": "ok"}, {"name": "x", "birth_date": "31/12/1970"}])
+    with pytest.raises(engine.InputError, match=r"queries\[0\].name"):
+        screener.screen([{"birth_date": "1970"}])
+    with pytest.raises(engine.InputError, match=r"queries\[0\].colour"):
+        screener.screen([{"name": "x", "colour": "blue"}])
+    assert screener.screen([]) == []
+
+
+def test_score_pair_explains_any_pair():
+    m = engine.score_pair(
+        {"name": "J. Smith", "birth_date": "1970-05-06"},
+        {"id": "x", "names": ["John William Smith"], "birth_dates": ["1970-05-06"]},
+    )
+    assert 0.0 <= m.score <= 1.0
+    kinds = {p[3] for p in m.name.pairs}
+    assert {"exact", "initial"} <= kinds
+    assert m.name.unmatched_candidate == ["WILLIAM"]
+    assert m.features["birth_date.exact"] > 0
+    d = m.to_dict()
+    assert d["score"] == m.score and d["name_pairs"]
+    none = engine.score_pair({"name": "Xavier Quint"}, {"id": "y", "names": ["Bob Marley"]})
+    assert none.score == 0.0 and none.band == "none"
+
+
+def test_default_threshold_is_exposed():
+    assert 0.0 < engine.DEFAULT_THRESHOLD < engine.DEFAULT_MATCH_THRESHOLD <= 1.0
+
+
+def test_config_from_toml_per_list_and_kind(tmp_path, wl):
+    p = tmp_path / "interdict.toml"
+    p.write_text(
+        "[thresholds]\nreport = 0.8\nmatch = 0.97\n"
+        "[thresholds.lists.test]\nreport = 0.7\n"
+        "[thresholds.lists.test.organization]\nreport = 0.99\nmatch = 1.0\n"
+        "[weights]\nbirth_date_conflict = -0.3\n"
+    )
+    cfg = engine.Config.load(p)
+    assert cfg.thresholds_for("test", "person").report == 0.7
+    assert cfg.thresholds_for("test", "organization").report == 0.99
+    assert cfg.thresholds_for("other", "person").report == 0.8
+    assert cfg.weights.birth_date_conflict == -0.3
+    scr = engine.Screener(wl, config=p)
+    assert top(scr, {"kind": "organization", "name": "AL FURQAN TRADING CO"}) is None
+    # reload: a changed file takes effect without a new screener
+    p.write_text("[thresholds]\nreport = 0.5\n")
+    scr.reload_config()
+    assert scr.config.thresholds_for("test", "organization").report == 0.5
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("[thresholds]\nreport = 2\n", "thresholds.report"),
+        ("[weights]\nbogus = 0.1\n", "weights.bogus"),
+        ("[thresholds]\nreport = 0.9\nmatch = 0.8\n", "thresholds"),
+        ("[search]\nmax_candidates = 0\n", "search.max_candidates"),
+        ("[nonsense]\n", "nonsense"),
+        ("this is = = not toml", "interdict.toml"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path, text, key):
+    p = tmp_path / "interdict.toml"
+    p.write_text(text)
+    with pytest.raises(engine.ConfigError, match=key.replace(".", r"\.")):
+        engine.Config.load(p)
+
+
+def test_bad_reload_keeps_the_old_config(tmp_path, wl):
+    p = tmp_path / "c.toml"
+    p.write_text("[thresholds]\nreport = 0.6\n")
+    scr = engine.Screener(wl, config=p)
+    p.write_text("[thresholds]\nreport = 7\n")
+    with pytest.raises(engine.ConfigError):
+        scr.reload_config()
+    assert scr.config.thresholds.report == 0.6
+
+
+def test_check_documents(screener):
+    exact, cleaned, missing_country, conflict, none = screener.check_documents(
+        [
+            {"number": "X9876543", "country": "FRA", "type": "passport"},
+            {"number": "x98-765 43", "country": "FR"},
+            {"number": "AO123456"},
+            {"number": "A0123456", "country": "USA"},
+            {"number": "ZZ000000"},
+        ]
+    )
+    assert exact[0].entry_id == "D1" and exact[0].score == 1.0 and exact[0].band == "match"
+    assert cleaned[0].entry_id == "D1" and cleaned[0].score == 1.0  # separators, case, FR = FRA
+    assert missing_country[0].features.get("country.missing", 0) < 0
+    assert any("O/0" in r for r in missing_country[0].explanation)
+    assert conflict == [] or conflict[0].score < missing_country[0].score
+    assert none == []
+    with pytest.raises(engine.InputError, match=r"documents\[0\].number"):
+        screener.check_documents([{"number": ""}])
+
+
+def test_ocr_confusions_near_match(screener):
+    hits = screener.check_documents([{"number": "X9B76543", "country": "FRA"}], threshold=0.5)[0]
+    # B/8 is a looser confusion: found, scored below an exact match and explained
+    assert hits and hits[0].entry_id == "D1" and hits[0].score < 1.0
+    assert "number.ocr_confusion" in hits[0].features
+
+
+def test_hot_swap_keeps_each_call_on_one_version(wl):
+    scr = engine.Screener(wl)
+    v1 = scr.versions["test"]
+    smaller = engine.Watchlist.from_records([r for r in RECORDS if r["id"] != "P2"], list_id="test")
+    errors: list[BaseException] = []
+    seen: set[str] = set()
+
+    def screen_many():
+        try:
+            for _ in range(30):
+                for h in scr.screen([{"name": "Juergen Mueller"}, {"name": "Usama bin Ladin"}])[1]:
+                    seen.add(h.list_version)
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    t = threading.Thread(target=screen_many)
+    t.start()
+    scr.replace_watchlist(smaller)
+    t.join()
+    assert not errors
+    assert seen <= {v1, smaller.version}
+    assert scr.versions["test"] == smaller.version
+    assert scr.screen([{"name": "Juergen Mueller"}])[0] == []
