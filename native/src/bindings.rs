@@ -6,6 +6,7 @@
 use crate::{index, names, phonetic, similarity, text};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use rayon::prelude::*;
 
 fn parse_metric(name: &str) -> PyResult<similarity::Metric> {
@@ -38,12 +39,12 @@ fn name_forms(s: &str) -> Vec<String> {
 }
 
 #[pyfunction]
-fn normalize_batch(py: Python<'_>, strings: Vec<String>) -> Vec<String> {
+fn normalize_batch(py: Python<'_>, strings: Vec<PyBackedStr>) -> Vec<String> {
     py.detach(|| strings.par_iter().map(|s| text::normalize(s)).collect())
 }
 
 #[pyfunction]
-fn icao_fold_batch(py: Python<'_>, strings: Vec<String>) -> Vec<String> {
+fn icao_fold_batch(py: Python<'_>, strings: Vec<PyBackedStr>) -> Vec<String> {
     py.detach(|| strings.par_iter().map(|s| text::icao_fold(s)).collect())
 }
 
@@ -86,7 +87,7 @@ fn beider_morse(py: Python<'_>, s: &str) -> Vec<String> {
 }
 
 #[pyfunction]
-fn phonetic_batch(py: Python<'_>, algorithm: &str, strings: Vec<String>) -> PyResult<Vec<String>> {
+fn phonetic_batch(py: Python<'_>, algorithm: &str, strings: Vec<PyBackedStr>) -> PyResult<Vec<String>> {
     let f: fn(&str) -> String = match algorithm {
         "soundex" => phonetic::soundex,
         "nysiis" => phonetic::nysiis,
@@ -165,7 +166,7 @@ fn token_set_ratio(a: &str, b: &str) -> f64 {
 }
 
 #[pyfunction]
-fn similarity_batch(py: Python<'_>, metric: &str, a: Vec<String>, b: Vec<String>) -> PyResult<Vec<f64>> {
+fn similarity_batch(py: Python<'_>, metric: &str, a: Vec<PyBackedStr>, b: Vec<PyBackedStr>) -> PyResult<Vec<f64>> {
     let m = parse_metric(metric)?;
     if a.len() != b.len() {
         return Err(PyValueError::new_err(format!("a has {} strings but b has {}", a.len(), b.len())));
@@ -174,9 +175,11 @@ fn similarity_batch(py: Python<'_>, metric: &str, a: Vec<String>, b: Vec<String>
 }
 
 #[pyfunction]
-fn cdist(py: Python<'_>, metric: &str, queries: Vec<String>, choices: Vec<String>) -> PyResult<Vec<Vec<f64>>> {
+fn cdist(py: Python<'_>, metric: &str, queries: Vec<PyBackedStr>, choices: Vec<PyBackedStr>) -> PyResult<Vec<Vec<f64>>> {
     let m = parse_metric(metric)?;
-    Ok(py.detach(|| queries.par_iter().map(|q| choices.iter().map(|c| m.compute(q, c)).collect()).collect()))
+    let queries: Vec<&str> = queries.iter().map(|s| &**s).collect();
+    let choices: Vec<&str> = choices.iter().map(|s| &**s).collect();
+    Ok(py.detach(|| similarity::cdist(m, &queries, &choices)))
 }
 
 // --- names and the blocking index ---------------------------------------------------------
@@ -214,7 +217,7 @@ fn compare_names(query: &str, candidate: &str) -> NameComparison {
 }
 
 #[pyfunction]
-fn compare_names_batch(py: Python<'_>, queries: Vec<String>, candidates: Vec<String>) -> PyResult<Vec<f64>> {
+fn compare_names_batch(py: Python<'_>, queries: Vec<PyBackedStr>, candidates: Vec<PyBackedStr>) -> PyResult<Vec<f64>> {
     if queries.len() != candidates.len() {
         return Err(PyValueError::new_err(format!(
             "queries has {} names but candidates has {}",

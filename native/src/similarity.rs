@@ -5,26 +5,38 @@
 
 use rapidfuzz::distance::{damerau_levenshtein, indel, jaro, jaro_winkler, levenshtein, osa};
 
+/// Calls a rapidfuzz metric on the scalar values of two strings. Two ASCII strings go in as bytes:
+/// the same values, without UTF-8 decoding, which is most of the cost on short names.
+macro_rules! on_scalars {
+    ($f:path, $a:expr, $b:expr $(, $extra:expr)*) => {
+        if $a.is_ascii() && $b.is_ascii() {
+            $f($a.bytes(), $b.bytes() $(, $extra)*)
+        } else {
+            $f($a.chars(), $b.chars() $(, $extra)*)
+        }
+    };
+}
+
 pub fn levenshtein_distance(a: &str, b: &str) -> usize {
-    levenshtein::distance(a.chars(), b.chars())
+    on_scalars!(levenshtein::distance, a, b)
 }
 
 pub fn levenshtein_normalized_similarity(a: &str, b: &str) -> f64 {
-    levenshtein::normalized_similarity(a.chars(), b.chars())
+    on_scalars!(levenshtein::normalized_similarity, a, b)
 }
 
 /// Optimal string alignment: transpositions of adjacent characters count one, no substring edited twice.
 pub fn osa_distance(a: &str, b: &str) -> usize {
-    osa::distance(a.chars(), b.chars())
+    on_scalars!(osa::distance, a, b)
 }
 
 /// Unrestricted Damerau-Levenshtein distance.
 pub fn damerau_levenshtein_distance(a: &str, b: &str) -> usize {
-    damerau_levenshtein::distance(a.chars(), b.chars())
+    on_scalars!(damerau_levenshtein::distance, a, b)
 }
 
 pub fn damerau_levenshtein_normalized_similarity(a: &str, b: &str) -> f64 {
-    damerau_levenshtein::normalized_similarity(a.chars(), b.chars())
+    on_scalars!(damerau_levenshtein::normalized_similarity, a, b)
 }
 
 /// Differing positions plus the difference in length (jellyfish's definition; rapidfuzz's with pad).
@@ -41,17 +53,17 @@ pub fn hamming_distance(a: &str, b: &str) -> usize {
 }
 
 pub fn jaro_similarity(a: &str, b: &str) -> f64 {
-    jaro::similarity(a.chars(), b.chars())
+    on_scalars!(jaro::similarity, a, b)
 }
 
 pub fn jaro_winkler_similarity(a: &str, b: &str, prefix_weight: f64) -> f64 {
     let args = jaro_winkler::Args::default().prefix_weight(prefix_weight);
-    jaro_winkler::similarity_with_args(a.chars(), b.chars(), &args)
+    on_scalars!(jaro_winkler::similarity_with_args, a, b, &args)
 }
 
 /// rapidfuzz.fuzz.ratio: normalised Indel similarity scaled to [0, 100].
 pub fn ratio(a: &str, b: &str) -> f64 {
-    100.0 * indel::normalized_similarity(a.chars(), b.chars())
+    100.0 * on_scalars!(indel::normalized_similarity, a, b)
 }
 
 /// Python's `str.split()` whitespace: Unicode White_Space plus the ASCII information separators.
@@ -116,7 +128,7 @@ pub fn token_set_ratio(a: &str, b: &str) -> f64 {
     let sep = usize::from(sect_len != 0);
     let sect_ab_len = sect_len + sep + ab_len;
     let sect_ba_len = sect_len + sep + ba_len;
-    let dist = indel::distance(ab.chars(), ba.chars());
+    let dist = on_scalars!(indel::distance, ab, ba);
     let result = norm_ratio(dist, sect_ab_len + sect_ba_len);
     if sect_len == 0 {
         return result;
@@ -180,12 +192,55 @@ impl Metric {
     }
 }
 
+/// Every query against every choice, one row per query. For the edit metrics the query's bit
+/// pattern is built once (rapidfuzz's BatchComparator) and the choices are decoded once.
+pub fn cdist(metric: Metric, queries: &[&str], choices: &[&str]) -> Vec<Vec<f64>> {
+    use rayon::prelude::*;
+    let decoded: Vec<Vec<u32>> = choices.iter().map(|c| c.chars().map(u32::from).collect()).collect();
+    let row = |q: &str| -> Vec<f64> {
+        let q32 = q.chars().map(u32::from);
+        macro_rules! cached {
+            ($module:ident, $method:ident $(, $extra:expr)*) => {{
+                let cmp = $module::BatchComparator::new(q32);
+                decoded.iter().map(|c| cmp.$method(c.iter().copied() $(, $extra)*) as f64).collect()
+            }};
+        }
+        match metric {
+            Metric::Levenshtein => cached!(levenshtein, distance),
+            Metric::LevenshteinNormalized => cached!(levenshtein, normalized_similarity),
+            Metric::Osa => cached!(osa, distance),
+            Metric::Jaro => cached!(jaro, similarity),
+            Metric::JaroWinkler => cached!(jaro_winkler, similarity),
+            Metric::Ratio => {
+                let cmp = indel::BatchComparator::new(q32);
+                decoded.iter().map(|c| 100.0 * cmp.normalized_similarity(c.iter().copied())).collect()
+            }
+            _ => choices.iter().map(|c| metric.compute(q, c)).collect(),
+        }
+    };
+    queries.par_iter().map(|q| row(q)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn cdist_equals_pairwise() {
+        let queries = ["Müller", "ab", "", "Jonathan Smith", "Иван"];
+        let choices = ["Muller", "ba", "Jon Smyth", "", "Ivan", "Иванов"];
+        for (_, metric) in Metric::ALL {
+            let rows = cdist(metric, &queries, &choices);
+            for (q, row) in queries.iter().zip(&rows) {
+                for (c, got) in choices.iter().zip(row) {
+                    assert!(close(*got, metric.compute(q, c)), "{metric:?} {q:?} {c:?}");
+                }
+            }
+        }
     }
 
     #[test]
