@@ -41,8 +41,8 @@ from gzip import BadGzipFile
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from ._source import Source, open_source, source_name
-from engine.countries import to_iso2
 from .errors import ListFormatError
+from ._common import clean as _clean, country as _country, unique as _unique
 
 __all__ = ["LIST_ID", "ROOT_TAG", "parse_un_xml", "split_names"]
 
@@ -56,8 +56,6 @@ _NAME_TAGS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 _WEAK_QUALITIES = {"low"}
 _ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
 _PLACE_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY")
-# Country fields sometimes say "not available" in words; "na" would otherwise read as Namibia.
-_NO_COUNTRY = {"na", "n/a", "n.a.", "unknown", "not known", "none", "-"}
 _SEXES = {"male": "M", "female": "F"}
 _MAX_YEARS_SPELLED_OUT = 10
 _CHUNK = 1 << 16
@@ -192,29 +190,12 @@ def _record_elements(stream: BinaryIO, name: str) -> Iterator[tuple[int, str, ET
 # --- one record ------------------------------------------------------------------------------------
 
 
-def _clean(text: str | None) -> str:
-    return " ".join(text.split()) if text else ""
-
 
 def _text(elem: ET.Element, tag: str) -> str:
     child = elem.find(tag)
     return _clean(child.text) if child is not None else ""
 
 
-def _unique(items: Iterable[str], exclude: set[str] | None = None) -> list[str]:
-    """Order-preserving, case-insensitive de-duplication."""
-    seen = set(exclude or ())
-    out = []
-    for item in items:
-        key = item.casefold()
-        if item and key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
-
-
-def _country(value: str) -> str | None:
-    return None if value.casefold() in _NO_COUNTRY else to_iso2(value)
 
 
 def split_names(raw: str | None) -> list[str]:
