@@ -1,7 +1,8 @@
 """The `interdict` command line.
 
-Commands so far: `demo` (screens sample passengers against the embedded UN list) and
-`screen` (screens a CSV or JSONL file of queries against a list file or the embedded list).
+Commands so far: `demo` (screens sample passengers against the embedded UN list),
+`screen` (screens a CSV or JSONL file of queries against a list file, a stored list or the embedded
+list) and `lists` (the versioned list store, server/cli_lists.py).
 Errors go to stderr naming the file, line or field, with a non-zero exit code.
 """
 
@@ -18,6 +19,8 @@ from typing import Any, Iterator, Sequence
 import engine
 import watchlists
 
+from . import cli_lists
+
 EXIT_USAGE = 2
 EXIT_INPUT = 3
 
@@ -26,7 +29,11 @@ class CliError(Exception):
     """An error the user can fix; printed without a traceback."""
 
 
-def _load_list(spec: str | None, list_id: str | None) -> engine.Watchlist:
+def _load_list(spec: str | None, list_id: str | None, store: str | None = None) -> engine.Watchlist:
+    if store:  # --list names a list in the store, at its active version
+        if not spec:
+            raise CliError("--store needs --list LIST_ID")
+        return cli_lists.Store(store).watchlist(spec)
     if not spec or spec == "default":
         return watchlists.default_list()
     path = Path(spec)
@@ -74,7 +81,7 @@ def _hit_dict(h: engine.Hit) -> dict[str, Any]:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    wl = _load_list(args.list, args.list_id)
+    wl = _load_list(args.list, args.list_id, args.store)
     screener = engine.Screener(wl, config=args.config)
     rows = list(_read_queries(Path(args.input)))
     queries = []
@@ -163,12 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
     scr = sub.add_parser("screen", help="screen a CSV or JSONL file of queries")
     scr.add_argument("--list", help="list file (UN XML, ...) or 'default' for the embedded UN list")
     scr.add_argument("--list-id", help="list id to give a list file")
+    scr.add_argument("--store", help="screen against list --list of this store (its active version)")
     scr.add_argument("--input", required=True, help="CSV (header: name or surname,given_names, birth_date, ...) or JSONL")
     scr.add_argument("--output", default="-", help="JSON lines out, one per query (default: stdout)")
     scr.add_argument("--limit", type=int, default=10)
     scr.add_argument("--threshold", type=float, default=None)
     scr.add_argument("--config", help="TOML configuration (thresholds, weights)")
     scr.set_defaults(func=cmd_screen)
+
+    cli_lists.add_parser(sub)
     return p
 
 
@@ -176,8 +186,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CliError, engine.InputError, engine.ConfigError, watchlists.ListFormatError) as e:
+    except (CliError, engine.InputError, engine.ConfigError, watchlists.ListFormatError, *cli_lists.ERRORS) as e:
         print(f"interdict: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:  # `interdict lists diff ... | head`: the reader has gone, so be quiet
+        sys.stderr.close()
+        return 0
+    except OSError as e:  # a missing or unreadable file: name it, no traceback
+        print(f"interdict: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130

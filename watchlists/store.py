@@ -1,0 +1,497 @@
+"""A versioned, crash-safe store of watchlists on disk (Arrow IPC), one active version per list.
+
+Layout::
+
+    <root>/.lock                        writers take it (flock), readers never wait
+    <root>/<list_id>/catalog.json       versions, which is active, activation history: the commit point
+    <root>/<list_id>/v000007.arrow      one immutable Arrow IPC file per version (canonical schema)
+
+Every change (import, upsert, delete) writes a new data file aside under a temporary name, fsyncs it,
+renames it to its version name, fsyncs the directory, and only then replaces ``catalog.json`` by a
+rename of a fsynced temporary file. Until that last rename the old catalog, and with it the old active
+version, is what every reader sees; a crash or kill at any point leaves it active and intact, and the
+next writer removes what the crashed one left behind. Data files are never rewritten, so a reader
+that opened one keeps a consistent version however the catalog moves on.
+
+A version records its row count, the SHA-256 of its data file (checked on every read), the name,
+format and SHA-256 of the source file, the import time, what made it (import, upsert, delete) and the
+version it was made from. Importing a file whose content equals the active version makes no version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import pyarrow as pa
+
+import engine
+
+from . import schema
+from .errors import ListFormatError
+
+try:  # POSIX: writers exclude each other; elsewhere a single writer is assumed
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["DEFAULT_RETENTION", "Diff", "Store", "StoreError", "Version"]
+
+#: How many versions of a list are kept, the active one included, unless the store is told otherwise.
+DEFAULT_RETENTION = 10
+
+_CATALOG = "catalog.json"
+_LIST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_VERSION = re.compile(r"^v\d{6}$")
+_BATCH_ROWS = 50_000
+_HASH_CHUNK = 1 << 20
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0 when unknown
+
+
+class StoreError(Exception):
+    """A store operation that cannot be done (unknown list or version, bad list id, corrupt file)."""
+
+
+@dataclass(frozen=True)
+class Version:
+    list_id: str
+    version: str  # "v000007"
+    rows: int
+    checksum: str  # SHA-256 of the data file
+    change: str  # import | upsert | delete
+    parent: str | None  # the version this one was made from
+    created_at: str  # UTC, ISO 8601
+    source_name: str = ""
+    source_sha256: str = ""
+    source_format: str = ""
+    skipped: int = 0  # bad records left out (skip_bad)
+    layout: str = "records"  # the data file's schema: "records" (schema.SCHEMA)
+
+    @property
+    def file(self) -> str:
+        return f"{self.version}.arrow"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    version: Version
+    created: bool  # False when the content equalled the active version's
+    problems: list[ListFormatError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Diff:
+    list_id: str
+    old: str | None
+    new: str
+    added: list[str]
+    removed: list[str]
+    changed: dict[str, list[str]]  # entry id -> the fields that differ
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+# --- failpoints: where the crash tests kill a writer ---------------------------------------------
+
+_FAILPOINT_ENV = "INTERDICT_STORE_FAILPOINT"
+
+
+def _failpoint(name: str) -> None:
+    """Kills this process (SIGKILL, no clean-up) when the environment names this point: how the
+    tests prove that a crash at each step of a write leaves the store intact."""
+    if os.environ.get(_FAILPOINT_ENV) == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+# --- small file-system helpers ---------------------------------------------------------------------
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_HASH_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def source_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a source file; of a directory (a set such as OFAC's CSVs), over its files' names and hashes."""
+    p = Path(path)
+    if p.is_dir():
+        h = hashlib.sha256()
+        for child in sorted(p.iterdir()):
+            if child.is_file():
+                h.update(f"{child.name}\0{_sha256_file(child)}\n".encode())
+        return h.hexdigest()
+    return _sha256_file(p)
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _write_json_atomic(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+    _failpoint("before-catalog-rename")
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+# --- the store -----------------------------------------------------------------------------------
+
+class Store:
+    """Watchlists on disk under `root`, each with its versions; see the module docstring."""
+
+    def __init__(self, root: str | os.PathLike[str], retention: int = DEFAULT_RETENTION):
+        if retention < 1:
+            raise ValueError(f"retention must keep at least the active version, got {retention}")
+        self.root = Path(root)
+        self.retention = retention
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r}, retention={self.retention})"
+
+    # -- reading --
+
+    def list_ids(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if (p / _CATALOG).is_file())
+
+    def versions(self, list_id: str) -> list[Version]:
+        """Every kept version, oldest first."""
+        return [Version(**v) for v in self._catalog(list_id)["versions"]]
+
+    def active(self, list_id: str) -> Version | None:
+        catalog = self._catalog(list_id)
+        return self._find(catalog, catalog["active"]) if catalog["active"] else None
+
+    def history(self, list_id: str) -> list[dict[str, str]]:
+        """Activations, oldest first: {"version", "at", "change"}."""
+        return list(self._catalog(list_id)["history"])
+
+    def table(self, list_id: str, version: str | None = None, *, verify: bool = True) -> pa.Table:
+        """The version's data (the active one by default), memory-mapped; its checksum is verified
+        first unless told not to."""
+        v = self._resolve(list_id, version)
+        path = self._dir(list_id) / v.file
+        if verify:
+            actual = _sha256_file(path)
+            if actual != v.checksum:
+                raise StoreError(
+                    f"{path}: checksum mismatch (catalog {v.checksum[:12]}..., file {actual[:12]}...): "
+                    "the file was changed or damaged after it was written; roll back or re-import"
+                )
+        with pa.memory_map(str(path), "r") as source:
+            return pa.ipc.open_file(source).read_all()
+
+    def records(self, list_id: str, version: str | None = None) -> list[dict[str, Any]]:
+        return list(schema.iter_records(self.table(list_id, version)))
+
+    def watchlist(self, list_id: str, version: str | None = None) -> engine.Watchlist:
+        """The version as an engine.Watchlist whose `version` is the store's version id."""
+        v = self._resolve(list_id, version)
+        wl = engine.Watchlist.from_records(self.records(list_id, v.version), list_id=list_id)
+        wl.version = v.version
+        return wl
+
+    # -- writing --
+
+    def import_file(
+        self,
+        source: str | os.PathLike[str],
+        format: str | None = None,
+        *,
+        list_id: str | None = None,
+        skip_bad: bool = False,
+        progress: Progress | None = None,
+        **reader_options: Any,
+    ) -> ImportResult:
+        """Reads a list file with its loader (format detected when None), validates every record,
+        and makes it the new active version of `list_id` (by default the format's list id).
+        A bad file raises ListFormatError and leaves the store as it was; with `skip_bad`, bad
+        records are left out and returned in `problems`."""
+        from . import FORMATS, _read  # the loaders' registry; imported late to avoid a cycle
+
+        problems: list[ListFormatError] = []
+        if progress:
+            progress("reading", 0, 0)
+        fmt, records = _read(source, format, skip_bad, problems, **reader_options)
+        list_id = list_id or fmt.list_id
+        digest = source_sha256(source) if isinstance(source, (str, os.PathLike)) else ""
+        version, created = self._commit(
+            list_id,
+            records,
+            change="import",
+            source_name=os.fspath(source) if isinstance(source, (str, os.PathLike)) else "",
+            source_sha256=digest,
+            source_format=fmt.name,
+            skipped=len(problems),
+            progress=progress,
+        )
+        assert fmt.name in FORMATS
+        return ImportResult(version, created, problems)
+
+    def import_records(
+        self, list_id: str, records: Iterable[dict[str, Any]], *, source_name: str = "", progress: Progress | None = None
+    ) -> ImportResult:
+        """Replaces the list's content with `records` (canonical record dicts) as a new version."""
+        version, created = self._commit(list_id, list(records), change="import", source_name=source_name, progress=progress)
+        return ImportResult(version, created)
+
+    def upsert(self, list_id: str, records: Iterable[dict[str, Any]]) -> Version:
+        """Adds the records, replacing the entries with the same ids: a new version (the active one
+        when nothing changes)."""
+        new = list(records)
+        if not new:
+            raise StoreError("upsert: no records given")
+        with self._writing():
+            current = self._records_locked(list_id)
+            by_id = {r["id"]: r for r in current}
+            for i, r in enumerate(new):
+                rid = r.get("id") if isinstance(r, dict) else None
+                if not isinstance(rid, str) or not rid.strip():
+                    raise engine.InputError(f"records[{i}].id", "every record needs an id")
+                by_id[rid] = {**r, "list_id": r.get("list_id") or list_id}
+            return self._commit_locked(list_id, list(by_id.values()), change="upsert")[0]
+
+    def delete(self, list_id: str, ids: Sequence[str]) -> Version:
+        """Removes the entries with these ids: a new version. An id the active version lacks is an
+        error (nothing is written), so a typo cannot pass for a deletion."""
+        if not ids:
+            raise StoreError("delete: no ids given")
+        with self._writing():
+            current = self._records_locked(list_id)
+            present = {r["id"] for r in current}
+            missing = [i for i in ids if i not in present]
+            if missing:
+                raise StoreError(f"delete: {list_id} has no entry {', '.join(map(repr, missing[:5]))}")
+            gone = set(ids)
+            kept = [r for r in current if r["id"] not in gone]
+            return self._commit_locked(list_id, kept, change="delete")[0]
+
+    def rollback(self, list_id: str, to: str | None = None) -> Version:
+        """Makes an earlier version active again: `to`, or the version active before the current one.
+        Only the catalog changes; the data files are the ones written at the time."""
+        with self._writing():
+            catalog = self._catalog(list_id)
+            current = catalog["active"]
+            if to is None:
+                kept = {v["version"] for v in catalog["versions"]}
+                earlier = [h["version"] for h in catalog["history"] if h["version"] != current and h["version"] in kept]
+                if not earlier:
+                    raise StoreError(f"rollback: {list_id} has no earlier version to go back to")
+                to = earlier[-1]
+            target = self._find(catalog, to)
+            if target is None:
+                known = ", ".join(v["version"] for v in catalog["versions"])
+                raise StoreError(f"rollback: {list_id} has no version {to!r} (kept: {known})")
+            if to == current:
+                return target
+            self.table(list_id, to)  # verifies the checksum before making it active
+            catalog["active"] = to
+            catalog["history"].append({"version": to, "at": _now(), "change": "rollback"})
+            _write_json_atomic(self._dir(list_id) / _CATALOG, catalog)
+            return target
+
+    def diff(self, list_id: str, old: str | None = None, new: str | None = None) -> Diff:
+        """What changed between two versions: by default from the one before the active to the active."""
+        new_v = self._resolve(list_id, new)
+        if old is None:
+            versions = [v.version for v in self.versions(list_id)]
+            at = versions.index(new_v.version)
+            old = versions[at - 1] if at > 0 else None
+        old_records = {r["id"]: r for r in self.records(list_id, old)} if old else {}
+        new_records = {r["id"]: r for r in self.records(list_id, new_v.version)}
+        changed = {}
+        for rid in old_records.keys() & new_records.keys():
+            a, b = old_records[rid], new_records[rid]
+            fields = sorted(k for k in a.keys() | b.keys() if k != "list_id" and a.get(k) != b.get(k))
+            if fields:
+                changed[rid] = fields
+        return Diff(
+            list_id,
+            old,
+            new_v.version,
+            added=sorted(new_records.keys() - old_records.keys()),
+            removed=sorted(old_records.keys() - new_records.keys()),
+            changed=dict(sorted(changed.items())),
+        )
+
+    # -- internals --
+
+    def _dir(self, list_id: str) -> Path:
+        if not _LIST_ID.match(list_id or ""):
+            raise StoreError(f"list id {list_id!r}: use letters, digits, '.', '_' or '-' (at most 64)")
+        return self.root / list_id
+
+    def _catalog(self, list_id: str) -> dict[str, Any]:
+        path = self._dir(list_id) / _CATALOG
+        try:
+            with open(path, encoding="utf-8") as f:
+                return json.load(f)
+        except FileNotFoundError:
+            known = ", ".join(self.list_ids()) or "none"
+            raise StoreError(f"no list {list_id!r} in {self.root} (lists: {known})") from None
+
+    @staticmethod
+    def _find(catalog: dict[str, Any], version: str) -> Version | None:
+        return next((Version(**v) for v in catalog["versions"] if v["version"] == version), None)
+
+    def _resolve(self, list_id: str, version: str | None) -> Version:
+        catalog = self._catalog(list_id)
+        wanted = version or catalog["active"]
+        if not wanted:
+            raise StoreError(f"{list_id} has no active version")
+        found = self._find(catalog, wanted)
+        if found is None:
+            known = ", ".join(v["version"] for v in catalog["versions"])
+            raise StoreError(f"{list_id} has no version {wanted!r} (kept: {known})")
+        return found
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+") as lock:
+            if fcntl is not None:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    def _records_locked(self, list_id: str) -> list[dict[str, Any]]:
+        if self.active(list_id) is None:
+            raise StoreError(f"{list_id} has no active version")
+        return self.records(list_id)
+
+    def _commit(self, list_id: str, records: list[dict[str, Any]], **kw: Any) -> tuple[Version, bool]:
+        with self._writing():
+            return self._commit_locked(list_id, records, **kw)
+
+    def _commit_locked(
+        self,
+        list_id: str,
+        records: list[dict[str, Any]],
+        *,
+        change: str,
+        source_name: str = "",
+        source_sha256: str = "",
+        source_format: str = "",
+        skipped: int = 0,
+        progress: Progress | None = None,
+    ) -> tuple[Version, bool]:
+        directory = self._dir(list_id)
+        if progress:
+            progress("validating", 0, len(records))
+        # Validation first: the engine's own checks (ids unique, names present, dates, countries),
+        # with errors that name the record and field. Nothing is written for an invalid list.
+        records = [{**r, "list_id": r.get("list_id") or list_id} for r in records]
+        engine.Watchlist.from_records(records, list_id=list_id)
+        directory.mkdir(parents=True, exist_ok=True)
+        catalog = self._load_or_new_catalog(list_id)
+        self._remove_leftovers(directory, catalog)
+
+        tmp = directory / f".{uuid.uuid4().hex}.arrow.tmp"
+        self._write_table(tmp, records, progress)
+        checksum = _sha256_file(tmp)
+        active = self._find(catalog, catalog["active"]) if catalog["active"] else None
+        if active is not None and active.checksum == checksum:  # same content: nothing to do
+            tmp.unlink()
+            return active, False
+
+        number = catalog["next"]
+        version = Version(
+            list_id=list_id,
+            version=f"v{number:06d}",
+            rows=len(records),
+            checksum=checksum,
+            change=change,
+            parent=catalog["active"],
+            created_at=_now(),
+            source_name=source_name,
+            source_sha256=source_sha256,
+            source_format=source_format,
+            skipped=skipped,
+        )
+        _failpoint("before-data-rename")
+        os.replace(tmp, directory / version.file)
+        _fsync_dir(directory)
+        _failpoint("after-data-rename")
+
+        catalog["next"] = number + 1
+        catalog["versions"].append(asdict(version))
+        catalog["active"] = version.version
+        catalog["history"].append({"version": version.version, "at": version.created_at, "change": change})
+        pruned = self._prune(catalog)
+        _write_json_atomic(directory / _CATALOG, catalog)  # the commit point
+        _failpoint("after-catalog-rename")
+        for name in pruned:
+            with contextlib.suppress(FileNotFoundError):
+                (directory / name).unlink()
+        return version, True
+
+    def _load_or_new_catalog(self, list_id: str) -> dict[str, Any]:
+        try:
+            return self._catalog(list_id)
+        except StoreError:
+            return {"list_id": list_id, "next": 1, "active": None, "versions": [], "history": []}
+
+    def _prune(self, catalog: dict[str, Any]) -> list[str]:
+        """Drops the oldest inactive versions beyond the retention; returns their file names."""
+        versions = catalog["versions"]
+        excess = len(versions) - self.retention
+        dropped = [v for v in versions if v["version"] != catalog["active"]][: max(excess, 0)]
+        names = {v["version"] for v in dropped}
+        catalog["versions"] = [v for v in versions if v["version"] not in names]
+        return [f"{n}.arrow" for n in sorted(names)]
+
+    @staticmethod
+    def _remove_leftovers(directory: Path, catalog: dict[str, Any]) -> None:
+        """Removes what a crashed writer left: temporary files, and version files the catalog never
+        took in (written and renamed, but the crash came before the catalog's rename)."""
+        kept = {f"{v['version']}.arrow" for v in catalog["versions"]}
+        for path in directory.iterdir():
+            name = path.name
+            stale_version = _VERSION.match(name.removesuffix(".arrow")) and name.endswith(".arrow") and name not in kept
+            if name.endswith(".tmp") or stale_version:
+                path.unlink()
+
+    @staticmethod
+    def _write_table(path: Path, records: list[dict[str, Any]], progress: Progress | None) -> None:
+        total = len(records)
+        with open(path, "wb") as f:
+            with pa.ipc.new_file(f, schema.SCHEMA) as writer:
+                for start in range(0, max(total, 1), _BATCH_ROWS):
+                    chunk = records[start : start + _BATCH_ROWS]
+                    writer.write_table(schema.to_table(chunk))
+                    _failpoint("mid-data-write")
+                    if progress:
+                        progress("writing", min(start + _BATCH_ROWS, total), total)
+            f.flush()
+            os.fsync(f.fileno())
