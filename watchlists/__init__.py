@@ -21,6 +21,7 @@ import engine
 from engine.countries import to_iso2
 
 from . import un
+from . import canada, eu, uk
 from ._source import Source, open_source, peek, source_name
 from .errors import ListFormatError
 from .un import parse_un_xml
@@ -65,6 +66,9 @@ def register_format(fmt: ListFormat) -> None:
 
 
 register_format(ListFormat("un-xml", un.LIST_ID, lambda head: b"<" + un.ROOT_TAG.encode() in head, un.read_un_xml))
+register_format(ListFormat(eu.FORMAT, eu.LIST_ID, eu.sniff, eu.read_eu_xml))
+register_format(ListFormat(canada.FORMAT, canada.LIST_ID, canada.sniff, canada.read_canada_xml))
+register_format(ListFormat(uk.FORMAT, uk.LIST_ID, uk.sniff, uk.read_uk_csv))
 
 
 def detect_format(head: bytes) -> str | None:
