@@ -13,6 +13,7 @@ reader from a binary stream to records.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -47,15 +48,23 @@ DEFAULT_LIST_PATH = Path(__file__).resolve().parent / "data" / "un_sc_consolidat
 #: How many (decompressed) bytes format detection looks at.
 SNIFF_BYTES = 4096
 
-Reader = Callable[..., list[dict[str, Any]]]  # (stream, name, *, skip_bad, problems) -> records
+Reader = Callable[..., list[dict[str, Any]]]  # (stream, name, *, skip_bad, problems, **options) -> records
+PathReader = Callable[..., list[dict[str, Any]]]  # (path, name, *, skip_bad, problems, **options) -> records
 
 
 @dataclass(frozen=True)
 class ListFormat:
+    """A list format. `read` gets the decompressed binary stream; a format made of several files (the
+    OFAC CSV set) or read by a library that wants a path (Parquet) also sets `read_path`, used
+    whenever the source is a path, and `sniff_path` to recognise a directory or a file by its path.
+    Reader options (``mapping=`` for the mapped CSV/Parquet format) are passed through as keywords."""
+
     name: str  # "un-xml"
     list_id: str  # the list_id a Watchlist gets unless the caller names one
     sniff: Callable[[bytes], bool]  # does this head of a file look like the format?
     read: Reader
+    read_path: PathReader | None = None
+    sniff_path: Callable[[Path], bool] | None = None
 
 
 FORMATS: dict[str, ListFormat] = {}
@@ -76,13 +85,31 @@ def detect_format(head: bytes) -> str | None:
     return next((f.name for f in FORMATS.values() if f.sniff(head)), None)
 
 
+def _detect_path(path: Path) -> str | None:
+    return next((f.name for f in FORMATS.values() if f.sniff_path is not None and f.sniff_path(path)), None)
+
+
 def _read(
-    path: Source, format: str | None, skip_bad: bool, problems: list[ListFormatError] | None
+    path: Source,
+    format: str | None,
+    skip_bad: bool,
+    problems: list[ListFormatError] | None,
+    **options: Any,
 ) -> tuple[ListFormat, list[dict[str, Any]]]:
     name = source_name(path)
     known = ", ".join(sorted(FORMATS))
     if format is not None and format not in FORMATS:
         raise ListFormatError(f"unknown list format {format!r} (known formats: {known})", name)
+    is_path = isinstance(path, (str, os.PathLike))
+    if is_path:
+        if not os.path.exists(path):
+            raise ListFormatError("no such file or directory", name)
+        format = format or _detect_path(Path(path))
+        if format is None and os.path.isdir(path):
+            raise ListFormatError(f"a directory that no list format recognises (known formats: {known})", name)
+        if format is not None and FORMATS[format].read_path is not None:
+            fmt = FORMATS[format]
+            return fmt, fmt.read_path(Path(path), name, skip_bad=skip_bad, problems=problems, **options)
     with open_source(path) as stream:
         if format is None:
             head, stream = peek(stream, SNIFF_BYTES)
@@ -94,7 +121,7 @@ def _read(
                     name,
                 )
         fmt = FORMATS[format]
-        return fmt, fmt.read(stream, name, skip_bad=skip_bad, problems=problems)
+        return fmt, fmt.read(stream, name, skip_bad=skip_bad, problems=problems, **options)
 
 
 def load_records(
@@ -103,11 +130,13 @@ def load_records(
     *,
     skip_bad: bool = False,
     problems: list[ListFormatError] | None = None,
+    **options: Any,
 ) -> list[dict[str, Any]]:
     """Canonical records from a list file (path or binary stream, plain or gzip). `format` is one of
     FORMATS, detected from the content when None. With `skip_bad`, unusable records are left out and
-    appended to `problems` (when given) instead of raising ListFormatError."""
-    return _read(path, format, skip_bad, problems)[1]
+    appended to `problems` (when given) instead of raising ListFormatError. `options` go to the
+    format's reader (``mapping="columns.toml"`` for a generic CSV or Parquet file)."""
+    return _read(path, format, skip_bad, problems, **options)[1]
 
 
 def load(
@@ -117,9 +146,10 @@ def load(
     list_id: str | None = None,
     skip_bad: bool = False,
     problems: list[ListFormatError] | None = None,
+    **options: Any,
 ) -> engine.Watchlist:
     """load_records, built into an engine.Watchlist with `list_id` (by default the format's, e.g. "un-sc")."""
-    fmt, records = _read(path, format, skip_bad, problems)
+    fmt, records = _read(path, format, skip_bad, problems, **options)
     return engine.Watchlist.from_records(records, list_id=list_id or fmt.list_id)
 
 

@@ -109,3 +109,49 @@ def iter_records(table: pa.Table, batch_rows: int = 65_536) -> Iterator[dict[str
     for batch in table.to_batches(max_chunksize=batch_rows):
         for row in batch.to_pylist():
             yield from_row(row)
+
+
+# -- stolen / lost travel documents ----------------------------------------------------------------
+# An SLTD-style list has ~100M rows: one canonical record per row would be ~1 kB of Python each, so
+# such lists are stored in a flat layout of their own (Version.layout == "documents"), written batch
+# by batch and never held whole. A row is the one document of a DESIGN.md `kind: document` record;
+# from_document_row gives that record back.
+
+DOCUMENT_LIST_SCHEMA = pa.schema(
+    [
+        pa.field("number", pa.string(), nullable=False),  # normalised: upper case, letters and digits only
+        pa.field("type", pa.string()),  # passport | national_id | visa | travel_document | other
+        pa.field("country", pa.string()),  # issuing country, ISO 3166-1 alpha-2; null when unknown
+        pa.field("status", pa.string()),  # stolen | lost | revoked | invalidated | ...
+        pa.field("reported_on", pa.date32()),
+        pa.field("number_raw", pa.string()),  # as written in the source, when it differs from `number`
+    ]
+)
+
+
+def document_record_id(number: str, type: str | None, country: str | None) -> str:
+    """The id of a document list entry: its key (issuing country, type, number), DESIGN.md 'Documents'."""
+    return f"{country or '--'}:{type or 'other'}:{number}"
+
+
+def from_document_row(row: dict[str, Any], list_id: str = "") -> dict[str, Any]:
+    """The canonical `kind: document` record of one DOCUMENT_LIST_SCHEMA row."""
+    reported = row.get("reported_on")
+    doc = {
+        "number": row["number"],
+        "type": row.get("type"),
+        "country": row.get("country"),
+        "expires": None,
+        "status": row.get("status"),
+        "reported_on": reported.isoformat() if reported is not None else None,
+    }
+    if row.get("number_raw"):
+        doc["number_raw"] = row["number_raw"]
+    return {
+        "id": document_record_id(row["number"], row.get("type"), row.get("country")),
+        "kind": "document",
+        "names": [],
+        "documents": [doc],
+        "list_id": list_id,
+        "listed_on": doc["reported_on"],
+    }
