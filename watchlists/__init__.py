@@ -65,6 +65,10 @@ class ListFormat:
     read: Reader
     read_path: PathReader | None = None
     sniff_path: Callable[[Path], bool] | None = None
+    # A list too large for records (SLTD, ~100M rows) also reads as Arrow batches of
+    # schema.DOCUMENT_LIST_SCHEMA: (source, name, *, skip_bad, problems, batch_rows) -> Iterator[RecordBatch].
+    # Store.import_file uses it, so such a list is never held whole in memory.
+    read_batches: Callable[..., Any] | None = None
 
 
 FORMATS: dict[str, ListFormat] = {}
@@ -100,6 +104,8 @@ def _read(
     known = ", ".join(sorted(FORMATS))
     if format is not None and format not in FORMATS:
         raise ListFormatError(f"unknown list format {format!r} (known formats: {known})", name)
+    if format is None and options.get("mapping") is not None and "mapped" in FORMATS:
+        format = "mapped"  # a mapping file says which columns hold what: only the generic reader takes one
     is_path = isinstance(path, (str, os.PathLike))
     if is_path:
         if not os.path.exists(path):
@@ -150,7 +156,14 @@ def load(
 ) -> engine.Watchlist:
     """load_records, built into an engine.Watchlist with `list_id` (by default the format's, e.g. "un-sc")."""
     fmt, records = _read(path, format, skip_bad, problems, **options)
-    return engine.Watchlist.from_records(records, list_id=list_id or fmt.list_id)
+    return engine.Watchlist.from_records(records, list_id=list_id or records_list_id(records) or fmt.list_id)
+
+
+def records_list_id(records: list[dict[str, Any]]) -> str | None:
+    """The list_id every record names, when they all name the same one (one format can carry several
+    lists: OFAC's XML is the SDN list or the non-SDN consolidated list)."""
+    ids = {r.get("list_id") or "" for r in records}
+    return ids.pop() or None if len(ids) == 1 else None
 
 
 def default_list() -> engine.Watchlist:

@@ -235,13 +235,13 @@ class Store:
         and makes it the new active version of `list_id` (by default the format's list id).
         A bad file raises ListFormatError and leaves the store as it was; with `skip_bad`, bad
         records are left out and returned in `problems`."""
-        from . import FORMATS, _read  # the loaders' registry; imported late to avoid a cycle
+        from . import FORMATS, _read, records_list_id  # the loaders' registry; imported late to avoid a cycle
 
         problems: list[ListFormatError] = []
         if progress:
             progress("reading", 0, 0)
         fmt, records = _read(source, format, skip_bad, problems, **reader_options)
-        list_id = list_id or fmt.list_id
+        list_id = list_id or records_list_id(records) or fmt.list_id
         digest = source_sha256(source) if isinstance(source, (str, os.PathLike)) else ""
         version, created = self._commit(
             list_id,
