@@ -74,7 +74,7 @@ class Version:
     source_sha256: str = ""
     source_format: str = ""
     skipped: int = 0  # bad records left out (skip_bad)
-    layout: str = "records"  # the data file's schema: "records" (schema.SCHEMA)
+    layout: str = "records"  # the data file's schema: "records" (schema.SCHEMA) or "documents" (schema.DOCUMENT_LIST_SCHEMA)
 
     @property
     def file(self) -> str:
@@ -161,6 +161,69 @@ def _write_json_atomic(path: Path, data: Any) -> None:
     _fsync_dir(path.parent)
 
 
+_DOCUMENT_VALUES = ("status", "reported_on", "number_raw")
+
+
+def _document_keys(table: pa.Table) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
+    """Per row: its entry id (country:type:number) and the id with every other value appended."""
+    import pyarrow.compute as pc
+
+    def text(name: str, empty: str) -> pa.ChunkedArray:
+        return pc.fill_null(pc.cast(table[name], pa.string()), empty)
+
+    ids = pc.binary_join_element_wise(text("country", "--"), text("type", "other"), text("number", ""), ":")
+    full = pc.binary_join_element_wise(ids, *(text(n, "") for n in _DOCUMENT_VALUES), "\x1f")
+    return ids, full
+
+
+def _diff_documents(list_id: str, old: str | None, new: str, old_table: pa.Table | None, new_table: pa.Table) -> Diff:
+    """Diff of two document-list versions in Arrow (hash sets over columns, no per-row Python objects
+    but the ids that differ), so two 100M-row SLTD versions compare in memory a few times their keys."""
+    import pyarrow.compute as pc
+
+    new_ids, new_full = _document_keys(new_table)
+    if old_table is None:
+        return Diff(list_id, old, new, added=sorted(set(new_ids.to_pylist())), removed=[], changed={})
+    old_ids, old_full = _document_keys(old_table)
+    new_only = pc.invert(pc.is_in(new_full, value_set=pa.concat_arrays(old_full.chunks) if old_full.num_chunks else pa.array([], pa.string())))
+    old_only = pc.invert(pc.is_in(old_full, value_set=pa.concat_arrays(new_full.chunks) if new_full.num_chunks else pa.array([], pa.string())))
+    # Only rows whose values differ can be added, removed or changed: the rest is compared no further.
+    new_rows = new_table.filter(new_only)
+    old_rows = old_table.filter(old_only)
+    new_changed_ids = set(pc.filter(new_ids, new_only).to_pylist())
+    old_changed_ids = set(pc.filter(old_ids, old_only).to_pylist())
+    both = new_changed_ids & old_changed_ids
+    changed: dict[str, list[str]] = {}
+    if both:
+        before = {schema.document_record_id(r["number"], r["type"], r["country"]): r for r in old_rows.to_pylist()}
+        for r in new_rows.to_pylist():
+            rid = schema.document_record_id(r["number"], r["type"], r["country"])
+            if rid in both:
+                a = before[rid]
+                changed[rid] = [f for f in _DOCUMENT_VALUES if a.get(f) != r.get(f)] or ["documents"]
+    # Ids present only on one side (a changed entry is neither added nor removed).
+    new_all = pa.concat_arrays(new_ids.chunks) if new_ids.num_chunks else pa.array([], pa.string())
+    old_all = pa.concat_arrays(old_ids.chunks) if old_ids.num_chunks else pa.array([], pa.string())
+    def absent(ids: set[str], other: pa.Array) -> list[str]:
+        candidates = pa.array(sorted(ids), pa.string())
+        return pc.filter(candidates, pc.invert(pc.is_in(candidates, value_set=other))).to_pylist()
+
+    added, removed = absent(new_changed_ids - both, old_all), absent(old_changed_ids - both, new_all)
+    return Diff(list_id, old, new, added=added, removed=removed, changed=dict(sorted(changed.items())))
+
+
+def _detect_batch_format(source: str | os.PathLike[str]) -> str | None:
+    """The format of a file, when it is one read in batches (SLTD): detected from its first bytes."""
+    from . import FORMATS, SNIFF_BYTES
+    from ._source import open_source
+
+    if os.path.isdir(source) or not os.path.exists(source):
+        return None
+    with open_source(source) as stream:
+        head = stream.read(SNIFF_BYTES)
+    return next((f.name for f in FORMATS.values() if f.read_batches is not None and f.sniff(head)), None)
+
+
 # --- the store -----------------------------------------------------------------------------------
 
 class Store:
@@ -210,7 +273,12 @@ class Store:
             return pa.ipc.open_file(source).read_all()
 
     def records(self, list_id: str, version: str | None = None) -> list[dict[str, Any]]:
-        return list(schema.iter_records(self.table(list_id, version)))
+        """The version's canonical records (a document list's rows as `kind: document` records)."""
+        v = self._resolve(list_id, version)
+        table = self.table(list_id, v.version)
+        if v.layout == "documents":
+            return [schema.from_document_row(row, list_id) for row in table.to_pylist()]
+        return list(schema.iter_records(table))
 
     def watchlist(self, list_id: str, version: str | None = None) -> engine.Watchlist:
         """The version as an engine.Watchlist whose `version` is the store's version id."""
@@ -240,6 +308,22 @@ class Store:
         problems: list[ListFormatError] = []
         if progress:
             progress("reading", 0, 0)
+        fmt = FORMATS.get(format) if format else None
+        if fmt is None and format is None and isinstance(source, (str, os.PathLike)):
+            fmt = FORMATS.get(_detect_batch_format(source) or "")
+        if fmt is not None and fmt.read_batches is not None and isinstance(source, (str, os.PathLike)):
+            name = os.fspath(source)
+            batches = fmt.read_batches(source, name, skip_bad=skip_bad, problems=problems, **reader_options)
+            version, created = self.import_document_batches(
+                list_id or fmt.list_id,
+                batches,
+                source_name=name,
+                source_sha256=source_sha256(source),
+                source_format=fmt.name,
+                problems=problems,
+                progress=progress,
+            )
+            return ImportResult(version, created, problems)
         fmt, records = _read(source, format, skip_bad, problems, **reader_options)
         list_id = list_id or records_list_id(records) or fmt.list_id
         digest = source_sha256(source) if isinstance(source, (str, os.PathLike)) else ""
@@ -262,6 +346,46 @@ class Store:
         """Replaces the list's content with `records` (canonical record dicts) as a new version."""
         version, created = self._commit(list_id, list(records), change="import", source_name=source_name, progress=progress)
         return ImportResult(version, created)
+
+    def import_document_batches(
+        self,
+        list_id: str,
+        batches: Iterable[pa.RecordBatch],
+        *,
+        source_name: str = "",
+        source_sha256: str = "",
+        source_format: str = "",
+        problems: Sequence[ListFormatError] = (),
+        progress: Progress | None = None,
+    ) -> tuple[Version, bool]:
+        """Makes a document list (schema.DOCUMENT_LIST_SCHEMA batches, e.g. a 100M-row SLTD file read by
+        sltd.iter_sltd_batches) the new active version of `list_id`, in the "documents" layout. The
+        batches are written as they come, so memory stays at one batch whatever the list's size; a
+        bad row raised by the reader midway leaves the store as it was, like any failed import.
+        Returns (version, created)."""
+        with self._writing():
+            directory = self._dir(list_id)
+            directory.mkdir(parents=True, exist_ok=True)
+            catalog = self._load_or_new_catalog(list_id)
+            self._remove_leftovers(directory, catalog)
+            tmp = directory / f".{uuid.uuid4().hex}.arrow.tmp"
+            try:
+                rows = self._write_batches(tmp, batches, progress)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            return self._switch_in(
+                directory,
+                catalog,
+                tmp,
+                rows=rows,
+                change="import",
+                source_name=source_name,
+                source_sha256=source_sha256,
+                source_format=source_format,
+                skipped=len(problems),
+                layout="documents",
+            )
 
     def upsert(self, list_id: str, records: Iterable[dict[str, Any]]) -> Version:
         """Adds the records, replacing the entries with the same ids: a new version (the active one
@@ -325,6 +449,8 @@ class Store:
             versions = [v.version for v in self.versions(list_id)]
             at = versions.index(new_v.version)
             old = versions[at - 1] if at > 0 else None
+        if new_v.layout == "documents" and (old is None or self._resolve(list_id, old).layout == "documents"):
+            return _diff_documents(list_id, old, new_v.version, self.table(list_id, old) if old else None, self.table(list_id, new_v.version))
         old_records = {r["id"]: r for r in self.records(list_id, old)} if old else {}
         new_records = {r["id"]: r for r in self.records(list_id, new_v.version)}
         changed = {}
@@ -386,8 +512,13 @@ class Store:
                     fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
     def _records_locked(self, list_id: str) -> list[dict[str, Any]]:
-        if self.active(list_id) is None:
+        active = self.active(list_id)
+        if active is None:
             raise StoreError(f"{list_id} has no active version")
+        if active.layout == "documents":
+            # A document list is an agency's feed (SLTD): it changes by a new import of the feed,
+            # never by hand, and a hand edit would be lost at the next import anyway.
+            raise StoreError(f"{list_id} is a document list: it changes by importing a new file, not by upsert/delete")
         return self.records(list_id)
 
     def _commit(self, list_id: str, records: list[dict[str, Any]], **kw: Any) -> tuple[Version, bool]:
@@ -419,6 +550,22 @@ class Store:
 
         tmp = directory / f".{uuid.uuid4().hex}.arrow.tmp"
         self._write_table(tmp, records, progress)
+        return self._switch_in(
+            directory,
+            catalog,
+            tmp,
+            rows=len(records),
+            change=change,
+            source_name=source_name,
+            source_sha256=source_sha256,
+            source_format=source_format,
+            skipped=skipped,
+        )
+
+    def _switch_in(self, directory: Path, catalog: dict[str, Any], tmp: Path, *, rows: int, **meta: Any) -> tuple[Version, bool]:
+        """Makes the fsynced data file `tmp` the active version: rename to its version name, fsync the
+        directory, then replace the catalog (the commit point). Same content as the active version:
+        nothing changes."""
         checksum = _sha256_file(tmp)
         active = self._find(catalog, catalog["active"]) if catalog["active"] else None
         if active is not None and active.checksum == checksum:  # same content: nothing to do
@@ -427,17 +574,13 @@ class Store:
 
         number = catalog["next"]
         version = Version(
-            list_id=list_id,
+            list_id=catalog["list_id"],
             version=f"v{number:06d}",
-            rows=len(records),
+            rows=rows,
             checksum=checksum,
-            change=change,
             parent=catalog["active"],
             created_at=_now(),
-            source_name=source_name,
-            source_sha256=source_sha256,
-            source_format=source_format,
-            skipped=skipped,
+            **meta,
         )
         _failpoint("before-data-rename")
         os.replace(tmp, directory / version.file)
@@ -447,7 +590,7 @@ class Store:
         catalog["next"] = number + 1
         catalog["versions"].append(asdict(version))
         catalog["active"] = version.version
-        catalog["history"].append({"version": version.version, "at": version.created_at, "change": change})
+        catalog["history"].append({"version": version.version, "at": version.created_at, "change": version.change})
         pruned = self._prune(catalog)
         _write_json_atomic(directory / _CATALOG, catalog)  # the commit point
         _failpoint("after-catalog-rename")
@@ -481,6 +624,23 @@ class Store:
             stale_version = _VERSION.match(name.removesuffix(".arrow")) and name.endswith(".arrow") and name not in kept
             if name.endswith(".tmp") or stale_version:
                 path.unlink()
+
+    @staticmethod
+    def _write_batches(path: Path, batches: Iterable[pa.RecordBatch], progress: Progress | None) -> int:
+        rows = 0
+        with open(path, "wb") as f:
+            with pa.ipc.new_file(f, schema.DOCUMENT_LIST_SCHEMA) as writer:
+                for batch in batches:
+                    if batch.schema != schema.DOCUMENT_LIST_SCHEMA:
+                        batch = pa.Table.from_batches([batch]).cast(schema.DOCUMENT_LIST_SCHEMA).combine_chunks().to_batches()[0]
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
+                    _failpoint("mid-data-write")
+                    if progress:
+                        progress("writing", rows, 0)
+            f.flush()
+            os.fsync(f.fileno())
+        return rows
 
     @staticmethod
     def _write_table(path: Path, records: list[dict[str, Any]], progress: Progress | None) -> None:
