@@ -23,6 +23,7 @@ from engine.countries import to_iso2
 
 from . import un
 from . import canada, eu, uk
+from . import ofac, ofac_csv
 from ._source import Source, open_source, peek, source_name
 from .errors import ListFormatError
 from .un import parse_un_xml
@@ -82,6 +83,9 @@ register_format(ListFormat("un-xml", un.LIST_ID, lambda head: b"<" + un.ROOT_TAG
 register_format(ListFormat(eu.FORMAT, eu.LIST_ID, eu.sniff, eu.read_eu_xml))
 register_format(ListFormat(canada.FORMAT, canada.LIST_ID, canada.sniff, canada.read_canada_xml))
 register_format(ListFormat(uk.FORMAT, uk.LIST_ID, uk.sniff, uk.read_uk_csv))
+register_format(ListFormat(ofac.FORMAT, ofac.LIST_ID, ofac.sniff, ofac.read_ofac_xml))
+register_format(ListFormat(ofac_csv.FORMAT, ofac_csv.LIST_ID, ofac_csv.sniff, ofac_csv.read_ofac_csv,
+                           read_path=ofac_csv.read_ofac_csv_path, sniff_path=ofac_csv.sniff_path))
 
 
 def detect_format(head: bytes) -> str | None:
