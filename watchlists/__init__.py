@@ -23,6 +23,7 @@ from engine.countries import to_iso2
 
 from . import un
 from . import canada, eu, uk
+from . import csl, ftm
 from . import ofac, ofac_csv
 from ._source import Source, open_source, peek, source_name
 from .errors import ListFormatError
@@ -86,6 +87,9 @@ register_format(ListFormat(uk.FORMAT, uk.LIST_ID, uk.sniff, uk.read_uk_csv))
 register_format(ListFormat(ofac.FORMAT, ofac.LIST_ID, ofac.sniff, ofac.read_ofac_xml))
 register_format(ListFormat(ofac_csv.FORMAT, ofac_csv.LIST_ID, ofac_csv.sniff, ofac_csv.read_ofac_csv,
                            read_path=ofac_csv.read_ofac_csv_path, sniff_path=ofac_csv.sniff_path))
+register_format(ListFormat(csl.FORMAT, csl.LIST_ID, csl.sniff, csl.read_csl_csv))
+register_format(ListFormat(csl.DPL_FORMAT, csl.DPL_LIST_ID, csl.sniff_dpl, csl.read_dpl))
+register_format(ListFormat(ftm.FORMAT, ftm.LIST_ID, ftm.sniff, ftm.read_ftm_json))
 
 
 def detect_format(head: bytes) -> str | None:

@@ -14,16 +14,30 @@ from __future__ import annotations
 
 import csv
 import zlib
+from contextlib import contextmanager
 from gzip import BadGzipFile
 from typing import BinaryIO, Iterator
 
 from ._common import Reporter
 
 # A quote left open swallows the rest of the file into one field; stop at 16 MB, not the csv default
-# (128 kB), which long real cells (the CSL "ids" column) must not hit.
+# (128 kB), which long real cells (the CSL "ids" column) must not hit. The limit is the csv module's
+# one global setting: it is raised only while this reader parses a row (_parsing), so other readers
+# (the UK loader counts on the default) see the process's own limit.
 _FIELD_LIMIT = 16 << 20
-if csv.field_size_limit() < _FIELD_LIMIT:
+
+
+@contextmanager
+def _parsing() -> Iterator[None]:
+    old = csv.field_size_limit()
+    if old >= _FIELD_LIMIT:
+        yield
+        return
     csv.field_size_limit(_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 class _Lines:
@@ -77,7 +91,8 @@ def read_rows(
     while True:
         start = last_end + 1
         try:
-            row = next(reader)
+            with _parsing():
+                row = next(reader)
         except StopIteration:
             return
         except csv.Error as e:
