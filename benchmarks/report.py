@@ -21,8 +21,12 @@ def main(path: str) -> None:
           f"python {data.get('machine_info', {}).get('python_version', '?')}")
     single: dict[str, dict[str, float]] = defaultdict(dict)
     batch: dict[str, dict[str, float]] = defaultdict(dict)
+    lists = []
     for b in data["benchmarks"]:
         group = b["group"] or ""
+        if group.startswith("list-"):
+            lists.append(b)
+            continue
         prim, _, kind = group.rpartition("-")
         impl = b["param"].removeprefix(prim + "-") if b.get("param") else b["name"]
         med = b["stats"]["median"]
@@ -64,6 +68,16 @@ def main(path: str) -> None:
     for prim, impls in batch.items():
         for impl, rate in sorted(impls.items(), key=lambda kv: -kv[1]):
             print(f"| {prim} | {impl} | {rate:,.0f} |")
+
+    if lists:
+        print("\n| list (benchmarks/test_bench_lists.py) | rows | median s | rows/s | peak extra RSS MB |")
+        print("|---|---:|---:|---:|---:|")
+        for b in lists:
+            rows, med = b["extra_info"].get("rows", 0), b["stats"]["median"]
+            peak = b["extra_info"].get("peak_mb")
+            label = b["param"] or b["name"].removeprefix("test_")
+            print(f"| {label} | {rows:,} | {med:,.2f} | {rows / med:,.0f} | {peak:,.0f} |" if peak is not None
+                  else f"| {label} | {rows:,} | {med:,.2f} | {rows / med:,.0f} | - |")
 
 
 if __name__ == "__main__":

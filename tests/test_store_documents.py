@@ -125,3 +125,20 @@ def test_killing_a_document_import_leaves_the_previous_version_active(tmp_path, 
     assert store.active("sltd").rows == 30_000
     leftovers = [p.name for p in Path(root, "sltd").iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_an_sltd_file_is_imported_in_batches_and_reads_back_as_its_records(store):
+    import watchlists
+
+    result = store.import_file(FIXTURES / "sltd_small.csv")  # format detected: sltd-csv
+    assert result.version.layout == "documents" and result.version.source_format == "sltd-csv"
+    expected = watchlists.load_records(FIXTURES / "sltd_small.csv")
+    assert result.version.rows == len(expected)
+    got = sorted(store.records("sltd"), key=lambda r: r["id"])
+    assert [r["id"] for r in got] == sorted(r["id"] for r in expected)
+    by_id = {r["id"]: r for r in expected}
+    assert all(r["documents"][0]["number"] == by_id[r["id"]]["documents"][0]["number"] for r in got)
+    assert not store.import_file(FIXTURES / "sltd_small.csv").created

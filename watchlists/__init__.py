@@ -25,6 +25,7 @@ from . import un
 from . import canada, eu, uk
 from . import csl, ftm
 from . import ofac, ofac_csv
+from . import mapped, sltd
 from ._source import Source, open_source, peek, source_name
 from .errors import ListFormatError
 from .un import parse_un_xml
@@ -90,6 +91,10 @@ register_format(ListFormat(ofac_csv.FORMAT, ofac_csv.LIST_ID, ofac_csv.sniff, of
 register_format(ListFormat(csl.FORMAT, csl.LIST_ID, csl.sniff, csl.read_csl_csv))
 register_format(ListFormat(csl.DPL_FORMAT, csl.DPL_LIST_ID, csl.sniff_dpl, csl.read_dpl))
 register_format(ListFormat(ftm.FORMAT, ftm.LIST_ID, ftm.sniff, ftm.read_ftm_json))
+register_format(ListFormat(mapped.FORMAT, mapped.LIST_ID, mapped.sniff, mapped.read_mapped,
+                           read_path=mapped.read_mapped_path, sniff_path=mapped.sniff_path))
+register_format(ListFormat(sltd.FORMAT, sltd.LIST_ID, sltd.sniff, sltd.read_sltd_csv,
+                           read_batches=sltd.iter_sltd_batches))
 
 
 def detect_format(head: bytes) -> str | None:

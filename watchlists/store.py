@@ -212,6 +212,12 @@ def _diff_documents(list_id: str, old: str | None, new: str, old_table: pa.Table
     return Diff(list_id, old, new, added=added, removed=removed, changed=dict(sorted(changed.items())))
 
 
+def _skipped(problems: Sequence[ListFormatError]) -> int:
+    """Bad records left out: one per problem, except a reader's summary of the ones it did not list
+    (sltd keeps the first 1,000 problems and counts the rest in `skipped`)."""
+    return sum(getattr(p, "skipped", 1) for p in problems)
+
+
 def _detect_batch_format(source: str | os.PathLike[str]) -> str | None:
     """The format of a file, when it is one read in batches (SLTD): detected from its first bytes."""
     from . import FORMATS, SNIFF_BYTES
@@ -334,7 +340,7 @@ class Store:
             source_name=os.fspath(source) if isinstance(source, (str, os.PathLike)) else "",
             source_sha256=digest,
             source_format=fmt.name,
-            skipped=len(problems),
+            skipped=_skipped(problems),
             progress=progress,
         )
         assert fmt.name in FORMATS
@@ -383,7 +389,7 @@ class Store:
                 source_name=source_name,
                 source_sha256=source_sha256,
                 source_format=source_format,
-                skipped=len(problems),
+                skipped=_skipped(problems),
                 layout="documents",
             )
 
