@@ -45,7 +45,16 @@ import json, resource, sys, time
 import watchlists
 from watchlists.store import Store
 kind, path, fmt, extra = sys.argv[1], sys.argv[2], sys.argv[3] or None, json.loads(sys.argv[4])
-def rss_mb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def rss_mb():
+    # VmHWM: this process's own peak. ru_maxrss would start at the parent's size (Linux carries it
+    # over fork and exec), hiding the load's memory when the parent (pytest) is the larger.
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 base = rss_mb(); t = time.perf_counter()
 if kind == "load":
     rows = len(watchlists.load_records(path, fmt, **extra))
