@@ -5,7 +5,7 @@ spreads the work over all cores (rayon). The Python twins in engine.text, engine
 engine.similarity and engine.names are the intended entry points.
 """
 
-from typing import Sequence
+from typing import Any, Sequence
 
 __version__: str
 
@@ -79,7 +79,7 @@ class NameComparison:
     score: float
     """Order-free token alignment score in [0, 1]."""
     pairs: list[tuple[str, str, float, str]]
-    """(query token, candidate token, similarity, how): how is exact | phonetic | fuzzy | initial | joined."""
+    """(query token, candidate token, similarity, how): how is exact | phonetic | fuzzy | initial | joined | skeleton (consonants of a vowelless, abjad-script spelling)."""
     unmatched_query: list[str]
     unmatched_candidate: list[str]
 
@@ -101,3 +101,56 @@ class NameIndex:
         """Per query, up to `limit` (owner, name index, name score), best entry first, one row per owner."""
     def candidates(self, query: str, max_candidates: int = 200) -> list[int]:
         """Name indexes the blocking keys propose for one query, strongest evidence first."""
+
+# --- listed documents (native/src/documents.rs) --------------------------------------------
+
+DOCUMENT_CONFUSION_PAIRS: list[str]
+"""Unordered OCR confusion pairs ("O/0", "Q/0", "D/0", "O/Q", ..., "G/6"): bit i of a match's mask is pair i."""
+
+ArrowStringChunk = tuple[int, int, Any | None, Any | None, Any | None, bool]
+"""One chunk of an Arrow string column: (length, offset, validity, offsets, data, large_string);
+buffers are pyarrow Buffers (`Array.buffers()`, memory-mapped or not) or bytes; validity None = no nulls."""
+
+DocumentMatchTuple = tuple[int, str, int, str, str, int, str, bool]
+"""(row, how, pos, query_chars, listed_chars, confusion_mask, country, type_conflict): how is
+exact | ocr | substitution | insertion | deletion | transposition; country is same | query_missing |
+listed_missing | conflict."""
+
+class DocumentIndex:
+    """Listed documents: loose key + single-deletion keys as sorted u64 (hash | row) with a bucket
+    table, a number arena, interned type and country codes. Rows are column positions."""
+
+    @staticmethod
+    def from_columns(
+        numbers: Sequence[ArrowStringChunk],
+        types: Sequence[ArrowStringChunk] | None = None,
+        countries: Sequence[ArrowStringChunk] | None = None,
+    ) -> DocumentIndex:
+        """Built in Rust (GIL released) from the columns' buffers; chunk boundaries may differ by column.
+        Null or empty numbers stay rows but are not indexed."""
+    def __len__(self) -> int: ...
+    def row(self, row: int) -> tuple[str, str | None, str | None]:
+        """(cleaned number, type lower-cased, country upper-cased) of a row."""
+    def stats(self) -> dict[str, int]:
+        """rows, keys, entries_bytes, buckets_bytes, arena_bytes, codes_bytes, total_bytes."""
+    def lookup_batch(
+        self,
+        numbers: Sequence[str],
+        types: Sequence[str | None] | None = None,
+        countries: Sequence[str | None] | None = None,
+        fuzzy: bool = True,
+    ) -> DocumentMatches:
+        """Per query, its matches (exact and OCR first). Without fuzzy: one probe, exact and OCR only.
+        Countries compare as written (pass ISO alpha-2); types by first letter. Parallel, GIL released."""
+
+class DocumentMatches:
+    """The matches of a lookup batch, held in Rust; tuples are made only for the queries asked for."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, query: int) -> list[DocumentMatchTuple]: ...
+    @property
+    def total(self) -> int:
+        """Matches over all queries."""
+    def nonempty(self) -> list[int]:
+        """Indexes of the queries with at least one match."""
+    def to_lists(self) -> list[list[DocumentMatchTuple]]: ...

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from . import _native
 from .config import Weights
 from .countries import same_country
 from .documents import document_key
@@ -109,6 +110,25 @@ class DocumentComparison:
         return None
 
 
+class AddressComparison:
+    """A person's address against the listed addresses: token-set similarity of the normalised forms
+    (order-free, tolerant of a missing suburb or a typo), graded from ADDRESS_FLOOR up to 1. Weak
+    evidence on its own (people move), but it tells apart two people of one name."""
+
+    name = "address"
+    ADDRESS_FLOOR = 0.6
+
+    def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
+        if not query.address or not entry.addresses or not weights.address_match:
+            return None
+        q = _native.normalize(query.address)
+        sim, listed = max((_native.token_set_ratio(q, _native.normalize(a)) / 100.0, a) for a in entry.addresses)
+        if sim < self.ADDRESS_FLOOR:
+            return None
+        value = weights.address_match * (sim - self.ADDRESS_FLOOR) / (1.0 - self.ADDRESS_FLOOR)
+        return Contribution("address.match", value, f"address agrees {sim:.2f} with the listed {listed!r}")
+
+
 class CountryComparison:
     """For organisations and consignees: the party's country against the entry's address countries."""
 
@@ -129,6 +149,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
     NationalityComparison(),
     SexComparison(),
     DocumentComparison(),
+    AddressComparison(),
 )
 ORGANIZATION_COMPARISONS: tuple[Comparison, ...] = (CountryComparison(),)
 

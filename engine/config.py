@@ -11,7 +11,7 @@ report = 0.82
 report = 0.9
 
 [weights]              # evidence added to (or taken from) the name score
-birth_date_exact = 0.05
+birth_date_exact = 0.10
 birth_date_conflict = -0.15
 
 [search]
@@ -35,19 +35,24 @@ DEFAULT_MATCH_THRESHOLD = 0.95
 class Weights:
     """Evidence beyond the name, added to the name score (negative values lower it)."""
 
-    birth_date_exact: float = 0.05
-    birth_date_month: float = 0.03
-    birth_date_year: float = 0.02
-    birth_date_swapped: float = 0.02
+    birth_date_exact: float = 0.10
+    birth_date_month: float = 0.06
+    birth_date_year: float = 0.03
+    birth_date_swapped: float = 0.05
     birth_date_near_year: float = 0.0
     birth_date_placeholder: float = 0.0
     birth_date_conflict: float = -0.15
+    # A conflicting birth date cuts a partial name deeper: this much more per unit the name score
+    # falls short of 1 (a name at 0.9 with a conflicting date: -0.15 - 1.5 * 0.1 = -0.30). An exact
+    # name keeps the plain cut, so a listed name spelt as listed is still reported for review.
+    birth_date_conflict_name_gap: float = 1.5
     nationality_match: float = 0.02
     nationality_conflict: float = -0.05
     sex_conflict: float = -0.10
     document_match: float = 0.10
     document_conflict: float = 0.0
     weak_alias: float = -0.05
+    address_match: float = 0.10  # an identical address; less as it differs (engine.comparisons.AddressComparison)
     country_match: float = 0.02
     country_conflict: float = -0.05
 
@@ -111,8 +116,9 @@ class Config:
         for k, v in w.items():
             if k not in names:
                 raise ConfigError(f"weights.{k}: unknown weight (known: {', '.join(sorted(names))})")
-            if not isinstance(v, (int, float)) or isinstance(v, bool) or not -1.0 <= v <= 1.0:
-                raise ConfigError(f"weights.{k}: expected a number in [-1, 1], got {v!r}")
+            bound = 5.0 if k == "birth_date_conflict_name_gap" else 1.0  # a slope, not an amount
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or not -bound <= v <= bound:
+                raise ConfigError(f"weights.{k}: expected a number in [-{bound:g}, {bound:g}], got {v!r}")
         search = d.get("search") or {}
         max_candidates = search.get("max_candidates", 200)
         if not isinstance(max_candidates, int) or not 1 <= max_candidates <= 100_000:

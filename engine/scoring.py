@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .comparisons import comparisons_for
+from .comparisons import Contribution, comparisons_for
 from .config import Config, Thresholds, Weights
 from .model import Entry, Query
 from .names import NameComparison, compare_names
@@ -29,6 +29,7 @@ def positive_evidence_budget(weights: Weights) -> float:
         max(weights.nationality_match, 0),
         max(weights.document_match, 0),
         max(weights.country_match, 0),
+        max(weights.address_match, 0),
     ]
     return sum(per_attribute)
 
@@ -50,6 +51,21 @@ class Assessment:
     explanation: tuple[str, ...]
 
 
+# The deepening stops here: beyond it the name alone is too weak to alert anyway.
+MAX_CONFLICT_DEEPENING = 0.15
+
+
+def deepen_conflict(c: Contribution, name_score: float, weights: Weights) -> Contribution:
+    """A conflicting birth date cuts a partial name match deeper than an exact one: a common name
+    (`Karim Mohammed` against `Mohammed Yusip Karim`) agrees with many people, and the birth date is
+    what tells them apart."""
+    gap = max(0.0, 1.0 - name_score)
+    if c.feature != "birth_date.conflict" or gap == 0.0 or weights.birth_date_conflict_name_gap == 0.0:
+        return c
+    extra = min(MAX_CONFLICT_DEEPENING, weights.birth_date_conflict_name_gap * gap)
+    return Contribution(c.feature, c.value - extra, f"{c.reason} (cut {extra:.2f} deeper: the name agrees only to {name_score:.2f})")
+
+
 def assess(query: Query, entry: Entry, name_score: float, weak: bool, weights: Weights) -> Assessment:
     features: dict[str, float] = {"name": name_score}
     reasons: list[str] = []
@@ -59,6 +75,7 @@ def assess(query: Query, entry: Entry, name_score: float, weak: bool, weights: W
     for comparison in comparisons_for(query.kind):
         c = comparison.compare(query, entry, weights)
         if c is not None:
+            c = deepen_conflict(c, name_score, weights)
             features[c.feature] = c.value
             reasons.append(c.reason)
     score = max(0.0, min(1.0, sum(features.values())))

@@ -15,6 +15,7 @@ import os
 from typing import Any, Iterable, Mapping, Sequence
 
 from .config import Config, Thresholds
+from . import mrz
 from .documents import DocumentIndex
 from .model import Document, DocumentHit, Hit, InputError, Query, queries_from
 from .names import compare_names
@@ -111,22 +112,26 @@ class Screener:
     def check_documents(
         self, documents: Sequence[Mapping[str, Any] | Document], threshold: float | None = None
     ) -> list[list[DocumentHit]]:
-        """Per document, the listed documents it matches exactly or up to OCR confusions."""
+        """Per document, the listed documents it matches: exactly, up to OCR confusions, or one
+        edit or transposition away, best first. One native lookup per watchlist for the batch. A
+        document's MRZ (TD1/TD2/TD3) is parsed and its check digits validated: a malformed zone is
+        an InputError, a wrong number check digit a named feature of the document's hits."""
         if isinstance(documents, (Mapping, Document)):
             raise InputError("documents", "expected a list of documents, got a single document")
         docs = [Document.from_dict(d, f"documents[{i}]") for i, d in enumerate(documents)]
+        mrzs = [mrz.parse(d.mrz, f"documents[{i}].mrz") if d.mrz else None for i, d in enumerate(docs)]
         lists, cfg = self._lists, self.config
         out: list[list[DocumentHit]] = [[] for _ in docs]
         for wl in lists:
             index: DocumentIndex = wl.document_index
-            for i, doc in enumerate(docs):
-                for m in index.lookup(doc):
-                    t = self._effective(cfg.thresholds_for(wl.list_id, "document"), threshold)
+            t = self._effective(cfg.thresholds_for(wl.list_id, "document"), threshold)
+            for i, matches in enumerate(index.lookup_batch(docs, mrzs)):
+                for m in matches:
                     if m.score < t.report:
                         continue
                     out[i].append(
                         DocumentHit(
-                            m.entry.id, wl.list_id, m.score, band(m.score, t), m.document.number,
+                            m.entry_id, wl.list_id, m.score, band(m.score, t), m.document.number,
                             m.features, wl.version, m.explanation,
                         )
                     )

@@ -6,11 +6,14 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from .documents import DocumentIndex
 from .model import Entry, InputError
 from .names import NameIndex
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,7 @@ class Watchlist:
         self._lock = threading.Lock()
         self._name_index: NameIndex | None = None
         self._document_index: DocumentIndex | None = None
+        self._document_rows = 0  # rows of a document-list table (from_document_table)
 
     @classmethod
     def from_records(
@@ -57,6 +61,19 @@ class Watchlist:
             list_id = found.pop() if len(found) == 1 else "default"
         return cls(entries, list_id, version)
 
+    @classmethod
+    def from_document_table(cls, table: "pa.Table", list_id: str, version: str = "") -> "Watchlist":
+        """A stolen/lost document list (SLTD) from its table in the store's "documents" layout
+        (watchlists.schema.DOCUMENT_LIST_SCHEMA: number, type, country, ...), e.g. the memory-mapped
+        `Store.table(list_id)`: its columns go to the native document index as they are, so 100M
+        rows never become Python objects. Entry ids are `{country or '--'}:{type or 'other'}:{number}`
+        (watchlists.schema.document_record_id); `version` defaults to a hash of the columns."""
+        index = DocumentIndex.from_table(table)
+        wl = cls([], list_id, version or index.fingerprint())
+        wl._document_index = index
+        wl._document_rows = len(index)
+        return wl
+
     def _fingerprint(self) -> str:
         """A content hash, so that two identical lists carry the same version."""
         h = hashlib.sha256()
@@ -65,7 +82,7 @@ class Watchlist:
         return h.hexdigest()[:16]
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.entries) + self._document_rows
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
@@ -75,6 +92,8 @@ class Watchlist:
 
     def get(self, entry_id: str) -> Entry | None:
         i = self._by_id.get(entry_id)
+        if i is None and self._document_rows:
+            return self.document_index.entry(entry_id)
         return None if i is None else self.entries[i]
 
     @property

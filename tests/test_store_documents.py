@@ -142,3 +142,14 @@ def test_an_sltd_file_is_imported_in_batches_and_reads_back_as_its_records(store
     by_id = {r["id"]: r for r in expected}
     assert all(r["documents"][0]["number"] == by_id[r["id"]]["documents"][0]["number"] for r in got)
     assert not store.import_file(FIXTURES / "sltd_small.csv").created
+
+
+def test_a_document_list_from_the_store_checks_documents_natively(store):
+    import engine
+
+    store.import_document_batches("sltd", (batch(b) for b in V1))
+    wl = store.watchlist("sltd")
+    assert wl.version == "v000001" and len(wl) == 3
+    hits = engine.Screener(wl).check_documents([{"number": "X1234S67", "type": "passport", "country": "FRA"}])
+    assert [h.entry_id for h in hits[0]] == ["FR:passport:X1234567"]  # an OCR confusion S/5 away
+    assert hits[0][0].score < 1.0

@@ -289,6 +289,8 @@ class Store:
     def watchlist(self, list_id: str, version: str | None = None) -> engine.Watchlist:
         """The version as an engine.Watchlist whose `version` is the store's version id."""
         v = self._resolve(list_id, version)
+        if v.layout == "documents":  # SLTD-size: the memory-mapped columns go straight to the native index
+            return engine.Watchlist.from_document_table(self.table(list_id, v.version), list_id, v.version)
         wl = engine.Watchlist.from_records(self.records(list_id, v.version), list_id=list_id)
         wl.version = v.version
         return wl

@@ -3,7 +3,7 @@
 //! Scalar functions serve tests and explanations; the `*_batch`, `cdist` and `NameIndex.search`
 //! entry points take whole batches, release the GIL and spread the work over all cores.
 
-use crate::{index, names, phonetic, similarity, text};
+use crate::{documents, index, names, phonetic, similarity, text};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -275,6 +275,175 @@ impl PyNameIndex {
     }
 }
 
+// --- listed documents (native/src/documents.rs) ---------------------------------------------
+
+/// The bytes of a buffer object: `bytes`, or anything with `address` and `size` (a pyarrow
+/// `Buffer`, as `Array.buffers()` returns, memory-mapped or not). PyO3's buffer protocol needs
+/// Python >= 3.11 under the abi3-py310 ABI, hence pyarrow's own address/size.
+///
+/// Safety of the pyarrow path: the slice borrows `obj`, which owns (or keeps alive) the memory
+/// for as long as it lives; callers only use the slice while holding `obj`.
+fn buffer_bytes<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
+    if let Ok(b) = obj.cast::<pyo3::types::PyBytes>() {
+        return Ok(b.as_bytes());
+    }
+    let address: usize = obj.getattr("address")?.extract()?;
+    let size: usize = obj.getattr("size")?.extract()?;
+    if let Ok(cpu) = obj.getattr("is_cpu") {
+        if !cpu.extract::<bool>().unwrap_or(true) {
+            return Err(PyValueError::new_err("buffer is not in CPU memory"));
+        }
+    }
+    if size == 0 {
+        return Ok(&[]);
+    }
+    if address == 0 {
+        return Err(PyValueError::new_err("buffer has a null address"));
+    }
+    // SAFETY: see above; pyarrow guarantees `size` readable bytes at `address`.
+    Ok(unsafe { std::slice::from_raw_parts(address as *const u8, size) })
+}
+
+/// One chunk as Python passes it: (length, offset, validity | None, offsets, data | None, large).
+type ChunkSpec<'py> = (usize, usize, Option<Bound<'py, PyAny>>, Option<Bound<'py, PyAny>>, Option<Bound<'py, PyAny>>, bool);
+
+fn str_chunks<'a>(specs: &'a [ChunkSpec<'_>], what: &str) -> PyResult<Vec<documents::StrChunk<'a>>> {
+    let mut out = Vec::with_capacity(specs.len());
+    for (i, (len, offset, validity, offsets, data, large)) in specs.iter().enumerate() {
+        let err = |e: String| PyValueError::new_err(format!("{what} chunk {i}: {e}"));
+        let validity = validity.as_ref().map(buffer_bytes).transpose()?;
+        let offsets = offsets.as_ref().map(buffer_bytes).transpose()?.unwrap_or(&[]);
+        let data = data.as_ref().map(buffer_bytes).transpose()?.unwrap_or(&[]);
+        let offsets = if *large { documents::Offsets::I64(offsets) } else { documents::Offsets::I32(offsets) };
+        out.push(documents::StrChunk::new(*len, *offset, validity, offsets, data).map_err(err)?);
+    }
+    Ok(out)
+}
+
+/// (row, how, pos, query chars, listed chars, confusion mask, country check, type conflict)
+type DocMatchTuple = (u32, &'static str, u16, String, String, u16, &'static str, bool);
+
+#[pyclass(frozen, module = "engine._native", name = "DocumentIndex")]
+struct PyDocumentIndex {
+    inner: documents::DocumentIndex,
+}
+
+#[pymethods]
+impl PyDocumentIndex {
+    #[staticmethod]
+    #[pyo3(signature = (numbers, types = None, countries = None))]
+    fn from_columns(
+        py: Python<'_>,
+        numbers: Vec<ChunkSpec<'_>>,
+        types: Option<Vec<ChunkSpec<'_>>>,
+        countries: Option<Vec<ChunkSpec<'_>>>,
+    ) -> PyResult<Self> {
+        let n = str_chunks(&numbers, "numbers")?;
+        let t = types.as_deref().map(|t| str_chunks(t, "types")).transpose()?;
+        let c = countries.as_deref().map(|c| str_chunks(c, "countries")).transpose()?;
+        // The Bound buffer objects stay alive (owned by this frame) while the GIL is released.
+        let inner = py
+            .detach(|| documents::DocumentIndex::from_columns(&n, t.as_deref(), c.as_deref()))
+            .map_err(PyValueError::new_err)?;
+        Ok(PyDocumentIndex { inner })
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn row(&self, row: u32) -> PyResult<(String, Option<String>, Option<String>)> {
+        if row as usize >= self.inner.len() {
+            return Err(pyo3::exceptions::PyIndexError::new_err(format!("row {row} of {}", self.inner.len())));
+        }
+        let (n, t, c) = self.inner.row(row);
+        Ok((n.to_owned(), t.map(str::to_owned), c.map(str::to_owned)))
+    }
+
+    fn stats(&self) -> std::collections::HashMap<&'static str, usize> {
+        let s = self.inner.stats();
+        let total = s.total_bytes();
+        [
+            ("rows", s.rows),
+            ("keys", s.keys),
+            ("entries_bytes", s.entries_bytes),
+            ("buckets_bytes", s.buckets_bytes),
+            ("arena_bytes", s.arena_bytes),
+            ("codes_bytes", s.codes_bytes),
+            ("total_bytes", total),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    #[pyo3(signature = (numbers, types = None, countries = None, fuzzy = true))]
+    fn lookup_batch(
+        &self,
+        py: Python<'_>,
+        numbers: Vec<PyBackedStr>,
+        types: Option<Vec<Option<PyBackedStr>>>,
+        countries: Option<Vec<Option<PyBackedStr>>>,
+        fuzzy: bool,
+    ) -> PyResult<PyDocumentMatches> {
+        for (name, len) in [("types", types.as_ref().map(Vec::len)), ("countries", countries.as_ref().map(Vec::len))] {
+            if let Some(len) = len.filter(|&l| l != numbers.len()) {
+                return Err(PyValueError::new_err(format!("{name} has {len} values, numbers has {}", numbers.len())));
+            }
+        }
+        fn opt(v: &Option<Vec<Option<PyBackedStr>>>, i: usize) -> Option<&str> {
+            v.as_ref().and_then(|v| v[i].as_deref())
+        }
+        let probes: Vec<documents::Probe<'_>> = (0..numbers.len())
+            .map(|i| documents::Probe { number: &numbers[i], doc_type: opt(&types, i), country: opt(&countries, i) })
+            .collect();
+        let inner = py.detach(|| self.inner.lookup_batch(&probes, fuzzy));
+        Ok(PyDocumentMatches { inner })
+    }
+}
+
+fn match_tuple(m: &documents::DocMatch) -> DocMatchTuple {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (m.row, m.how.as_str(), m.pos, text(&m.query_chars), text(&m.listed_chars), m.confusions, m.country.as_str(), m.type_conflict)
+}
+
+/// The matches of a lookup batch, kept in Rust: Python objects are made only for the queries asked
+/// for (most documents match nothing, and a million result lists would cost more than the lookups).
+#[pyclass(frozen, module = "engine._native", name = "DocumentMatches")]
+struct PyDocumentMatches {
+    inner: documents::BatchMatches,
+}
+
+#[pymethods]
+impl PyDocumentMatches {
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    #[getter]
+    fn total(&self) -> usize {
+        self.inner.matches.len()
+    }
+
+    fn __getitem__(&self, i: isize) -> PyResult<Vec<DocMatchTuple>> {
+        let n = self.inner.len() as isize;
+        let j = if i < 0 { i + n } else { i };
+        if !(0..n).contains(&j) {
+            return Err(pyo3::exceptions::PyIndexError::new_err(format!("query {i} of {n}")));
+        }
+        Ok(self.inner.get(j as usize).iter().map(match_tuple).collect())
+    }
+
+    /// Indexes of the queries with at least one match.
+    fn nonempty(&self) -> Vec<usize> {
+        (0..self.inner.len()).filter(|&i| self.inner.offsets[i + 1] > self.inner.offsets[i]).collect()
+    }
+
+    /// Every query's matches as lists of tuples.
+    fn to_lists(&self) -> Vec<Vec<DocMatchTuple>> {
+        (0..self.inner.len()).map(|i| self.inner.get(i).iter().map(match_tuple).collect()).collect()
+    }
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -313,5 +482,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compare_names_batch, m)?)?;
     m.add_class::<NameComparison>()?;
     m.add_class::<PyNameIndex>()?;
+    m.add_class::<PyDocumentIndex>()?;
+    m.add_class::<PyDocumentMatches>()?;
+    m.add(
+        "DOCUMENT_CONFUSION_PAIRS",
+        documents::CONFUSION_PAIRS.iter().map(|&(a, b)| format!("{}/{}", a as char, b as char)).collect::<Vec<_>>(),
+    )?;
     Ok(())
 }

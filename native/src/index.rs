@@ -7,7 +7,7 @@
 //! similarity times its rarity (inverse document frequency), so `MOHAMMED` or `ALI` add little and a
 //! rare surname a lot. The best `max_candidates` rows are then aligned in full ([`crate::names`]).
 
-use crate::names::{align_best, token_similarity, Token};
+use crate::names::{align_best, glued_spans, is_particle, token_similarity, Token};
 use crate::text::name_forms;
 use ahash::{AHashMap, RandomState};
 use rayon::prelude::*;
@@ -32,6 +32,13 @@ pub struct NameIndex {
     token_rows: Vec<Vec<u32>>,
     phonetic_keys: AHashMap<u64, Vec<u32>>,
     deletion_keys: AHashMap<u64, Vec<u32>>,
+    /// Consonant skeletons of every token, and of the vowelless (abjad) tokens alone: a vowelless
+    /// query token looks among all tokens, a vowelled one among the vowelless only.
+    skeleton_keys: AHashMap<u64, Vec<u32>>,
+    abjad_skeleton_keys: AHashMap<u64, Vec<u32>>,
+    /// The first PREFIX_LEN letters of long tokens: endings vary more than a deletion neighbourhood
+    /// reaches (ALEXANDROS ~ ALEXANDER, ABDELRAHMANE ~ ABDELRAHMAN).
+    prefix_keys: AHashMap<u64, Vec<u32>>,
     names: usize,
     entries: usize,
 }
@@ -58,6 +65,18 @@ fn deletion_neighbourhood(token: &str, mut f: impl FnMut(u64)) {
         buf.extend_from_slice(&bytes[skip + 1..]);
         f(h.hash_one(&buf[..]));
     }
+}
+
+/// The key of a token's consonant skeleton, when it is long enough to compare ([`crate::names`]).
+fn skeleton_key(t: &Token) -> Option<u64> {
+    (t.skeleton.len() >= 2 && !t.particle).then(|| hasher().hash_one(&t.loose_skeleton))
+}
+
+const PREFIX_LEN: usize = 6;
+
+/// The key of a long token's first letters (tokens are ASCII once normalised).
+fn prefix_key(t: &Token) -> Option<u64> {
+    (t.text.len() > PREFIX_LEN && t.text.is_ascii()).then(|| hasher().hash_one(&t.text.as_bytes()[..PREFIX_LEN]))
 }
 
 fn push_unique(map: &mut AHashMap<u64, Vec<u32>>, key: u64, id: u32) {
@@ -87,6 +106,9 @@ impl NameIndex {
             token_rows: Vec::new(),
             phonetic_keys: AHashMap::new(),
             deletion_keys: AHashMap::new(),
+            skeleton_keys: AHashMap::new(),
+            abjad_skeleton_keys: AHashMap::new(),
+            prefix_keys: AHashMap::new(),
             names: names.len(),
             entries: 0,
         };
@@ -94,23 +116,12 @@ impl NameIndex {
         for (name, name_forms) in forms.into_iter().enumerate() {
             for form in name_forms {
                 let row_id = index.rows.len() as u32;
-                let mut ids: Vec<u32> = Vec::new();
-                for t in form.split(' ').filter(|t| !t.is_empty()) {
-                    let id = match index.token_ids.get(t) {
-                        Some(&id) => id,
-                        None => {
-                            let id = index.token_ids.len() as u32;
-                            index.token_ids.insert(t.to_owned(), id);
-                            index.token_rows.push(Vec::new());
-                            new_tokens.push(t.to_owned());
-                            id
-                        }
-                    };
-                    let rows = &mut index.token_rows[id as usize];
-                    if rows.last() != Some(&row_id) {
-                        rows.push(row_id);
-                    }
-                    ids.push(id);
+                let texts: Vec<&str> = form.split(' ').filter(|t| !t.is_empty()).collect();
+                let ids: Vec<u32> = texts.iter().map(|t| index.register(t, row_id, &mut new_tokens)).collect();
+                // Glued neighbours are keys only (not tokens of the row): they lead a query that
+                // writes `ABDULRAHMAN` or `SHMSDYN` to the row that writes `ABDUL RAHMAN`, `SHAMS AL DIN`.
+                for (_, _, glued) in glued_spans(&texts, is_particle) {
+                    index.register(&glued, row_id, &mut new_tokens);
                 }
                 if !ids.is_empty() {
                     index.rows.push(Row { owner: owners[name], name: name as u32, tokens: ids.into() });
@@ -124,12 +135,40 @@ impl NameIndex {
                 push_unique(&mut index.phonetic_keys, k, id as u32);
             }
             deletion_neighbourhood(&tok.text, |k| push_unique(&mut index.deletion_keys, k, id as u32));
+            if let Some(k) = prefix_key(tok) {
+                push_unique(&mut index.prefix_keys, k, id as u32);
+            }
+            if let Some(k) = skeleton_key(tok) {
+                push_unique(&mut index.skeleton_keys, k, id as u32);
+                if tok.abjad {
+                    push_unique(&mut index.abjad_skeleton_keys, k, id as u32);
+                }
+            }
         }
         let mut owners_sorted: Vec<u32> = owners.to_vec();
         owners_sorted.sort_unstable();
         owners_sorted.dedup();
         index.entries = owners_sorted.len();
         index
+    }
+
+    /// The dictionary id of a token, which `row` holds (a new id for a new token).
+    fn register(&mut self, t: &str, row: u32, new_tokens: &mut Vec<String>) -> u32 {
+        let id = match self.token_ids.get(t) {
+            Some(&id) => id,
+            None => {
+                let id = self.token_ids.len() as u32;
+                self.token_ids.insert(t.to_owned(), id);
+                self.token_rows.push(Vec::new());
+                new_tokens.push(t.to_owned());
+                id
+            }
+        };
+        let rows = &mut self.token_rows[id as usize];
+        if rows.last() != Some(&row) {
+            rows.push(row);
+        }
+        id
     }
 
     /// Number of names indexed (aliases included).
@@ -167,6 +206,15 @@ impl NameIndex {
                 seen.extend_from_slice(ids);
             }
         });
+        if let Some(ids) = prefix_key(q).and_then(|k| self.prefix_keys.get(&k)) {
+            seen.extend_from_slice(ids);
+        }
+        if let Some(k) = skeleton_key(q) {
+            let keys = if q.abjad { &self.skeleton_keys } else { &self.abjad_skeleton_keys };
+            if let Some(ids) = keys.get(&k) {
+                seen.extend_from_slice(ids);
+            }
+        }
         seen.sort_unstable();
         seen.dedup();
         seen.into_iter()
@@ -216,10 +264,22 @@ impl NameIndex {
         name_forms(query).iter().map(|f| crate::names::prepare(f)).collect()
     }
 
+    /// The query's tokens for blocking: each form's tokens and its glued neighbours.
+    fn blocking_tokens(query_forms: &[Vec<Token>]) -> Vec<Vec<Token>> {
+        query_forms
+            .iter()
+            .map(|form| {
+                let texts: Vec<&str> = form.iter().map(|t| t.text.as_str()).collect();
+                let glued: Vec<Token> = glued_spans(&texts, is_particle).map(|(_, _, g)| Token::new(&g)).collect();
+                form.iter().cloned().chain(glued).collect()
+            })
+            .collect()
+    }
+
     /// Name indexes the blocking keys propose for a query, strongest evidence first, deduplicated.
     pub fn candidates(&self, query: &str, max_candidates: usize) -> Vec<u32> {
         let mut names: Vec<u32> = Vec::new();
-        for row in self.candidate_rows(&Self::prepare_query(query), max_candidates) {
+        for row in self.candidate_rows(&Self::blocking_tokens(&Self::prepare_query(query)), max_candidates) {
             let name = self.rows[row as usize].name;
             if !names.contains(&name) {
                 names.push(name);
@@ -231,7 +291,7 @@ impl NameIndex {
     /// Up to `limit` (owner, name, score) for one query, one row per owner, best first.
     pub fn search(&self, query: &str, limit: usize, max_candidates: usize, min_score: f64) -> Vec<(u32, u32, f64)> {
         let query_forms = Self::prepare_query(query);
-        let rows = self.candidate_rows(&query_forms, max_candidates);
+        let rows = self.candidate_rows(&Self::blocking_tokens(&query_forms), max_candidates);
         let mut best: AHashMap<u32, (u32, f64)> = AHashMap::new();
         for row_id in rows {
             let row = &self.rows[row_id as usize];
@@ -303,6 +363,8 @@ mod tests {
         assert_eq!(idx.search("MUELLER JUERGEN", 3, 50, 0.5)[0].0, 4);
         assert_eq!(idx.search("Abdul Rahman Yasin", 3, 50, 0.5)[0].0, 5);
         assert_eq!(idx.search("Moammar Qaddafi", 3, 50, 0.5)[0].0, 6);
+        assert_eq!(idx.search("أيمن الظواهري", 3, 50, 0.5).first().map(|h| h.0), Some(1));
+        assert_eq!(idx.search("عبدالرحمن ياسين", 3, 50, 0.5).first().map(|h| h.0), Some(5));
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! - [`phonetic`]: phonetic keys (jellyfish definitions, plus Double Metaphone / Beider-Morse);
 //! - [`similarity`]: string similarities (rapidfuzz definitions) and token-based ratios;
 //! - [`names`]: order-free token alignment of two person or organisation names;
-//! - [`index`]: the blocking index that proposes candidates for a query name.
+//! - [`index`]: the blocking index that proposes candidates for a query name;
+//! - [`documents`]: the listed-document index (exact, OCR-confusion and one-edit lookups).
 //!
 //! The Python bindings live in one file, `bindings.rs`, compiled only with the `python` feature.
 
+pub mod documents;
 pub mod index;
 pub mod names;
 pub mod phonetic;

@@ -8,7 +8,7 @@
 //! particles and titles (`AL`, `BIN`, `VAN`, `MR`, `HAJI`) weigh little either way.
 
 use crate::phonetic::double_metaphone;
-use crate::similarity::jaro_winkler_similarity;
+use crate::similarity::{jaro_winkler_similarity, osa_distance};
 use crate::text::name_forms;
 use ahash::RandomState;
 
@@ -27,11 +27,25 @@ pub const INITIAL_SIMILARITY: f64 = 0.8;
 pub const MISSING_TOKEN_COST: f64 = 0.3;
 /// A pair at least this similar counts as strong agreement (a loose pair earns no discount).
 pub const STRONG_PAIR_SIMILARITY: f64 = 0.88;
+/// A token written without vowels (transliterated from Arabic script, `HSYN`) against a spelling
+/// with the same consonant skeleton (`HUSSEIN`) ...
+pub const SKELETON_SIMILARITY: f64 = 0.9;
+/// ... or one consonant apart (`SMSLDN` ~ `SMSDN`, the article assimilated: Shams al-Din ~ Shamsuddin),
+/// or sharing a skeleton of two consonants only (`HSYN` ~ `HUSSEIN`, but also `WTHYQ` ~ `OTIK`).
+pub const SKELETON_NEAR_SIMILARITY: f64 = 0.8;
+/// Skeletons shorter than this are not compared at all (`M` stands for too many names).
+const MIN_SKELETON_LEN: usize = 2;
+/// Equal skeletons this long are a full skeleton match.
+const FULL_SKELETON_LEN: usize = 3;
+/// One consonant apart is tolerated from this skeleton length on.
+const MIN_NEAR_SKELETON_LEN: usize = 4;
 
 const PARTICLES: &[&str] = &[
     "AL", "EL", "BIN", "BINT", "IBN", "BEN", "BENT", "VAN", "VON", "DER", "DEN", "DE", "DEL", "DELA", "DELLA",
     "LA", "LE", "DA", "DI", "DO", "DOS", "DAS", "DU", "Y", "MR", "MRS", "MS", "MISS", "DR", "PROF", "SIR", "HAJI",
-    "HADJI", "HAJJI", "HAJI", "SHEIKH", "SHAIKH", "SHEIK", "MULLAH", "MAULANA", "MAULAWI", "MAWLAWI", "QARI",
+    "HADJI", "HAJJI", "HAJJ", "ALHAJ", "ALHAJJ", "SHEIKH", "SHAIKH", "SHEIK", "SHAYKH", "MULLAH", "MAULANA",
+    "MAULAWI", "MAWLAWI", "MAULVI", "MOLVI", "QARI", "SAHEB", "SAHIB", "USTAD", "USTADZ", "OULD", "GENERAL", "GEN",
+    "COLONEL", "COL", "MAJOR", "CAPTAIN", "CAPT",
 ];
 
 /// How a pair of tokens was matched.
@@ -42,6 +56,7 @@ pub enum MatchKind {
     Fuzzy,
     Initial,
     Joined,
+    Skeleton,
 }
 
 impl MatchKind {
@@ -52,6 +67,7 @@ impl MatchKind {
             MatchKind::Fuzzy => "fuzzy",
             MatchKind::Initial => "initial",
             MatchKind::Joined => "joined",
+            MatchKind::Skeleton => "skeleton",
         }
     }
 }
@@ -64,6 +80,83 @@ pub struct Token {
     pub phonetic: [u64; 2],
     pub weight: f64,
     pub particle: bool,
+    /// The consonant skeleton ([`skeleton`]) and its loose form ([`loose_skeleton`]).
+    pub skeleton: String,
+    pub loose_skeleton: String,
+    /// Written without vowels (A E I O U): an abjad transliteration, compared by skeleton.
+    pub abjad: bool,
+}
+
+/// Consonant classes a Latin spelling and an abjad transliteration share: vowels and the
+/// semivowels W and Y dropped (Arabic writes long vowels with them, Latin spellings with vowels),
+/// H dropped as the second letter of KH, SH, TH, GH, DH, CH, PH and at the end (ة: Hamza / Hamzah), Q C K as K, G J DJ as J, D DH Z as D (ذ ظ ض are written
+/// d, dh or z: al-Zawahiri, الظواهري -> `DHWHRY`; Dahi, ضاحي -> `DHY`), CH as S (French spellings of
+/// ش: Akkacha, عكاشة), C before E I Y as S (Lounici), P as B, V as F, X as KS, and a doubled consonant once
+/// (Arabic writes it once: `SADDAM` -> `SDM`); `MOHAMMED` and `MHMD` both give `MHMD`.
+pub fn skeleton(text: &str) -> String {
+    skeleton_with(text, false)
+}
+
+/// The skeleton with every run of one class once, also across dropped letters (`SAYYAD` -> `SD`):
+/// the transliteration drops alef, so `منان` (`MNN`) has its two N side by side where `MANAN` has not.
+pub fn loose_skeleton(text: &str) -> String {
+    skeleton_with(text, true)
+}
+
+fn skeleton_with(text: &str, loose: bool) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    let mut previous: Option<&str> = None; // the class of the letter just before, if kept
+    for (i, &b) in bytes.iter().enumerate() {
+        let class = match b {
+            b'A' | b'E' | b'I' | b'O' | b'U' | b'W' | b'Y' => None,
+            b'H' if i + 1 == bytes.len() || (i > 0 && matches!(bytes[i - 1], b'K' | b'S' | b'T' | b'G' | b'D' | b'C' | b'P')) => None,
+            b'D' if bytes.get(i + 1) == Some(&b'J') => None,
+            b'D' | b'Z' => Some("D"),
+            b'C' if matches!(bytes.get(i + 1), Some(b'H' | b'E' | b'I' | b'Y')) => Some("S"),
+            b'Q' | b'C' | b'K' => Some("K"),
+            b'G' | b'J' => Some("J"),
+            b'P' | b'B' => Some("B"),
+            b'V' | b'F' => Some("F"),
+            b'X' => Some("KS"),
+            b'A'..=b'Z' => std::str::from_utf8(&bytes[i..=i]).ok(),
+            _ => return String::new(), // digits: no name
+        };
+        if let Some(c) = class.filter(|&c| previous != Some(c) && !(loose && out.ends_with(c))) {
+            out.push_str(c);
+        }
+        previous = class;
+    }
+    out
+}
+
+/// How an abjad script would write a Latin spelling, for names too short for a skeleton (`ALI` ->
+/// `LY`, as علي; `AYUB` -> `YWB`, as أيوب): a leading vowel goes (alef, ain), a vowel run with I or E
+/// is Y, one with O or U is W, A alone goes (a short vowel, or alef, which transliterates to nothing).
+fn abjad_form(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && matches!(bytes[i], b'A' | b'E' | b'I' | b'O' | b'U') {
+            i += 1;
+        }
+        if i > start {
+            let run = &bytes[start..i];
+            if start > 0 {
+                if run.iter().any(|b| matches!(b, b'I' | b'E')) && run != b"E" {
+                    out.push('Y');
+                } else if run.iter().any(|b| matches!(b, b'O' | b'U')) {
+                    out.push('W');
+                }
+            }
+            continue;
+        }
+        out.push(bytes[i] as char);
+        i += 1;
+    }
+    out
 }
 
 fn key_hash(s: &str) -> u64 {
@@ -93,7 +186,26 @@ impl Token {
         } else {
             (len.min(8) as f64 + 2.0) / 10.0
         };
-        Token { text: text.to_owned(), phonetic, weight, particle }
+        let (skeleton, loose_skeleton) = (skeleton(text), loose_skeleton(text));
+        let abjad = len >= 2 && !particle && !text.bytes().any(|b| matches!(b, b'A' | b'E' | b'I' | b'O' | b'U'));
+        Token { text: text.to_owned(), phonetic, weight, particle, skeleton, loose_skeleton, abjad }
+    }
+
+    /// Similarity by consonant skeleton, for a pair of which one side was written without vowels.
+    fn skeleton_similarity(&self, other: &Token) -> Option<f64> {
+        if !(self.abjad || other.abjad) || self.particle || other.particle {
+            return None;
+        }
+        let (a, b) = (&self.skeleton, &other.skeleton);
+        if a.len().min(b.len()) < MIN_SKELETON_LEN {
+            let (abjad, latin) = if self.abjad { (self, other) } else { (other, self) };
+            return (!latin.abjad && !a.is_empty() && a == b && abjad_form(&latin.text) == abjad.text)
+                .then_some(SKELETON_NEAR_SIMILARITY);
+        }
+        if a == b || self.loose_skeleton == other.loose_skeleton {
+            return Some(if a.len().min(b.len()) >= FULL_SKELETON_LEN { SKELETON_SIMILARITY } else { SKELETON_NEAR_SIMILARITY });
+        }
+        (a.len().min(b.len()) >= MIN_NEAR_SKELETON_LEN && osa_distance(a, b) == 1).then_some(SKELETON_NEAR_SIMILARITY)
     }
 
     fn phonetic_agrees(&self, other: &Token) -> bool {
@@ -121,7 +233,12 @@ pub fn token_similarity(q: &Token, c: &Token) -> Option<(f64, MatchKind)> {
     // Jaro-Winkler is generous to short, different names (SAEED ~ SABET 0.79): stretch its top
     // range so one typo in a long name keeps most of its weight and a loose resemblance little.
     let fuzzy = 1.0 - FUZZY_STRETCH * (1.0 - jw);
-    if fuzzy < PHONETIC_FLOOR && jw >= PHONETIC_MIN_JARO_WINKLER && q.phonetic_agrees(c) {
+    // A vowelless spelling is judged by its consonants first: that is what it has.
+    let phonetic = jw >= PHONETIC_MIN_JARO_WINKLER && q.phonetic_agrees(c);
+    if let Some(sk) = q.skeleton_similarity(c).filter(|&sk| sk >= fuzzy && (sk >= PHONETIC_FLOOR || !phonetic)) {
+        return Some((sk, MatchKind::Skeleton));
+    }
+    if fuzzy < PHONETIC_FLOOR && phonetic {
         return Some((PHONETIC_FLOOR, MatchKind::Phonetic));
     }
     (fuzzy >= MIN_PAIR_SIMILARITY).then_some((fuzzy, MatchKind::Fuzzy))
@@ -181,15 +298,31 @@ pub fn align(q: &[&Token], c: &[&Token]) -> Alignment {
     out
 }
 
-/// Each way of gluing two neighbouring tokens into one (`ABDUL RAHMAN` -> `ABDULRAHMAN`).
-fn joined_variants(tokens: &[&Token]) -> Vec<(Vec<Token>, String)> {
-    (0..tokens.len().saturating_sub(1))
-        .map(|i| {
-            let glued = format!("{}{}", tokens[i].text, tokens[i + 1].text);
-            let label = format!("{} {}", tokens[i].text, tokens[i + 1].text);
+/// The spans of neighbouring tokens that may be written as one: two neighbours (`ABDUL RAHMAN` ->
+/// `ABDULRAHMAN`), and two tokens around an article, which the glued spelling assimilates or drops
+/// (`SHAMS AL DIN` -> `SHAMSUDDIN`, `NUR AL DIN` -> `NOUREDDINE`). Yields (first, last, glued text).
+pub fn glued_spans<'a>(tokens: &'a [&'a str], particle: impl Fn(&str) -> bool + 'a) -> impl Iterator<Item = (usize, usize, String)> + 'a {
+    let n = tokens.len();
+    let pairs = (0..n.saturating_sub(1)).map(move |i| (i, i + 1, format!("{}{}", tokens[i], tokens[i + 1])));
+    let around = (0..n.saturating_sub(2))
+        .filter(move |&i| particle(tokens[i + 1]) && !particle(tokens[i]) && !particle(tokens[i + 2]))
+        .map(move |i| (i, i + 2, format!("{}{}", tokens[i], tokens[i + 2])));
+    pairs.chain(around)
+}
+
+pub fn is_particle(token: &str) -> bool {
+    PARTICLES.contains(&token)
+}
+
+/// Each way of gluing a span of tokens into one, with the glued text and the label it is explained by.
+fn joined_variants(tokens: &[&Token]) -> Vec<(Vec<Token>, String, String)> {
+    let texts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    glued_spans(&texts, is_particle)
+        .map(|(first, last, glued)| {
+            let label = texts[first..=last].join(" ");
             let mut v: Vec<Token> = tokens.iter().map(|t| (*t).clone()).collect();
-            v.splice(i..=i + 1, [Token::new(&glued)]);
-            (v, label)
+            v.splice(first..=last, [Token::new(&glued)]);
+            (v, glued, label)
         })
         .collect()
 }
@@ -201,12 +334,13 @@ const JOINED_MIN_LENGTH_RATIO: f64 = 0.8;
 
 /// Keeps a variant alignment only if its glued token found a convincing partner; then marks that
 /// pair, so the explanation reads `ABDUL RAHMAN ~ ABDULRAHMAN`.
-fn accept_joined(mut a: Alignment, label: &str, query_side: bool) -> Option<Alignment> {
-    let glued = label.replace(' ', "");
-    let pair = a.pairs.iter_mut().find(|p| (if query_side { &p.0 } else { &p.1 }) == &glued)?;
+fn accept_joined(mut a: Alignment, glued: &str, label: &str, query_side: bool) -> Option<Alignment> {
+    let pair = a.pairs.iter_mut().find(|p| (if query_side { &p.0 } else { &p.1 }) == glued)?;
     let other = if query_side { &pair.1 } else { &pair.0 };
     let ratio = other.len().min(glued.len()) as f64 / other.len().max(glued.len()) as f64;
-    if pair.3 == MatchKind::Initial || pair.2 < JOINED_MIN_SIMILARITY || ratio < JOINED_MIN_LENGTH_RATIO {
+    // A skeleton pair compares consonants only: the vowelless side is shorter by nature.
+    let short = ratio < JOINED_MIN_LENGTH_RATIO && pair.3 != MatchKind::Skeleton;
+    if pair.3 == MatchKind::Initial || pair.2 < JOINED_MIN_SIMILARITY || short {
         return None;
     }
     *(if query_side { &mut pair.0 } else { &mut pair.1 }) = label.to_owned();
@@ -220,20 +354,20 @@ pub fn align_best(q: &[&Token], c: &[&Token]) -> Alignment {
     let (q_left, c_left) = (!plain.unmatched_query.is_empty(), !plain.unmatched_candidate.is_empty());
     let mut best = plain;
     if q_left {
-        for (v, label) in joined_variants(q) {
+        for (v, glued, label) in joined_variants(q) {
             let a = align(&v.iter().collect::<Vec<_>>(), c);
             if a.score > best.score + 1e-12 {
-                if let Some(a) = accept_joined(a, &label, true) {
+                if let Some(a) = accept_joined(a, &glued, &label, true) {
                     best = a;
                 }
             }
         }
     }
     if c_left {
-        for (v, label) in joined_variants(c) {
+        for (v, glued, label) in joined_variants(c) {
             let a = align(q, &v.iter().collect::<Vec<_>>());
             if a.score > best.score + 1e-12 {
-                if let Some(a) = accept_joined(a, &label, false) {
+                if let Some(a) = accept_joined(a, &glued, &label, false) {
                     best = a;
                 }
             }
@@ -316,6 +450,37 @@ mod tests {
     #[test]
     fn phonetic_variants_match() {
         assert!(compare("Mohammed Qadhafi", "Muhammad Gaddafi").score > 0.85);
+    }
+
+    #[test]
+    fn skeletons() {
+        assert_eq!(skeleton("SADDAM"), "SDM");
+        assert_eq!(skeleton("MOHAMMED"), "MHMD");
+        assert_eq!(skeleton("HASSAN"), skeleton("HSN"));
+        assert_eq!(skeleton("HAMZAH"), skeleton("HMZ"));
+        assert_eq!(abjad_form("ALI"), "LY");
+        assert_eq!(abjad_form("AYOUB"), "YWB");
+        assert_eq!(skeleton("HUSSEIN"), skeleton("HSYN"));
+        assert_eq!(skeleton("MOHAMMED"), skeleton("MHMD"));
+        assert_eq!(skeleton("DJERMANE"), skeleton("JRMN"));
+        assert_eq!(skeleton("ISHAQ"), skeleton("SHQ"));
+    }
+
+    #[test]
+    fn arabic_script_against_latin_spelling() {
+        let a = compare("صدام حسين التكريتي", "SADDAM HUSSEIN AL-TIKRITI");
+        assert!(a.score > 0.85, "{a:?}");
+        assert!(a.pairs.iter().any(|p| p.3 == MatchKind::Skeleton));
+        assert!(compare("عبدالمنان محمد اسحاق", "ABDUL MANAN MOHAMMAD ISHAK").score > 0.85);
+        assert!(compare("شمس الدین", "SHAMSUDDIN").score > 0.85);
+        assert!(compare("مطيع الله", "MATIULLAH").score > 0.85);
+        assert!(compare("عبد الرحمن ياسين", "ABDUL RAHMAN YASIN").score > 0.85);
+    }
+
+    #[test]
+    fn skeletons_only_for_vowelless_spellings() {
+        // Both spelt with vowels: SAMIR and SUMAR share a skeleton but are different names.
+        assert!(!compare("Samir", "Sumar").pairs.iter().any(|p| p.3 == MatchKind::Skeleton));
     }
 
     #[test]

@@ -89,9 +89,58 @@ pub fn normalize(s: &str) -> String {
     if s.is_ascii() {
         push_folded(&mut out, s, None);
     } else {
-        push_folded(&mut out, &nfkc_without_apostrophes(s), None);
+        push_folded(&mut out, &arabic_words(&nfkc_without_apostrophes(s)), None);
     }
     out
+}
+
+fn is_arabic(c: char) -> bool {
+    matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F)
+}
+
+/// Arabic-script words made to transliterate like their Latin spellings. The script writes no
+/// short vowels, so the transliteration is a consonant skeleton (`صدام` -> `SDM`), which the matcher
+/// compares by skeleton ([`crate::names`]); these rewrites keep it one:
+/// - long vowels carrying a hamza or madda become the plain letter (`آ` would give `A`, `ئ` `I`);
+/// - the article is a word of its own, `AL`, as Latin lists write it (`التكريتي` -> `AL TKRYTY`),
+///   except in `عبد ال...` (`Abdul-`, `Abdel-`), glued like `ABDULRAHMAN`, and in `الله` (Allah).
+fn arabic_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
+    if !nfkc.chars().any(is_arabic) {
+        return nfkc.into();
+    }
+    let plain: String = nfkc
+        .chars()
+        .filter(|&c| c != '\u{0621}') // a lone hamza: no Latin letter
+        .map(|c| match c {
+            '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => '\u{0627}', // alef forms -> alef
+            '\u{0649}' | '\u{0626}' => '\u{064A}',                           // alef maksura, yeh hamza -> yeh
+            '\u{0624}' => '\u{0648}',                                         // waw hamza -> waw
+            _ => c,
+        })
+        .collect();
+    let mut out = String::with_capacity(plain.len() + 8);
+    let mut previous = "";
+    for (i, word) in plain.split(' ').enumerate() {
+        let rest = word.strip_prefix("\u{0627}\u{0644}").filter(|r| r.chars().count() >= 3);
+        match rest {
+            Some(_) if previous == "\u{0639}\u{0628}\u{062F}" => out.push_str(word), // عبد ال...: glued
+            Some(r) => {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str("al ");
+                out.push_str(r);
+            }
+            None => {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+        }
+        previous = word;
+    }
+    out.into()
 }
 
 /// NFKC after dropping apostrophes: NFKC would turn some of them (U+00B4) into a space and an accent.
@@ -167,7 +216,7 @@ pub fn icao_fold(s: &str) -> String {
         return out;
     }
     // NFKC recomposes (Ä stays one character, so the table sees it) and folds ligatures.
-    push_folded(&mut out, &nfkc_without_apostrophes(s), Some(icao_char));
+    push_folded(&mut out, &arabic_words(&nfkc_without_apostrophes(s)), Some(icao_char));
     out
 }
 
@@ -222,6 +271,15 @@ mod tests {
         assert!(!normalize("გიორგი").is_empty());
         assert!(!normalize("김정은").is_empty());
         assert!(normalize("김정은").is_ascii());
+    }
+
+    #[test]
+    fn arabic_article_and_long_vowels() {
+        assert_eq!(normalize("صدام حسين التكريتي"), "SDM HSYN AL TKRYTY");
+        assert_eq!(normalize("عبد الرحمن"), "BDLRHMN");
+        assert_eq!(normalize("عبد الله"), "BD LLH");
+        assert_eq!(normalize("آغا"), "GH");
+        assert_eq!(icao_fold("التكريتي"), "AL TKRYTY");
     }
 
     #[test]

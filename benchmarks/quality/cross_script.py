@@ -1,0 +1,76 @@
+"""Cross-script names: each query of moov-io/watchman's cross_script_pairs.csv (Arabic, Cyrillic, Chinese,
+Korean, Japanese, Greek, Hebrew, Thai) screened against a list holding every expected Latin name.
+
+A pair is *found* when its expected name is the best hit and scores at least DEFAULT_THRESHOLD. The
+file's own Min Score column is calibrated to watchman's embedding model and is not used.
+
+    python benchmarks/quality/cross_script.py [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import engine
+
+PAIRS = Path(__file__).resolve().parents[3] / "shared" / "data" / "name_matching" / "watchman_cross_script" / "cross_script_pairs.csv"
+
+
+@dataclass
+class Outcome:
+    query: str
+    expected: str
+    description: str
+    normalized: str
+    score: float
+    top: str
+    found: bool
+
+
+def read_pairs(path: Path = PAIRS) -> list[tuple[str, str, str]]:
+    """(query, expected, description) for every data row (comments and blank lines skipped)."""
+    with path.open(encoding="utf-8") as f:
+        rows = [r for r in csv.reader(f) if r and r[0].strip() and not r[0].startswith("#")]
+    return [(r[0].strip(), r[1].strip(), r[3].strip()) for r in rows]
+
+
+def evaluate(pairs: list[tuple[str, str, str]] | None = None) -> list[Outcome]:
+    pairs = read_pairs() if pairs is None else pairs
+    expected = sorted({e for _, e, _ in pairs})
+    wl = engine.Watchlist.from_records([{"id": e, "names": [e]} for e in expected], list_id="cross-script")
+    hits = engine.Screener(wl).screen([{"name": q} for q, _, _ in pairs], limit=1, threshold=0.0)
+    out = []
+    for (q, e, d), hs in zip(pairs, hits):
+        top = hs[0] if hs else None
+        score = top.score if top and top.entry_id == e else 0.0
+        out.append(Outcome(q, e, d, engine.names._native.normalize(q), round(score, 4), top.entry_id if top else "",
+                           bool(top and top.entry_id == e and top.score >= engine.DEFAULT_THRESHOLD)))
+    return out
+
+
+def markdown(outcomes: list[Outcome]) -> str:
+    lines = [f"found {sum(o.found for o in outcomes)} of {len(outcomes)} at {engine.DEFAULT_THRESHOLD}", "",
+             "| query | transliterated | expected | score | found |", "|---|---|---|---:|---|"]
+    lines += [f"| {o.query} | {o.normalized} | {o.expected} | {o.score:.3f} | {'yes' if o.found else 'no (top: ' + (o.top or '-') + ')'} |"
+              for o in outcomes]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--json", help="also write the outcomes here")
+    args = ap.parse_args(argv)
+    outcomes = evaluate()
+    print(markdown(outcomes))
+    if args.json:
+        Path(args.json).write_text(json.dumps([asdict(o) for o in outcomes], indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
