@@ -36,44 +36,41 @@ def _strip_namespaces(elem: ET.Element) -> None:
 
 
 def record_elements(
-    stream: BinaryIO, name: str, *, root: str, records: tuple[str, ...], what: str
+    stream: BinaryIO, name: str, *, root: str, records: tuple[str, ...], what: str, depth: int = 2
 ) -> Iterator[tuple[int, str, ET.Element]]:
-    """(line of the start tag, "sanctionEntity[3]", element) for each child of the root element whose
-    local name is in `records`; other children are skipped. A root other than `root` raises
+    """(line of the start tag, "sanctionEntity[3]", element) for each element at `depth` (the root is
+    1: children of the root by default, 3 for the UN's CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL) whose
+    local name is in `records`; other elements there are skipped. A root other than `root` raises
     ListFormatError ("not <what> ..."); so do malformed or truncated XML and corrupt gzip data, with
     the line where the parser stopped. Raised whatever skip_bad says: half a list is never the list."""
     parser = ET.XMLPullParser(events=("start", "end"))
-    flush = getattr(parser, "flush", lambda: None)  # Expat >= 2.6 may defer small feeds (see un.py)
-    depth = 0
-    top: ET.Element | None = None
+    # Expat >= 2.6 may defer parsing small feeds; flush() (Python >= 3.12.3) keeps events on their line.
+    flush = getattr(parser, "flush", lambda: None)
+    stack: list[ET.Element] = []
     counts = Counter[str]()
-    starts: list[int] = []
+    start = 0
     line = 1
 
     def events() -> Iterator[tuple[int, str, ET.Element]]:
-        nonlocal depth, top
+        nonlocal start
         for event, elem in parser.read_events():
             if event == "start":
-                if depth == 0:
-                    if local(elem.tag) != root:
-                        raise ListFormatError(
-                            f"not {what} (root element <{local(elem.tag)}>, expected <{root}>)", name, line
-                        )
-                    top = elem
-                depth += 1
-                if depth == 2:
-                    starts.append(line)
+                if not stack and local(elem.tag) != root:
+                    raise ListFormatError(
+                        f"not {what} (root element <{local(elem.tag)}>, expected <{root}>)", name, line
+                    )
+                stack.append(elem)
+                if len(stack) == depth:
+                    start = line
                 continue
-            depth -= 1
-            if depth == 1:
-                start = starts.pop()
+            stack.pop()
+            if len(stack) == depth - 1 and stack:
                 tag = local(elem.tag)
                 if tag in records:
                     counts[tag] += 1
                     _strip_namespaces(elem)
                     yield start, f"{tag}[{counts[tag]}]", elem
-                assert top is not None
-                top.clear()  # drop the finished record (and anything else read so far)
+                stack[-1].clear()  # drop the finished record: memory stays flat on any list size
 
     try:
         while chunk := stream.readline(_CHUNK):

@@ -35,12 +35,11 @@ import datetime as _dt
 import logging
 import re
 import xml.etree.ElementTree as ET
-import zlib
 from collections import Counter
-from gzip import BadGzipFile
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from ._source import Source, open_source, source_name
+from ._xmlstream import record_elements
 from .errors import ListFormatError
 from ._common import clean as _clean, country as _country, unique as _unique
 
@@ -58,7 +57,6 @@ _ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
 _PLACE_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY")
 _SEXES = {"male": "M", "female": "F"}
 _MAX_YEARS_SPELLED_OUT = 10
-_CHUNK = 1 << 16
 
 _SEPARATORS = re.compile(r"\s*;\s*|\s+[b-z]\)\s+")  # "A; B", "a) A b) B"
 _ENUM_START = re.compile(r"^[a-z]\)\s+")
@@ -137,54 +135,9 @@ def read_un_xml(
     return kept
 
 
-def _chunks(stream: BinaryIO) -> Iterator[bytes]:
-    # Line by line (capped, for files without line breaks), so that each parser event can be given
-    # the line it came from: ElementTree elements do not carry line numbers.
-    while chunk := stream.readline(_CHUNK):
-        yield chunk
-
-
 def _record_elements(stream: BinaryIO, name: str) -> Iterator[tuple[int, str, ET.Element]]:
     """(line, "INDIVIDUAL[3]", element) for each complete record, cleared once the caller is done."""
-    parser = ET.XMLPullParser(events=("start", "end"))
-    # Expat >= 2.6 may defer parsing small feeds; flush() (Python >= 3.12.3) keeps events on their line.
-    flush = getattr(parser, "flush", lambda: None)
-    stack: list[ET.Element] = []
-    counts = Counter[str]()
-    starts: list[int] = []
-    line = 1
-
-    def events() -> Iterator[tuple[int, str, ET.Element]]:
-        for event, elem in parser.read_events():
-            if event == "start":
-                if not stack and elem.tag != ROOT_TAG:
-                    raise ListFormatError(
-                        f"not a UN consolidated list (root element <{elem.tag}>, expected <{ROOT_TAG}>)", name, line
-                    )
-                stack.append(elem)
-                starts.append(line)
-                continue
-            stack.pop()
-            start = starts.pop()
-            if len(stack) == 2 and elem.tag in _KINDS:  # CONSOLIDATED_LIST / INDIVIDUALS / INDIVIDUAL
-                counts[elem.tag] += 1
-                yield start, f"{elem.tag}[{counts[elem.tag]}]", elem
-                stack[-1].clear()  # drop the finished record; memory stays flat on any list size
-
-    try:
-        for chunk in _chunks(stream):
-            parser.feed(chunk)
-            flush()
-            yield from events()
-            line += chunk.count(b"\n")
-        parser.close()
-        yield from events()
-    except ET.ParseError as e:
-        err_line, column = e.position
-        reason = re.sub(r": line \d+, column \d+$", "", str(e))
-        raise ListFormatError(f"malformed XML: {reason} (column {column + 1})", name, err_line) from None
-    except (BadGzipFile, EOFError, zlib.error) as e:
-        raise ListFormatError(f"corrupt or truncated gzip data ({e})", name, line) from None
+    return record_elements(stream, name, root=ROOT_TAG, records=tuple(_KINDS), what="a UN consolidated list", depth=3)
 
 
 # --- one record ------------------------------------------------------------------------------------
