@@ -22,8 +22,12 @@ def main(path: str) -> None:
     single: dict[str, dict[str, float]] = defaultdict(dict)
     batch: dict[str, dict[str, float]] = defaultdict(dict)
     lists = []
+    screening = []
     for b in data["benchmarks"]:
         group = b["group"] or ""
+        if group == "screening":
+            screening.append(b)
+            continue
         if group.startswith("list-"):
             lists.append(b)
             continue
@@ -78,6 +82,27 @@ def main(path: str) -> None:
             label = b["param"] or b["name"].removeprefix("test_")
             print(f"| {label} | {rows:,} | {med:,.2f} | {rows / med:,.0f} | {peak:,.0f} |" if peak is not None
                   else f"| {label} | {rows:,} | {med:,.2f} | {rows / med:,.0f} | - |")
+
+    for b in screening:
+        x = b["extra_info"]
+        print(f"\n| screening (benchmarks/test_bench_screening.py): {x['names']:,} names, {x['entries']:,} entries, "
+              f"{x['queries']:,} queries in batches of {x['batch']:,}, {x['cores']} cores | value |")
+        print("|---|---:|")
+        rows = [
+            (f"Screener.screen throughput (max_candidates {x.get('max_candidates', 200)}), queries/s", f"{x['screen_qps']:,.0f}"),
+            ("engine top-10 recall of the planted entries", f"{x['engine_recall_top10']:.3f}"),
+            (f"throughput with max_candidates {x.get('alt_max_candidates', '-')}, queries/s", f"{x['alt_screen_qps']:,.0f}" if "alt_screen_qps" in x else "-"),
+            (f"recall with max_candidates {x.get('alt_max_candidates', '-')}", f"{x['alt_engine_recall_top10']:.3f}" if "alt_engine_recall_top10" in x else "-"),
+            ("fresh (unlisted) queries with a hit", f"{x['fresh_alert_rate']:.3f}"),
+            ("single-query latency p50 / p99, ms", f"{x['latency_p50_ms']:.2f} / {x['latency_p99_ms']:.2f}"),
+            ("index build, s (child process)", f"{x['build_s']:.1f}"),
+            ("index memory (RSS after build - before), MB / build peak MB", f"{x['index_mb']:,.0f} / {x['build_peak_mb']:,.0f}"),
+            (f"rapidfuzz cdist WRatio brute force ({x['brute_sample']} queries, all cores), queries/s", f"{x['brute_qps']:,.2f}"),
+            ("brute-force top-10 recall / engine's on the same sample", f"{x['brute_recall_top10']:.3f} / {x['engine_recall_top10_on_brute_sample']:.3f}"),
+            ("engine speed-up over brute force", f"{x['speedup_vs_brute']:,.0f}x"),
+        ]
+        for label, value in rows:
+            print(f"| {label} | {value} |")
 
 
 if __name__ == "__main__":

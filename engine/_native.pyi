@@ -85,6 +85,8 @@ class NameComparison:
 
 def compare_names(query: str, candidate: str) -> NameComparison: ...
 def compare_names_batch(queries: Sequence[str], candidates: Sequence[str]) -> list[float]: ...
+def legal_form(name: str) -> str | None:
+    """The generic legal form of an organisation name (rigour's tag: `Acme Co. Ltd.` -> `LLC`), if any."""
 
 class NameIndex:
     """Blocking index over watchlist names: exact, phonetic and one-deletion token keys,
@@ -101,6 +103,8 @@ class NameIndex:
         """Per query, up to `limit` (owner, name index, name score), best entry first, one row per owner."""
     def candidates(self, query: str, max_candidates: int = 200) -> list[int]:
         """Name indexes the blocking keys propose for one query, strongest evidence first."""
+    def stats(self) -> dict[str, int]:
+        """Sizes of the index's parts: rows, tokens, postings, keys, and bytes of its flat arrays."""
 
 # --- listed documents (native/src/documents.rs) --------------------------------------------
 

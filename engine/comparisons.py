@@ -144,6 +144,25 @@ class CountryComparison:
         )
 
 
+class LegalFormComparison:
+    """For organisations: the query's legal form against those of the entry's names. The name
+    alignment sets legal forms aside (`ACME LTD` ~ `ACME`); here a different type counts against
+    the hit, a little (`ACME HANDELS GMBH` is often not `ACME HANDELS AG`)."""
+
+    name = "legal_form"
+
+    def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
+        form = _native.legal_form(query.full_name) if query.full_name else None
+        listed = {f for f in map(_native.legal_form, entry.names + entry.weak_names) if f}
+        if form is None or not listed:
+            return None
+        if form in listed:
+            return Contribution("legal_form.match", weights.legal_form_match, f"legal form {form} is listed")
+        return Contribution(
+            "legal_form.conflict", weights.legal_form_conflict, f"legal form {form}, listed {', '.join(sorted(listed))}"
+        )
+
+
 PERSON_COMPARISONS: tuple[Comparison, ...] = (
     BirthDateComparison(),
     NationalityComparison(),
@@ -151,7 +170,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
     DocumentComparison(),
     AddressComparison(),
 )
-ORGANIZATION_COMPARISONS: tuple[Comparison, ...] = (CountryComparison(),)
+ORGANIZATION_COMPARISONS: tuple[Comparison, ...] = (CountryComparison(), LegalFormComparison())
 
 
 def comparisons_for(kind: str) -> tuple[Comparison, ...]:

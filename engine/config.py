@@ -55,6 +55,13 @@ class Weights:
     address_match: float = 0.10  # an identical address; less as it differs (engine.comparisons.AddressComparison)
     country_match: float = 0.02
     country_conflict: float = -0.05
+    # Organisations: the query's legal form against the listed ones (generic types, engine._native.legal_form):
+    # an LLC and a joint-stock company of one name are often parent and subsidiary, not the same party.
+    legal_form_match: float = 0.0
+    legal_form_conflict: float = -0.03
+    # A nickname stands for a given name (BOB ~ ROBERT): the name score already counts the pair at 0.9;
+    # this is the explicit, tunable feature for it (engine.scoring.name_features).
+    name_nickname: float = 0.0
 
 
 @dataclass(frozen=True)

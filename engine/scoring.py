@@ -66,12 +66,26 @@ def deepen_conflict(c: Contribution, name_score: float, weights: Weights) -> Con
     return Contribution(c.feature, c.value - extra, f"{c.reason} (cut {extra:.2f} deeper: the name agrees only to {name_score:.2f})")
 
 
-def assess(query: Query, entry: Entry, name_score: float, weak: bool, weights: Weights) -> Assessment:
+def name_features(name: NameComparison, weights: Weights) -> list[Contribution]:
+    """Features read off the name alignment itself: which pairs were matched by a nickname."""
+    nicknames = [f"{q} ~ {k}" for q, k, _, how in name.pairs if how == "nickname"]
+    if not nicknames:
+        return []
+    return [Contribution("name.nickname", weights.name_nickname, "a nickname stands for a given name: " + ", ".join(nicknames))]
+
+
+def assess(
+    query: Query, entry: Entry, name_score: float, weak: bool, weights: Weights, name: NameComparison | None = None
+) -> Assessment:
+    """`name`, when given, is the alignment behind `name_score`: its own features (name_features) are added."""
     features: dict[str, float] = {"name": name_score}
     reasons: list[str] = []
     if weak:
         features["name.weak_alias"] = weights.weak_alias
         reasons.append("matched a weak (low-quality) alias")
+    for c in name_features(name, weights) if name is not None else ():
+        features[c.feature] = c.value
+        reasons.append(c.reason)
     for comparison in comparisons_for(query.kind):
         c = comparison.compare(query, entry, weights)
         if c is not None:
@@ -133,6 +147,6 @@ def score_pair(
         c = compare_names(q.full_name, "")
         best = (0.0, c, "", False)
     _, comparison, matched, weak = best
-    a = assess(q, e, comparison.score, weak, cfg.weights)
+    a = assess(q, e, comparison.score, weak, cfg.weights, name=comparison)
     t = cfg.thresholds_for(e.list_id, e.kind)
     return Match(a.score, band(a.score, t), matched, a.features, (describe_name(comparison),) + a.explanation, comparison)

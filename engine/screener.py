@@ -84,26 +84,43 @@ class Screener:
         if not qs:
             return results
         names = [q.full_name for q in qs]
+        weights = cfg.weights
+        budget = positive_evidence_budget(weights)
+        # what evidence can add at most, for stopping early (a looser bound than the floor's is safe)
+        reach = budget + max(0.0, weights.legal_form_match, weights.birth_date_near_year, weights.birth_date_placeholder)
         for wl in lists:
             report = threshold if threshold is not None else min(
                 [cfg.thresholds_for(wl.list_id, k).report for k in ("person", "organization", "vessel")]
             )
-            floor = max(0.0, report - positive_evidence_budget(cfg.weights))
+            floor = max(0.0, report - budget)
             raw = wl.name_index.search(names, limit=4 * limit + 10, max_candidates=cfg.max_candidates, min_score=floor)
+            entries, indexed_names, list_id, version = wl.entries, wl.indexed_names, wl.list_id, wl.version
+            per_kind: dict[str, Thresholds] = {}
             for qi, (q, found) in enumerate(zip(qs, raw)):
+                if not found:
+                    continue
+                compatible = COMPATIBLE_KINDS[q.kind]
+                hits = results[qi]
+                kept: list[float] = []  # scores of this list's hits so far, for the early stop
                 for owner, name_row, name_score in found:
-                    entry = wl.entries[owner]
-                    if entry.kind not in COMPATIBLE_KINDS[q.kind]:
+                    # `found` is best name score first: once `limit` hits beat anything the rest
+                    # could reach with all the evidence in their favour, the rest cannot enter
+                    if len(kept) >= limit and name_score + reach < kept[limit - 1]:
+                        break
+                    entry = entries[owner]
+                    if entry.kind not in compatible:
                         continue
-                    indexed = wl.indexed_names[name_row]
-                    a = assess(q, entry, name_score, indexed.weak, cfg.weights)
-                    t = self._effective(cfg.thresholds_for(wl.list_id, entry.kind), threshold)
+                    indexed = indexed_names[name_row]
+                    a = assess(q, entry, name_score, indexed.weak, weights)
+                    t = per_kind.get(entry.kind)
+                    if t is None:
+                        t = per_kind[entry.kind] = self._effective(cfg.thresholds_for(list_id, entry.kind), threshold)
                     if a.score < t.report:
                         continue
+                    kept.append(a.score)
+                    kept.sort(reverse=True)
                     explanation = (describe_name(compare_names(q.full_name, indexed.name)),) + a.explanation
-                    results[qi].append(
-                        Hit(entry.id, wl.list_id, a.score, band(a.score, t), indexed.name, a.features, wl.version, explanation)
-                    )
+                    hits.append(Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation))
         for hits in results:
             hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))
             del hits[limit:]

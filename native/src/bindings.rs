@@ -3,7 +3,7 @@
 //! Scalar functions serve tests and explanations; the `*_batch`, `cdist` and `NameIndex.search`
 //! entry points take whole batches, release the GIL and spread the work over all cores.
 
-use crate::{documents, index, names, phonetic, similarity, text};
+use crate::{documents, index, names, orgs, phonetic, similarity, text};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -216,6 +216,12 @@ fn compare_names(query: &str, candidate: &str) -> NameComparison {
     names::compare(query, candidate).into()
 }
 
+/// The generic legal form of an organisation name (`Acme Co. Ltd.` -> `LLC`), if it has one.
+#[pyfunction]
+fn legal_form(name: &str) -> Option<String> {
+    orgs::legal_form(name)
+}
+
 #[pyfunction]
 fn compare_names_batch(py: Python<'_>, queries: Vec<PyBackedStr>, candidates: Vec<PyBackedStr>) -> PyResult<Vec<f64>> {
     if queries.len() != candidates.len() {
@@ -266,6 +272,11 @@ impl PyNameIndex {
         min_score: f64,
     ) -> Vec<Vec<(u32, u32, f64)>> {
         py.detach(|| self.inner.search_batch(&queries, limit, max_candidates, min_score))
+    }
+
+    /// Sizes of the index's parts (rows, tokens, postings, keys, bytes of the flat arrays).
+    fn stats(&self) -> std::collections::HashMap<&'static str, usize> {
+        self.inner.stats().into_iter().collect()
     }
 
     #[pyo3(signature = (query, max_candidates = 200))]
@@ -480,6 +491,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cdist, m)?)?;
     m.add_function(wrap_pyfunction!(compare_names, m)?)?;
     m.add_function(wrap_pyfunction!(compare_names_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(legal_form, m)?)?;
     m.add_class::<NameComparison>()?;
     m.add_class::<PyNameIndex>()?;
     m.add_class::<PyDocumentIndex>()?;

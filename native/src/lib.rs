@@ -5,6 +5,7 @@
 //! - [`phonetic`]: phonetic keys (jellyfish definitions, plus Double Metaphone / Beider-Morse);
 //! - [`similarity`]: string similarities (rapidfuzz definitions) and token-based ratios;
 //! - [`names`]: order-free token alignment of two person or organisation names;
+//! - [`orgs`]: legal forms, stopwords and abbreviations of organisation names;
 //! - [`index`]: the blocking index that proposes candidates for a query name;
 //! - [`documents`]: the listed-document index (exact, OCR-confusion and one-edit lookups).
 //!
@@ -13,6 +14,7 @@
 pub mod documents;
 pub mod index;
 pub mod names;
+pub mod orgs;
 pub mod phonetic;
 pub mod similarity;
 pub mod text;

@@ -10,7 +10,8 @@
 use crate::phonetic::double_metaphone;
 use crate::similarity::{jaro_winkler_similarity, osa_distance};
 use crate::text::name_forms;
-use ahash::RandomState;
+use ahash::{AHashMap, AHashSet, RandomState};
+use std::sync::OnceLock;
 
 /// Pairs below this similarity are not a match at all.
 pub const MIN_PAIR_SIMILARITY: f64 = 0.6;
@@ -33,6 +34,12 @@ pub const SKELETON_SIMILARITY: f64 = 0.9;
 /// ... or one consonant apart (`SMSLDN` ~ `SMSDN`, the article assimilated: Shams al-Din ~ Shamsuddin),
 /// or sharing a skeleton of two consonants only (`HSYN` ~ `HUSSEIN`, but also `WTHYQ` ~ `OTIK`).
 pub const SKELETON_NEAR_SIMILARITY: f64 = 0.8;
+/// A given name against one of its nicknames (`BOB` ~ `ROBERT`): as strong as a phonetic variant, since
+/// the relation is curated, but short of exact: a nickname is another spelling of the person, not the same.
+pub const NICKNAME_SIMILARITY: f64 = 0.9;
+/// Two words of one abbreviation group in organisation names (`INTL` ~ `INTERNATIONAL`, `CO` ~ `COMPANY`):
+/// the same word, written short.
+pub const ABBREVIATION_SIMILARITY: f64 = 0.95;
 /// Skeletons shorter than this are not compared at all (`M` stands for too many names).
 const MIN_SKELETON_LEN: usize = 2;
 /// Equal skeletons this long are a full skeleton match.
@@ -57,6 +64,8 @@ pub enum MatchKind {
     Initial,
     Joined,
     Skeleton,
+    Nickname,
+    Abbreviation,
 }
 
 impl MatchKind {
@@ -68,6 +77,8 @@ impl MatchKind {
             MatchKind::Initial => "initial",
             MatchKind::Joined => "joined",
             MatchKind::Skeleton => "skeleton",
+            MatchKind::Nickname => "nickname",
+            MatchKind::Abbreviation => "abbreviation",
         }
     }
 }
@@ -85,6 +96,57 @@ pub struct Token {
     pub loose_skeleton: String,
     /// Written without vowels (A E I O U): an abjad transliteration, compared by skeleton.
     pub abjad: bool,
+    /// The token's id in the nickname table ([`nickname_id`]), when it is a listed given name or nickname.
+    pub nickname: Option<u32>,
+    /// The token's abbreviation group in organisation names ([`crate::orgs::symbol_group`]).
+    pub symbol: Option<u32>,
+    /// A stopword (`THE`, `OF`) or a word of some legal form (`LTD`, `GMBH`): the alignment looks
+    /// for a legal form or stopwords to set aside only when a name has such tokens.
+    pub org_word: bool,
+}
+
+/// The nickname relations (carltonnorthern/nicknames, Apache-2.0; engine/data/nicknames/PROVENANCE.md).
+const NICKNAMES_CSV: &str = include_str!("../../engine/data/nicknames/names.csv");
+
+/// Names of the nickname table by id, and the direct relations between ids (both directions).
+struct Nicknames {
+    ids: AHashMap<String, u32>,
+    related: AHashSet<(u32, u32)>,
+}
+
+fn nicknames() -> &'static Nicknames {
+    static TABLE: OnceLock<Nicknames> = OnceLock::new();
+    TABLE.get_or_init(|| parse_nicknames(NICKNAMES_CSV))
+}
+
+/// Reads `name1,has_nickname,name2` lines; particles (`AL`, `DI`) are left out, as they are never given names here.
+fn parse_nicknames(csv: &str) -> Nicknames {
+    let mut table = Nicknames { ids: AHashMap::new(), related: AHashSet::new() };
+    for line in csv.lines().skip(1) {
+        let mut fields = line.split(',').map(|f| f.trim().to_ascii_uppercase());
+        let (Some(a), Some(rel), Some(b)) = (fields.next(), fields.next(), fields.next()) else { continue };
+        if rel != "HAS_NICKNAME" || a == b || is_particle(&a) || is_particle(&b) || a.len() < 2 || b.len() < 2 {
+            continue;
+        }
+        let mut id = |n: String| {
+            let next = table.ids.len() as u32;
+            *table.ids.entry(n).or_insert(next)
+        };
+        let (x, y) = (id(a), id(b));
+        table.related.insert((x, y));
+        table.related.insert((y, x));
+    }
+    table
+}
+
+/// The id of a name in the nickname table.
+pub fn nickname_id(text: &str) -> Option<u32> {
+    nicknames().ids.get(text).copied()
+}
+
+/// Whether two tokens are a given name and one of its nicknames.
+fn nickname_related(a: Option<u32>, b: Option<u32>) -> bool {
+    matches!((a, b), (Some(x), Some(y)) if nicknames().related.contains(&(x, y)))
 }
 
 /// Consonant classes a Latin spelling and an abjad transliteration share: vowels and the
@@ -188,7 +250,10 @@ impl Token {
         };
         let (skeleton, loose_skeleton) = (skeleton(text), loose_skeleton(text));
         let abjad = len >= 2 && !particle && !text.bytes().any(|b| matches!(b, b'A' | b'E' | b'I' | b'O' | b'U'));
-        Token { text: text.to_owned(), phonetic, weight, particle, skeleton, loose_skeleton, abjad }
+        let nickname = if particle { None } else { nickname_id(text) };
+        let symbol = crate::orgs::symbol_group(text);
+        let org_word = crate::orgs::is_stopword(text) || crate::orgs::is_legal_word(text);
+        Token { text: text.to_owned(), phonetic, weight, particle, skeleton, loose_skeleton, abjad, nickname, symbol, org_word }
     }
 
     /// Similarity by consonant skeleton, for a pair of which one side was written without vowels.
@@ -237,6 +302,12 @@ pub fn token_similarity(q: &Token, c: &Token) -> Option<(f64, MatchKind)> {
     let phonetic = jw >= PHONETIC_MIN_JARO_WINKLER && q.phonetic_agrees(c);
     if let Some(sk) = q.skeleton_similarity(c).filter(|&sk| sk >= fuzzy && (sk >= PHONETIC_FLOOR || !phonetic)) {
         return Some((sk, MatchKind::Skeleton));
+    }
+    if fuzzy < ABBREVIATION_SIMILARITY && q.symbol.is_some() && q.symbol == c.symbol {
+        return Some((ABBREVIATION_SIMILARITY, MatchKind::Abbreviation));
+    }
+    if fuzzy < NICKNAME_SIMILARITY && nickname_related(q.nickname, c.nickname) {
+        return Some((NICKNAME_SIMILARITY, MatchKind::Nickname));
     }
     if fuzzy < PHONETIC_FLOOR && phonetic {
         return Some((PHONETIC_FLOOR, MatchKind::Phonetic));
@@ -348,8 +419,19 @@ fn accept_joined(mut a: Alignment, glued: &str, label: &str, query_side: bool) -
     Some(a)
 }
 
-/// Alignment, also trying split/joined tokens when the plain alignment leaves tokens over.
+/// The tokens the alignment compares: a legal form and stopwords set aside ([`crate::orgs::core_positions`]).
+fn core_tokens<'a>(tokens: &[&'a Token]) -> Vec<&'a Token> {
+    if !tokens.iter().any(|t| t.org_word) {
+        return tokens.to_vec();
+    }
+    let texts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    crate::orgs::core_positions(&texts).into_iter().map(|i| tokens[i]).collect()
+}
+
+/// Alignment, also trying split/joined tokens when the plain alignment leaves tokens over; a legal
+/// form and stopwords are left out of it.
 pub fn align_best(q: &[&Token], c: &[&Token]) -> Alignment {
+    let (q, c) = (&core_tokens(q)[..], &core_tokens(c)[..]);
     let plain = align(q, c);
     let (q_left, c_left) = (!plain.unmatched_query.is_empty(), !plain.unmatched_candidate.is_empty());
     let mut best = plain;
@@ -481,6 +563,36 @@ mod tests {
     fn skeletons_only_for_vowelless_spellings() {
         // Both spelt with vowels: SAMIR and SUMAR share a skeleton but are different names.
         assert!(!compare("Samir", "Sumar").pairs.iter().any(|p| p.3 == MatchKind::Skeleton));
+    }
+
+    #[test]
+    fn nicknames_align_with_their_given_name() {
+        let a = compare("Bob Smith", "Robert Smith");
+        assert!(a.score > 0.9, "{a:?}");
+        assert!(a.pairs.iter().any(|p| p.3 == MatchKind::Nickname && p.0 == "BOB" && p.1 == "ROBERT"));
+        // Either direction, and not between two nicknames of different names.
+        assert!(compare("William Jones", "Bill Jones").pairs.iter().any(|p| p.3 == MatchKind::Nickname));
+        assert!(!compare("Bob Smith", "Bill Smith").pairs.iter().any(|p| p.3 == MatchKind::Nickname));
+    }
+
+    #[test]
+    fn the_nickname_table_is_read_and_skips_particles() {
+        let t = parse_nicknames("name1,relationship,name2\nrobert,has_nickname,bob\nalbert,has_nickname,al\n");
+        assert_eq!(t.ids.len(), 2);
+        assert!(t.ids.contains_key("ROBERT") && !t.ids.contains_key("AL"));
+        assert!(nickname_id("ROBERT").is_some() && nickname_id("XQZW").is_none());
+    }
+
+    #[test]
+    fn organisations_set_aside_legal_forms_and_fold_abbreviations() {
+        let a = compare("Acme Intl Trading Co Ltd", "ACME INTERNATIONAL TRADING COMPANY");
+        assert!(a.score > 0.95, "{a:?}");
+        assert!(a.pairs.iter().any(|p| p.3 == MatchKind::Abbreviation && p.0 == "INTL"));
+        assert!(compare("The Zorgland Trading Company", "ZORGLAND TRADING CO").score > 0.95);
+        assert!(compare("Zorg and Flim Trading", "ZORG FLIM TRADING").score > 0.99);
+        assert!(compare("Romashka OOO", "ROMASHKA").score > 0.99);
+        // Without the tables the legal form would cost: the plain score is lower.
+        assert!(compare("Zorg Trading GmbH", "ZORG TRADING").score > 0.99);
     }
 
     #[test]

@@ -220,15 +220,124 @@ pub fn icao_fold(s: &str) -> String {
     out
 }
 
-/// The distinct forms under which one name is indexed and compared: plain first, ICAO second.
+/// The distinct forms under which one name is indexed and compared: plain first, ICAO second, and for
+/// a Korean name in Hangul its customary spelling ([`korean_customary`]).
 pub fn name_forms(s: &str) -> Vec<String> {
     let plain = normalize(s);
+    let mut forms = vec![plain];
     let icao = icao_fold(s);
-    if icao != plain && !icao.is_empty() {
-        vec![plain, icao]
-    } else {
-        vec![plain]
+    if !icao.is_empty() && !forms.contains(&icao) {
+        forms.push(icao);
     }
+    if let Some(k) = korean_customary(s).filter(|k| !forms.contains(k)) {
+        forms.push(k);
+    }
+    forms
+}
+
+fn is_hangul_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+/// How Korean surnames are customarily spelt in passports and on lists, where Revised Romanisation
+/// (what the transliteration gives: 김 GIM, 박 BAG, 이 I) differs: 김정은 is listed as KIM JONG UN.
+fn korean_surname(c: char) -> Option<&'static str> {
+    Some(match c {
+        '김' => "KIM",
+        '이' | '리' => "LEE",
+        '박' => "PARK",
+        '최' => "CHOI",
+        '정' => "JUNG",
+        '강' => "KANG",
+        '조' => "CHO",
+        '윤' => "YOON",
+        '장' => "JANG",
+        '임' | '림' => "LIM",
+        '한' => "HAN",
+        '오' => "OH",
+        '서' => "SEO",
+        '신' => "SHIN",
+        '권' => "KWON",
+        '황' => "HWANG",
+        '안' => "AHN",
+        '송' => "SONG",
+        '류' | '유' => "YOO",
+        '전' => "JEON",
+        '홍' => "HONG",
+        '고' => "KO",
+        '문' => "MOON",
+        '양' => "YANG",
+        '손' => "SON",
+        '배' => "BAE",
+        '백' => "BAEK",
+        '허' => "HUH",
+        '남' => "NAM",
+        '심' => "SHIM",
+        '노' | '로' => "ROH",
+        '곽' => "KWAK",
+        '성' => "SUNG",
+        '차' => "CHA",
+        '주' => "JOO",
+        '우' => "WOO",
+        '구' => "KOO",
+        '민' => "MIN",
+        '진' => "JIN",
+        '지' => "JI",
+        '엄' => "UM",
+        '채' => "CHAE",
+        '원' => "WON",
+        '천' => "CHUN",
+        '방' => "BANG",
+        '공' => "KONG",
+        '현' => "HYUN",
+        '변' => "BYUN",
+        '염' => "YUM",
+        '여' => "YEO",
+        '추' => "CHOO",
+        '석' => "SUK",
+        '선' => "SUN",
+        '길' => "KIL",
+        '연' => "YEON",
+        '명' => "MYUNG",
+        '기' => "KI",
+        '금' => "KEUM",
+        '국' => "KOOK",
+        _ => return None,
+    })
+}
+
+/// A given-name syllable in customary spelling: the Revised vowels EO and EU are mostly written U
+/// (정 JEONG -> JUNG, 성 SEONG -> SUNG, 은 EUN -> UN) and an initial G is K (경 GYEONG -> KYUNG);
+/// the phonetic comparison covers the rest (JUNG ~ JONG).
+fn korean_customary_syllable(revised: &str) -> String {
+    let mut out = revised.replace("EO", "U").replace("EU", "U");
+    if out.starts_with('G') {
+        out.replace_range(0..1, "K");
+    }
+    out
+}
+
+/// The customary spelling of a Korean name written in Hangul only (`김정은` -> `KIM JUNG UN`), surname
+/// first; None for anything else (mixed scripts are left to the other forms).
+pub fn korean_customary(s: &str) -> Option<String> {
+    let nfkc: String = s.nfkc().collect();
+    if !nfkc.chars().any(is_hangul_syllable) {
+        return None;
+    }
+    let mut syllables: Vec<String> = Vec::new();
+    for c in nfkc.chars() {
+        if is_hangul_syllable(c) {
+            let revised = any_ascii::any_ascii_char(c).to_ascii_uppercase();
+            let spelt = match (syllables.is_empty(), korean_surname(c)) {
+                (true, Some(surname)) => surname.to_owned(),
+                _ => korean_customary_syllable(&revised),
+            };
+            syllables.push(spelt);
+        } else if !(c.is_whitespace() || matches!(c, ',' | '-' | '.' | '\u{B7}')) {
+            return None;
+        }
+    }
+    Some(syllables.join(" "))
 }
 
 /// Tokens of the canonical form.
@@ -239,6 +348,16 @@ pub fn tokenize(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn korean_names_get_their_customary_spelling() {
+        assert_eq!(korean_customary("김정은").as_deref(), Some("KIM JUNG UN"));
+        assert_eq!(korean_customary("박지성").as_deref(), Some("PARK JI SUNG"));
+        assert_eq!(korean_customary("이 경희").as_deref(), Some("LEE KYUNG HUI"));
+        assert_eq!(korean_customary("Kim 정은"), None);
+        assert_eq!(korean_customary("Kim Jong Un"), None);
+        assert_eq!(name_forms("김정은"), vec!["GIM JEONG EUN".to_owned(), "KIM JUNG UN".to_owned()]);
+    }
 
     #[test]
     fn latin_diacritics_and_punctuation() {

@@ -1,0 +1,190 @@
+//! Organisation and consignee names: legal forms, stopwords and abbreviations.
+//!
+//! `ACME TRADING CO LTD` and `Acme Trading Company` are one company: the legal form (`LTD`, `GMBH`,
+//! `OOO`) says how it is registered, not who it is, so it is set aside before the names are aligned
+//! (and compared on its own, as evidence, by the Python engine); stopwords (`THE`, `OF`, `AND`) carry
+//! nothing; and abbreviations stand for their words (`CO` ~ `COMPANY`, `INTL` ~ `INTERNATIONAL`).
+//! Tables: OpenSanctions rigour (MIT), derived by engine/data/org_names/make_tables.py.
+
+use crate::text::normalize;
+use ahash::{AHashMap, AHashSet};
+use std::sync::OnceLock;
+
+const LEGAL_FORMS_TSV: &str = include_str!("../../engine/data/org_names/legal_forms.tsv");
+const ORG_SYMBOLS_TSV: &str = include_str!("../../engine/data/org_names/org_symbols.tsv");
+
+/// Words that say nothing about which organisation is meant.
+const STOPWORDS: &[&str] = &["THE", "OF", "AND", "FOR"];
+
+/// Short legal-form aliases that are also common words or given names (`BO`, `YU`, `DA`, `IN`): never
+/// taken for a legal form, since a person called `WANG BO` must keep their name.
+const AMBIGUOUS_FORMS: &[&str] = &[
+    "OF", "IN", "IS", "NO", "AT", "GO", "BO", "DA", "ED", "NA", "YU", "II", "ET", "EI", "AE", "AY", "KY", "OO", "LL",
+    "LT", "SS", "PR", "PS", "RO", "RS", "RT", "RY", "SD", "SB", "TU", "UU", "VO", "UP", "JU", "GU", "GA", "KU", "OU",
+    "SE", "EP", "PE", "IM", "IK", "IP", "MAU", "MOO", "PAT", "TOO", "KOR", "ANO", "HUF", "SAD", "SEM", "AD", "DP",
+    "ZS", "XT", "YK", "AO", "OD", "AT", "EK", "KB", "KD", "KS", "KV", "NL", "NP", "OG", "PC", "PK", "PP", "RF", "RP",
+    "SF", "UG", "VAT", "EV", "EG", "DF", "BT", "BF", "CA", "CV", "GK", "GP", "HF", "JP", "JV", "LC", "LP", "QK",
+    // Surnames and given names (Ong, Dou, Gou, Mou, Nuo, Sia, Ege, ...).
+    "ONG", "DOU", "GOU", "MOU", "POU", "NUO", "SIA", "SAK", "SAU", "ODO", "OBO", "EGE", "STI", "SCE", "TDA", "FIE", "GNU",
+];
+/// Two-letter aliases (`SA`, `AG`, `NV`) are taken for a legal form only at the end of a name of at
+/// least two other tokens (`ACME TRADING SA`).
+const SHORT_FORM_LEN: usize = 2;
+/// Longest legal-form alias, in tokens, looked for.
+const MAX_FORM_TOKENS: usize = 6;
+
+pub struct OrgTables {
+    /// Normalised alias (space separated) -> the form's key (its generic tag: LTD and LLC are both `LLC`).
+    pub legal_forms: AHashMap<String, String>,
+    /// Normalised single word -> its group id (`CO`, `COMPANY`, `CORP` share one).
+    pub symbols: AHashMap<String, u32>,
+    /// Every word of a legal-form alias: a name with none at either end has no legal form (a quick test).
+    pub legal_words: AHashSet<String>,
+}
+
+pub fn tables() -> &'static OrgTables {
+    static TABLES: OnceLock<OrgTables> = OnceLock::new();
+    TABLES.get_or_init(|| parse_tables(LEGAL_FORMS_TSV, ORG_SYMBOLS_TSV))
+}
+
+fn tsv_rows(tsv: &str) -> impl Iterator<Item = (&str, &str)> {
+    tsv.lines().filter_map(|l| l.split_once('\t'))
+}
+
+fn parse_tables(legal_forms: &str, symbols: &str) -> OrgTables {
+    let mut t = OrgTables { legal_forms: AHashMap::new(), symbols: AHashMap::new(), legal_words: AHashSet::new() };
+    for (key, alias) in tsv_rows(legal_forms) {
+        let alias = normalize(alias);
+        let tokens = alias.split(' ').count();
+        if alias.is_empty() || tokens > MAX_FORM_TOKENS || (tokens == 1 && (alias.len() < 2 || AMBIGUOUS_FORMS.contains(&alias.as_str()))) {
+            continue;
+        }
+        t.legal_words.extend(alias.split(' ').map(str::to_owned));
+        t.legal_forms.entry(alias).or_insert_with(|| key.trim().to_ascii_uppercase());
+    }
+    let mut groups: AHashMap<&str, u32> = AHashMap::new();
+    for (group, word) in tsv_rows(symbols) {
+        let word = normalize(word);
+        if word.len() < 2 || word.contains(' ') {
+            continue;
+        }
+        let next = groups.len() as u32;
+        let id = *groups.entry(group).or_insert(next);
+        t.symbols.entry(word).or_insert(id);
+    }
+    t
+}
+
+/// Whether a word occurs in some legal-form alias.
+pub fn is_legal_word(token: &str) -> bool {
+    tables().legal_words.contains(token)
+}
+
+pub fn is_stopword(token: &str) -> bool {
+    STOPWORDS.contains(&token)
+}
+
+/// The abbreviation group of a word (`INTL` and `INTERNATIONAL` share one).
+pub fn symbol_group(token: &str) -> Option<u32> {
+    tables().symbols.get(token).copied()
+}
+
+/// A legal form at the end (`... CO LTD`) or the start (`OOO ...`, `PT ...`) of a tokenised name:
+/// (first token, one past the last, key). Something must be left of the name.
+pub fn legal_form_span(tokens: &[&str]) -> Option<(usize, usize, &'static str)> {
+    let t = tables();
+    let n = tokens.len();
+    let lookup = |from: usize, to: usize| -> Option<&'static str> {
+        let phrase = tokens[from..to].join(" ");
+        let short = to - from == 1 && phrase.len() <= SHORT_FORM_LEN;
+        if short && (to != n || from < 2) {
+            return None;
+        }
+        t.legal_forms.get(&phrase).map(String::as_str)
+    };
+    // The shortest form at the end: `CO LTD` sets aside LTD only, so CO still pairs with COMPANY.
+    for k in 1..=MAX_FORM_TOKENS.min(n.saturating_sub(1)) {
+        if let Some(key) = lookup(n - k, n) {
+            return Some((n - k, n, key));
+        }
+    }
+    for k in 1..=MAX_FORM_TOKENS.min(n.saturating_sub(1)) {
+        if let Some(key) = lookup(0, k) {
+            return Some((0, k, key));
+        }
+    }
+    None
+}
+
+/// The legal form of a raw name, by its key (`Acme Trading Co. Ltd.` -> `LLC`).
+pub fn legal_form(name: &str) -> Option<String> {
+    let normalized = normalize(name);
+    let tokens: Vec<&str> = normalized.split(' ').filter(|t| !t.is_empty()).collect();
+    legal_form_span(&tokens).map(|(_, _, key)| key.to_owned())
+}
+
+/// Which tokens of a name the alignment compares: all but a legal form and stopwords, as long as
+/// something is left (`THE COMPANY` stays as it is). Stopwords go only from a name that reads as an
+/// organisation's (a legal form or an organisation word such as `COMPANY`, `TRADING`), or a leading
+/// `THE`: `HASSAN THE OLD` is a person's name and keeps its words.
+pub fn core_positions(tokens: &[&str]) -> Vec<usize> {
+    let span = legal_form_span(tokens);
+    let (from, to) = span.map_or((0, 0), |(a, b, _)| (a, b));
+    let organisation = span.is_some() || tokens.iter().any(|t| symbol_group(t).is_some());
+    let drop = |i: usize| (from..to).contains(&i) || (is_stopword(tokens[i]) && (organisation || (i == 0 && tokens[i] == "THE")));
+    let kept: Vec<usize> = (0..tokens.len()).filter(|&i| !drop(i)).collect();
+    if kept.is_empty() {
+        (0..tokens.len()).collect()
+    } else {
+        kept
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(name: &str) -> Option<(usize, usize, &'static str)> {
+        let n = normalize(name);
+        let t: Vec<&str> = n.split(' ').collect();
+        legal_form_span(&t)
+    }
+
+    #[test]
+    fn legal_forms_at_either_end() {
+        assert_eq!(legal_form("Acme Trading Co. Ltd."), legal_form("ACME TRADING LIMITED"));
+        assert!(legal_form("Acme Trading GmbH").is_some());
+        assert_eq!(span("OOO Romashka").map(|s| (s.0, s.1)), Some((0, 1)));
+        // Keys are generic types: a GmbH and an Inc are both limited companies, an AG is joint-stock.
+        assert_eq!(legal_form("Acme GmbH"), legal_form("Acme Inc"));
+        assert_ne!(legal_form("Acme Handels GmbH"), legal_form("Acme Handels AG"));
+    }
+
+    #[test]
+    fn person_names_keep_their_tokens() {
+        assert_eq!(span("Wang Bo"), None);
+        assert_eq!(span("Li Xiao Yu"), None);
+        assert_eq!(span("Ltd"), None); // nothing would be left
+        assert_eq!(core_positions(&["THE", "COMPANY"]), vec![1]);
+        assert_eq!(core_positions(&["THE", "ZORG", "TRADING", "COMPANY"]), vec![1, 2, 3]);
+        assert_eq!(core_positions(&["ZORG", "AND", "FLIM", "TRADING"]), vec![0, 2, 3]);
+        assert_eq!(core_positions(&["HASSAN", "THE", "OLD"]), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn abbreviations_share_a_group() {
+        assert!(symbol_group("INTL").is_some());
+        assert_eq!(symbol_group("INTL"), symbol_group("INTERNATIONAL"));
+        assert_eq!(symbol_group("CO"), symbol_group("COMPANY"));
+        assert_ne!(symbol_group("CO"), symbol_group("INTERNATIONAL"));
+    }
+
+    #[test]
+    fn the_tables_parse() {
+        let t = parse_tables("LLC\tLtd.\nLLC\tLimited\nX\tBo\n", "co\tcompany\nco\tco\nintl\tintl\n");
+        assert_eq!(t.legal_forms.get("LTD").map(String::as_str), Some("LLC"));
+        assert!(!t.legal_forms.contains_key("BO"));
+        assert_eq!(t.symbols.get("CO"), t.symbols.get("COMPANY"));
+        assert_ne!(t.symbols.get("CO"), t.symbols.get("INTL"));
+    }
+}

@@ -1,0 +1,49 @@
+"""The compact name index (native/src/index.rs) and the Screener's search path: same answers
+whatever the batch size, and the early stop in Screener.screen changes no result."""
+
+from __future__ import annotations
+
+import random
+
+import engine
+import engine._native as native
+
+FIRST = ["John", "Jon", "Mohammed", "Muhammad", "Ayman", "Osama", "Maria", "Juergen", "Abdul", "Olga", "Wei", "Ivan"]
+LAST = ["Smith", "Smyth", "Laden", "Zawahiri", "Mueller", "Rahman", "Petrova", "Zhang", "Ivanov", "Garcia"]
+
+
+def _records(n: int, seed: int = 0) -> list[dict]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        names = [f"{first} {last}"] + ([f"{last} {rng.choice(FIRST)} {first}"] if rng.random() < 0.5 else [])
+        rec = {"id": f"E{i}", "kind": "person", "names": names}
+        if rng.random() < 0.5:
+            rec["birth_dates"] = [f"{rng.randrange(1950, 2000)}-0{rng.randrange(1, 10)}-1{rng.randrange(10)}"]
+        out.append(rec)
+    return out
+
+
+def test_stats_and_batch_sizes_agree():
+    names = ["Osama bin Laden", "Usama bin Ladin", "John Smith", "Jürgen Müller", "Abdul Rahman Yasin"]
+    idx = native.NameIndex(names, [0, 0, 1, 2, 3])
+    stats = idx.stats()
+    assert stats["rows"] >= len(names) and stats["tokens"] > 0 and stats["keys"] > 0
+    queries = ["LADEN Osamma", "Jon Smyth", "Mueller Juergen", "Abdulrahman Yasin", "Nobody Atall"]
+    batch = idx.search(queries, limit=5, max_candidates=50, min_score=0.0)
+    singles = [idx.search([q], limit=5, max_candidates=50, min_score=0.0)[0] for q in queries]
+    assert batch == singles
+    assert batch[0][0][0] == 0 and batch[1][0][0] == 1
+
+
+def test_screen_early_stop_changes_nothing():
+    wl = engine.Watchlist.from_records(_records(400), list_id="t")
+    scr = engine.Screener(wl)
+    rng = random.Random(1)
+    queries = [{"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}"} for _ in range(30)]
+    queries += [{"name": "Jon Smith", "birth_date": "1960-01-11"}, {"name": "Smith John"}]
+    few = scr.screen(queries, limit=3, threshold=0.5)
+    many = scr.screen(queries, limit=40, threshold=0.5)
+    for a, b in zip(few, many):
+        assert [(h.entry_id, h.score) for h in a] == [(h.entry_id, h.score) for h in b[:3]]

@@ -1,0 +1,100 @@
+"""Name rules beyond spelling: nicknames, Korean customary spellings, organisation legal forms,
+abbreviations and stopwords. Each test pins one rule, so that removing the rule fails it."""
+
+from __future__ import annotations
+
+import engine
+from engine import _native
+from engine.names import compare_names
+
+
+def kinds(name) -> set[str]:
+    return {how for *_, how in name.pairs}
+
+
+def person(names, **kw):
+    return {"id": "p", "kind": "person", "names": names, **kw}
+
+
+def org(names, **kw):
+    return {"id": "o", "kind": "organization", "names": names, **kw}
+
+
+# Nicknames (engine/data/nicknames, Apache-2.0)
+
+
+def test_a_nickname_aligns_with_its_given_name():
+    c = compare_names("Bob Smith", "Robert Smith")
+    assert ("BOB", "ROBERT", 0.9, "nickname") in c.pairs
+    assert c.score > 0.9
+    assert "nickname" in kinds(compare_names("Peggy Olson", "Margaret Olson"))
+
+
+def test_nicknames_of_different_names_do_not_align():
+    assert "nickname" not in kinds(compare_names("Bob Smith", "Bill Smith"))
+    assert compare_names("Bob Smith", "Bill Smith").score < 0.85
+
+
+def test_nickname_is_an_explained_feature_and_its_weight_is_configuration():
+    q, e = {"name": "Bob Smith", "birth_date": "1970-03-02"}, person(["Robert Smith"], birth_dates=["1970-03-02"])
+    m = engine.score_pair(q, e)
+    assert m.features["name.nickname"] == 0.0
+    assert any("BOB ~ ROBERT" in r for r in m.explanation)
+    tuned = engine.score_pair(q, e, {"weights": {"name_nickname": -0.2}})
+    assert tuned.features["name.nickname"] == -0.2 and tuned.score < m.score
+    assert "name.nickname" not in engine.score_pair({"name": "Robert Smith"}, person(["Robert Smith"])).features
+
+
+# Korean names in Hangul: Revised Romanisation and the customary spellings on lists
+
+
+def test_hangul_names_get_the_customary_spelling_as_a_form():
+    assert _native.name_forms("김정은")[-1] == "KIM JUNG UN"
+    assert compare_names("김정은", "Kim Jong Un").score > 0.9
+    assert compare_names("박지성", "Park Ji Sung").score > 0.95
+    assert compare_names("최민수", "Choi Min Su").score > 0.95
+
+
+def test_latin_names_get_no_korean_form():
+    assert _native.name_forms("Kim Jong Un") == ["KIM JONG UN"]
+
+
+def test_screening_finds_a_hangul_query():
+    wl = engine.Watchlist.from_records([person(["Kim Jong Un"]), {"id": "x", "kind": "person", "names": ["Gim Jeong"]}])
+    hits = engine.Screener(wl).screen([{"name": "김정은"}])[0]
+    assert hits and hits[0].entry_id == "p" and hits[0].score >= engine.DEFAULT_THRESHOLD
+
+
+# Organisations: legal forms, abbreviations, stopwords (engine/data/org_names, rigour, MIT)
+
+
+def test_legal_forms_are_set_aside_in_the_alignment():
+    assert compare_names("Zorg Trading GmbH", "ZORG TRADING").score > 0.99
+    assert compare_names("OOO Romashka Trading", "Romashka Trading").score > 0.99
+    assert _native.legal_form("Acme Co. Ltd.") == _native.legal_form("ACME LIMITED") == "LLC"
+
+
+def test_abbreviations_fold():
+    c = compare_names("Acme Intl Trading Co Ltd", "ACME INTERNATIONAL TRADING COMPANY")
+    assert {("INTL", "INTERNATIONAL"), ("CO", "COMPANY")} <= {(q, k) for q, k, _, how in c.pairs if how == "abbreviation"}
+    assert c.score >= engine.DEFAULT_MATCH_THRESHOLD
+
+
+def test_stopwords_are_ignored_in_organisation_names_only():
+    assert compare_names("The Zorg and Flim Trading Company", "ZORG FLIM TRADING CO").score > 0.95
+    assert "THE" in compare_names("Hassan the Old", "Hassan Old").unmatched_query
+
+
+def test_person_names_that_look_like_legal_forms_keep_their_tokens():
+    assert _native.legal_form("Wang Bo") is None and _native.legal_form("Ong Li Ting") is None
+    assert compare_names("Wang Bo", "Wang").score < 0.85
+
+
+def test_a_conflicting_legal_form_lowers_an_organisation_hit_a_little():
+    same = engine.score_pair({"kind": "organization", "name": "Zorg Handels GmbH"}, org(["Zorg Handels GmbH"]))
+    other = engine.score_pair({"kind": "organization", "name": "Zorg Handels AG"}, org(["Zorg Handels GmbH"]))
+    assert same.features["legal_form.match"] == 0.0
+    assert other.features["legal_form.conflict"] < 0 and other.score < same.score
+    assert other.score >= engine.DEFAULT_THRESHOLD  # still reported: the name is the same
+    none = engine.score_pair({"kind": "organization", "name": "Zorg Handels"}, org(["Zorg Handels GmbH"]))
+    assert not any(f.startswith("legal_form") for f in none.features)
