@@ -2,7 +2,8 @@
 
 Commands so far: `demo` (screens sample passengers against the embedded UN list),
 `screen` (screens a CSV or JSONL file of queries against a list file, a stored list or the embedded
-list) and `lists` (the versioned list store, server/cli_lists.py).
+list), `lists` (the versioned list store, server/cli_lists.py) and `serve` (the gRPC server,
+server/cli_serve.py).
 Errors go to stderr naming the file, line or field, with a non-zero exit code.
 """
 
@@ -19,7 +20,7 @@ from typing import Any, Iterator, Sequence
 import engine
 import watchlists
 
-from . import cli_lists
+from . import cli_audit, cli_lists, cli_serve
 
 EXIT_USAGE = 2
 EXIT_INPUT = 3
@@ -179,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     scr.set_defaults(func=cmd_screen)
 
     cli_lists.add_parser(sub)
+    cli_audit.add_parser(sub)
+    cli_serve.add_parser(sub)
     return p
 
 
@@ -186,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CliError, engine.InputError, engine.ConfigError, watchlists.ListFormatError, *cli_lists.ERRORS) as e:
+    except (CliError, engine.InputError, engine.ConfigError, watchlists.ListFormatError, *cli_lists.ERRORS, *cli_audit.ERRORS) as e:
         print(f"interdict: {e}", file=sys.stderr)
         return EXIT_INPUT
     except BrokenPipeError:  # `interdict lists diff ... | head`: the reader has gone, so be quiet

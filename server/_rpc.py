@@ -1,0 +1,59 @@
+"""Helpers shared by the gRPC interceptors (server.auth, server.metrics): no grpc servicer code here."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import grpc
+
+# wrapper(behaviour, response_streaming) -> behaviour with the same signature
+Wrapper = Callable[[Callable[..., Any], bool], Callable[..., Any]]
+
+_FACTORIES = {
+    (False, False): ("unary_unary", grpc.unary_unary_rpc_method_handler),
+    (False, True): ("unary_stream", grpc.unary_stream_rpc_method_handler),
+    (True, False): ("stream_unary", grpc.stream_unary_rpc_method_handler),
+    (True, True): ("stream_stream", grpc.stream_stream_rpc_method_handler),
+}
+
+
+def wrap_rpc_handler(handler: grpc.RpcMethodHandler, wrapper: Wrapper) -> grpc.RpcMethodHandler:
+    """The same handler (same streaming shape, same (de)serialisers) with its behaviour wrapped."""
+    attr, factory = _FACTORIES[(bool(handler.request_streaming), bool(handler.response_streaming))]
+    behaviour = getattr(handler, attr)
+    return factory(
+        wrapper(behaviour, bool(handler.response_streaming)),
+        request_deserializer=handler.request_deserializer,
+        response_serializer=handler.response_serializer,
+    )
+
+
+def abort_handler(
+    handler: grpc.RpcMethodHandler | None, code: grpc.StatusCode, details: str
+) -> grpc.RpcMethodHandler:
+    """A handler of the same shape as `handler` (unary-unary when there is none) that only aborts.
+
+    The request is never deserialised: the deserialisers are dropped so a rejected caller's payload is not parsed.
+    """
+
+    def abort(request_or_iterator: Any, context: grpc.ServicerContext) -> Any:
+        context.abort(code, details)
+
+    shape = (bool(handler.request_streaming), bool(handler.response_streaming)) if handler else (False, False)
+    return _FACTORIES[shape][1](abort)
+
+
+def status_name(context: grpc.ServicerContext, default: grpc.StatusCode) -> str:
+    """The status code the servicer set on `context` (by set_code or abort), else `default`, as e.g. 'OK'."""
+    try:
+        code = context.code()
+    except Exception:  # noqa: BLE001 - older grpcio without ServicerContext.code()
+        code = None
+    if code is None:
+        code = default
+    if isinstance(code, grpc.StatusCode):
+        return code.name
+    try:  # an int set by hand
+        return next(c.name for c in grpc.StatusCode if c.value[0] == int(code))
+    except (StopIteration, TypeError, ValueError):
+        return str(code)

@@ -1,0 +1,298 @@
+"""Authentication and authorisation for the gRPC server: bearer tokens mapped to roles, TLS and mutual TLS.
+
+Token file (TOML). Tokens are stored as SHA-256 hashes, never in plaintext; make one with
+`interdict auth hash-token` (reads the token on stdin, or --generate a new one) or `hash_token(token)`::
+
+    [[tokens]]
+    name = "piu-targeting"          # the caller's name in the audit log
+    sha256 = "9f86d081884c7d65..."  # hex SHA-256 of the token
+    roles = ["screener"]
+
+    [[tokens]]
+    name = "list-ops"
+    sha256 = "..."
+    roles = ["list-admin"]
+
+Roles: `screener` (ScreeningService, reading WatchlistService) and `list-admin` (changing lists; reading them).
+Clients send `authorization: Bearer <token>`. Missing or unknown token: UNAUTHENTICATED; a known token without a
+role the method needs: PERMISSION_DENIED. Health and reflection are open; any method not in METHOD_ROLES is denied
+(fail closed: a new RPC must be given its roles here).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import hmac
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import grpc
+
+from ._rpc import abort_handler, wrap_rpc_handler
+
+log = logging.getLogger("server.auth")
+
+SCREENER = "screener"
+LIST_ADMIN = "list-admin"
+ROLES = frozenset({SCREENER, LIST_ADMIN})
+
+OPEN: frozenset[str] = frozenset()  # marker value: no token needed
+# Exact method ("/pkg.Service/Method") or service prefix ("/pkg.Service/*") -> roles any one of which suffices.
+# Open methods map to OPEN. Exact entries win over prefixes; anything unmatched is denied.
+METHOD_ROLES: dict[str, frozenset[str] | None] = {
+    "/interdict.v1.ScreeningService/*": frozenset({SCREENER}),
+    "/interdict.v1.WatchlistService/ImportList": frozenset({LIST_ADMIN}),
+    "/interdict.v1.WatchlistService/UpsertEntries": frozenset({LIST_ADMIN}),
+    "/interdict.v1.WatchlistService/DeleteEntries": frozenset({LIST_ADMIN}),
+    "/interdict.v1.WatchlistService/ActivateVersion": frozenset({LIST_ADMIN}),
+    "/interdict.v1.WatchlistService/ListWatchlists": frozenset({SCREENER, LIST_ADMIN}),
+    "/interdict.v1.WatchlistService/GetEntry": frozenset({SCREENER, LIST_ADMIN}),
+    "/interdict.v1.WatchlistService/ListVersions": frozenset({SCREENER, LIST_ADMIN}),
+    "/grpc.health.v1.Health/*": OPEN,
+    "/grpc.reflection.*": OPEN,  # v1 and v1alpha
+}
+
+ANONYMOUS = "anonymous"
+_caller: contextvars.ContextVar[str] = contextvars.ContextVar("interdict_caller", default=ANONYMOUS)
+_roles: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("interdict_roles", default=frozenset())
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class AuthConfigError(ValueError):
+    """A token file that cannot be used; the message names the file and the entry."""
+
+
+def hash_token(token: str) -> str:
+    """Hex SHA-256 of a bearer token, as stored in the token file."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def generate_token() -> str:
+    """A new random bearer token (256 bits, URL-safe)."""
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+def current_caller() -> str:
+    """The token name of the caller of the RPC being handled ('anonymous' outside an authenticated RPC)."""
+    return _caller.get()
+
+
+def current_roles() -> frozenset[str]:
+    return _roles.get()
+
+
+@dataclass(frozen=True)
+class TokenEntry:
+    name: str
+    sha256: str
+    roles: frozenset[str]
+
+    def __repr__(self) -> str:  # no hash in reprs / logs
+        return f"TokenEntry(name={self.name!r}, roles={sorted(self.roles)})"
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    tokens: tuple[TokenEntry, ...] = ()
+    source: str = "<memory>"
+    _digests: tuple[bytes, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_digests", tuple(bytes.fromhex(t.sha256) for t in self.tokens))
+
+    @classmethod
+    def load(cls, path: str | Path) -> AuthConfig:
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except OSError as e:
+            raise AuthConfigError(f"{p}: cannot read token file: {e.strerror or e}") from e
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise AuthConfigError(f"{p}: not a valid TOML token file: {e}") from e
+        return cls.from_dict(data, source=str(p))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str = "<memory>") -> AuthConfig:
+        unknown = set(data) - {"tokens"}
+        if unknown:
+            raise AuthConfigError(f"{source}: unknown top-level key(s) {sorted(unknown)}; expected [[tokens]]")
+        raw = data.get("tokens", [])
+        if not isinstance(raw, list):
+            raise AuthConfigError(f"{source}: 'tokens' must be an array of tables ([[tokens]])")
+        entries: list[TokenEntry] = []
+        seen: dict[str, str] = {}
+        for i, item in enumerate(raw):
+            where = f"{source}: tokens[{i}]"
+            if not isinstance(item, Mapping):
+                raise AuthConfigError(f"{where}: must be a table")
+            name = item.get("name")
+            if isinstance(name, str) and name:
+                where += f" ({name!r})"
+            if "token" in item:
+                raise AuthConfigError(
+                    f"{where}: plaintext 'token' is not accepted; store sha256 = the output of "
+                    "`interdict auth hash-token`"
+                )
+            extra = set(item) - {"name", "sha256", "roles"}
+            if extra:
+                raise AuthConfigError(f"{where}: unknown key(s) {sorted(extra)}; expected name, sha256, roles")
+            if not isinstance(name, str) or not name.strip():
+                raise AuthConfigError(f"{where}: 'name' must be a non-empty string")
+            digest = item.get("sha256")
+            if not isinstance(digest, str) or not _HEX64.match(digest.strip().lower()):
+                raise AuthConfigError(f"{where}: 'sha256' must be 64 hex digits (the SHA-256 of the token)")
+            digest = digest.strip().lower()
+            roles = item.get("roles")
+            if isinstance(roles, str):
+                roles = [roles]
+            if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
+                raise AuthConfigError(f"{where}: 'roles' must be a non-empty list of {sorted(ROLES)}")
+            bad = [r for r in roles if r not in ROLES]
+            if bad:
+                raise AuthConfigError(f"{where}: unknown role(s) {bad}; known roles: {sorted(ROLES)}")
+            if digest in seen:
+                raise AuthConfigError(f"{where}: same token hash as {seen[digest]!r}")
+            seen[digest] = name
+            entries.append(TokenEntry(name=name, sha256=digest, roles=frozenset(roles)))
+        return cls(tokens=tuple(entries), source=source)
+
+    def authenticate(self, token: str | None) -> TokenEntry | None:
+        """The entry for `token`, or None. Compares the token's hash with every entry (constant time each)."""
+        if not token:
+            return None
+        presented = hashlib.sha256(token.encode("utf-8")).digest()
+        found: TokenEntry | None = None
+        for entry, digest in zip(self.tokens, self._digests):
+            if hmac.compare_digest(presented, digest) and found is None:
+                found = entry
+        return found
+
+
+def required_roles(
+    method: str, method_roles: Mapping[str, frozenset[str] | None] = METHOD_ROLES
+) -> frozenset[str] | None:
+    """Roles any one of which allows `method`; OPEN (empty) when no token is needed; None when denied to all."""
+    if method in method_roles:
+        return method_roles[method]
+    best: tuple[int, frozenset[str] | None] | None = None
+    for pattern, roles in method_roles.items():
+        if pattern.endswith("*") and method.startswith(pattern[:-1]):
+            if best is None or len(pattern) > best[0]:
+                best = (len(pattern), roles)
+    return best[1] if best else None
+
+
+def bearer_token(metadata: Iterable[tuple[str, Any]] | None) -> str | None:
+    for key, value in metadata or ():
+        if key.lower() == "authorization":
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")
+            scheme, _, token = str(value).strip().partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+            return None
+    return None
+
+
+class _AuthInterceptor(grpc.ServerInterceptor):
+    def __init__(self, config: AuthConfig, method_roles: Mapping[str, frozenset[str] | None]) -> None:
+        self.config = config
+        self.method_roles = dict(method_roles)
+
+    def intercept_service(
+        self, continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
+        method = handler_call_details.method
+        needed = required_roles(method, self.method_roles)
+        if needed is not None and not needed:  # open
+            return continuation(handler_call_details)
+        handler = continuation(handler_call_details)
+        if handler is None:  # no such method: UNIMPLEMENTED, as without auth
+            return None
+        entry = self.config.authenticate(bearer_token(handler_call_details.invocation_metadata))
+        if entry is None:
+            log.info("rejected %s: unauthenticated", method)
+            return abort_handler(handler, grpc.StatusCode.UNAUTHENTICATED, "missing or unknown bearer token")
+        if needed is None or not (entry.roles & needed):
+            log.info("rejected %s for %s: permission denied", method, entry.name)
+            return abort_handler(
+                handler, grpc.StatusCode.PERMISSION_DENIED,
+                f"caller {entry.name!r} lacks a role for {method}" + (f" (needs {sorted(needed)})" if needed else ""),
+            )
+
+        def wrapper(behaviour: Callable[..., Any], response_streaming: bool) -> Callable[..., Any]:
+            if response_streaming:
+
+                def stream(request: Any, context: grpc.ServicerContext) -> Any:
+                    # the response iterator runs after this returns: set the caller around every step of it
+                    with _as_caller(entry):
+                        iterator = iter(behaviour(request, context))
+                    while True:
+                        with _as_caller(entry):
+                            try:
+                                item = next(iterator)
+                            except StopIteration:
+                                return
+                        yield item
+
+                return stream
+
+            def unary(request: Any, context: grpc.ServicerContext) -> Any:
+                with _as_caller(entry):
+                    return behaviour(request, context)
+
+            return unary
+
+        return wrap_rpc_handler(handler, wrapper)
+
+
+class _as_caller:
+    def __init__(self, entry: TokenEntry) -> None:
+        self.entry = entry
+
+    def __enter__(self) -> None:
+        self.tokens = (_caller.set(self.entry.name), _roles.set(self.entry.roles))
+
+    def __exit__(self, *exc: Any) -> None:
+        _caller.reset(self.tokens[0])
+        _roles.reset(self.tokens[1])
+
+
+def auth_interceptor(
+    config: AuthConfig, method_roles: Mapping[str, frozenset[str] | None] = METHOD_ROLES
+) -> grpc.ServerInterceptor:
+    """A server interceptor enforcing `config`'s tokens and `method_roles` on every RPC (unary and streaming)."""
+    return _AuthInterceptor(config, method_roles)
+
+
+def _read(path: str | Path, what: str) -> bytes:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise AuthConfigError(f"{p}: cannot read {what}: {e.strerror or e}") from e
+    if b"-----BEGIN" not in data:
+        raise AuthConfigError(f"{p}: {what} is not PEM (no -----BEGIN line)")
+    return data
+
+
+def server_credentials(
+    cert_file: str | Path, key_file: str | Path, client_ca_file: str | Path | None = None
+) -> grpc.ServerCredentials:
+    """TLS server credentials; with `client_ca_file`, mutual TLS: clients must present a certificate it signed."""
+    cert = _read(cert_file, "server certificate")
+    key = _read(key_file, "server private key")
+    ca = _read(client_ca_file, "client CA certificate") if client_ca_file else None
+    return grpc.ssl_server_credentials(
+        [(key, cert)], root_certificates=ca, require_client_auth=ca is not None
+    )

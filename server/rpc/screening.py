@@ -1,0 +1,335 @@
+"""ScreeningService: passengers (batch and stream), shipments, documents, explanations.
+
+Each call screens against one snapshot of the lists (ServerState.snapshot) and names its versions.
+Work is done in batches of `limits.batch_size` passengers, one native call each (the GIL is released
+there, so the thread pool uses every core); the deadline is checked between batches and a call whose
+deadline has passed stops there with DEADLINE_EXCEEDED.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import grpc
+
+import engine
+from server.proto_gen.interdict.v1 import common_pb2 as pb
+from server.proto_gen.interdict.v1 import screening_pb2 as spb
+from server.proto_gen.interdict.v1 import screening_pb2_grpc
+
+from . import convert
+from .errors import Fail, handler, invalid, invalid_many
+from .state import ServerState
+
+log = logging.getLogger("server.rpc")
+
+DEFAULT_LIMIT = 10
+_END = object()
+
+
+def _check_alive(context: grpc.ServicerContext, state: ServerState) -> None:
+    remaining = context.time_remaining()
+    if remaining is not None and remaining <= 0:
+        state.counters["deadline_stops"] += 1
+        raise Fail(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded: screening stopped")
+    if not context.is_active():
+        state.counters["deadline_stops"] += 1
+        raise Fail(grpc.StatusCode.CANCELLED, "call cancelled: screening stopped")
+
+
+def _options(state: ServerState, limit: int, has_threshold: bool, threshold: float) -> tuple[int, float | None]:
+    violations = []
+    if limit > state.limits.max_limit:
+        violations.append(("limit", f"at most {state.limits.max_limit} hits per passenger, got {limit}"))
+    if has_threshold and not 0.0 <= threshold <= 1.0:
+        violations.append(("threshold", f"expected a number in [0, 1], got {threshold!r}"))
+    if violations:
+        raise invalid_many(violations)
+    return (limit or DEFAULT_LIMIT), (threshold if has_threshold else None)
+
+
+def _too_many(what: str, n: int, most: int) -> Fail:
+    return Fail(grpc.StatusCode.RESOURCE_EXHAUSTED, f"{n} {what} in one request; at most {most} (split the batch or stream it)")
+
+
+def _queries(items: Iterable[tuple[str, dict[str, Any]]]) -> list[engine.Query]:
+    """Validates every query; all the malformed ones are reported, each with its field."""
+    out, violations = [], []
+    for where, d in items:
+        try:
+            out.append(engine.Query.from_dict(d, where))
+        except engine.InputError as e:
+            violations.append((e.field, e.reason))
+    if violations:
+        raise invalid_many(violations)
+    return out
+
+
+def screen_batched(
+    state: ServerState, snap: engine.Screener, queries: Sequence[engine.Query], limit: int,
+    threshold: float | None, context: grpc.ServicerContext,
+) -> list[list[engine.Hit]]:
+    size = max(1, state.limits.batch_size)
+    results: list[list[engine.Hit]] = []
+    for start in range(0, len(queries), size):
+        _check_alive(context, state)
+        results.extend(snap.screen(queries[start:start + size], limit=limit, threshold=threshold))
+        state.counters["batches"] += 1
+    return results
+
+
+def _caller(context: grpc.ServicerContext) -> str:
+    """The authenticated caller's name (server.auth), else the peer address."""
+    try:
+        from server.auth import ANONYMOUS, current_caller
+    except ImportError:
+        return context.peer()
+    name = current_caller()
+    return context.peer() if name == ANONYMOUS else name
+
+
+def _hit_dict(h: Any) -> dict[str, Any]:
+    return {
+        "entry_id": h.entry_id, "list_id": h.list_id, "list_version": h.list_version,
+        "score": round(h.score, 6), "band": h.band,
+    }
+
+
+def record(
+    state: ServerState, method: str, context: grpc.ServicerContext, queries: Sequence[dict[str, Any]],
+    hits: Sequence[Sequence[Any]], versions: dict[str, str],
+) -> None:
+    """One log line (counts and versions, no payload), then the audit log and hit counters when configured."""
+    log.info(
+        "%s by %s: %d queries, %d hits, lists %s", method, _caller(context), len(queries),
+        sum(len(hs) for hs in hits), ", ".join(f"{k}@{v}" for k, v in sorted(versions.items())),
+    )
+    if state.metrics is not None:
+        counts: dict[tuple[str, str], int] = {}
+        for hs in hits:
+            for h in hs:
+                counts[(h.list_id, h.band)] = counts.get((h.list_id, h.band), 0) + 1
+        for (list_id, band), n in counts.items():
+            state.metrics.hits(list_id, band, n)
+    if state.audit is not None:
+        state.audit.record(method, _caller(context), list(queries), [[_hit_dict(h) for h in hs] for hs in hits], versions)
+
+
+class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
+    def __init__(self, state: ServerState):
+        self.state = state
+
+    @handler("ScreenPassengers")
+    def ScreenPassengers(self, request: spb.ScreenPassengersRequest, context: grpc.ServicerContext) -> spb.ScreenPassengersResponse:
+        state = self.state
+        if len(request.passengers) > state.limits.max_passengers:
+            raise _too_many("passengers", len(request.passengers), state.limits.max_passengers)
+        limit, threshold = _options(state, request.limit, request.HasField("threshold"), request.threshold)
+        dicts = [convert.passenger_dict(p) for p in request.passengers]
+        queries = _queries((f"passengers[{i}]", d) for i, d in enumerate(dicts))
+        snap = state.snapshot()
+        versions = dict(snap.versions)
+        results = screen_batched(state, snap, queries, limit, threshold, context)
+        record(state, "ScreenPassengers", context, dicts, results, versions)
+        return spb.ScreenPassengersResponse(
+            results=[
+                pb.PassengerResult(index=i, passenger_id=p.id, hits=[convert.hit_message(h) for h in hits])
+                for i, (p, hits) in enumerate(zip(request.passengers, results))
+            ],
+            list_versions=versions,
+        )
+
+    @handler("ScreenPassengerStream")
+    def ScreenPassengerStream(
+        self, request_iterator: Iterator[spb.ScreenPassengerStreamRequest], context: grpc.ServicerContext
+    ) -> Iterator[spb.ScreenPassengerStreamResponse]:
+        state = self.state
+        size = max(1, state.limits.batch_size)
+        inbox: queue.Queue[Any] = queue.Queue(maxsize=4 * size)
+        stop = threading.Event()
+
+        def pump() -> None:  # reads the manifest as it arrives, so results go out as soon as a batch is ready
+            try:
+                for item in request_iterator:
+                    while not stop.is_set():
+                        try:
+                            inbox.put(item, timeout=0.2)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                inbox.put(_END)
+            except Exception as e:  # noqa: BLE001 - the client went away: the main loop stops
+                inbox.put(e)
+
+        reader = threading.Thread(target=pump, name="stream-reader", daemon=True)
+        reader.start()
+        snap = state.snapshot()
+        versions = dict(snap.versions)
+        limit = threshold = None
+        index = 0
+        try:
+            while True:
+                _check_alive(context, state)
+                try:
+                    first = inbox.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                batch = [first]
+                while len(batch) < size and batch[-1] is not _END and not isinstance(batch[-1], Exception):
+                    try:
+                        batch.append(inbox.get_nowait())
+                    except queue.Empty:
+                        break
+                ended = batch[-1] is _END or isinstance(batch[-1], Exception)
+                items = batch[:-1] if ended else batch
+                if isinstance(batch[-1], Exception):
+                    raise Fail(grpc.StatusCode.CANCELLED, "the client stream failed")
+                if items:
+                    if limit is None:
+                        limit, threshold = _options(state, items[0].limit, items[0].HasField("threshold"), items[0].threshold)
+                    if index + len(items) > state.limits.max_stream_passengers:
+                        raise _too_many("passengers", index + len(items), state.limits.max_stream_passengers)
+                    dicts = [convert.passenger_dict(r.passenger) for r in items]
+                    queries = _queries((f"passengers[{index + k}]", d) for k, d in enumerate(dicts))
+                    _check_alive(context, state)
+                    results = snap.screen(queries, limit=limit, threshold=threshold)
+                    state.counters["batches"] += 1
+                    record(state, "ScreenPassengerStream", context, dicts, results, versions)
+                    for r, hits in zip(items, results):
+                        yield spb.ScreenPassengerStreamResponse(
+                            result=pb.PassengerResult(
+                                index=index, passenger_id=r.passenger.id, hits=[convert.hit_message(h) for h in hits]
+                            ),
+                            list_versions=versions,
+                        )
+                        index += 1
+                if ended:
+                    return
+        finally:
+            stop.set()
+
+    @handler("ScreenShipments")
+    def ScreenShipments(self, request: spb.ScreenShipmentsRequest, context: grpc.ServicerContext) -> spb.ScreenShipmentsResponse:
+        state = self.state
+        limit, threshold = _options(state, request.limit, request.HasField("threshold"), request.threshold)
+        roles = (("shipper", spb.PARTY_ROLE_SHIPPER), ("consignee", spb.PARTY_ROLE_CONSIGNEE), ("notify_party", spb.PARTY_ROLE_NOTIFY_PARTY))
+        parties: list[tuple[int, int, str, dict[str, Any]]] = []  # (shipment index, role, where, query)
+        violations: list[tuple[str, str]] = []
+        for i, s in enumerate(request.shipments):
+            given = [(f, role) for f, role in roles if s.HasField(f)]
+            if not given:
+                violations.append((f"shipments[{i}]", "a shipment needs a shipper, consignee or notify party"))
+            for f, role in given:
+                party = getattr(s, f)
+                q = {"kind": convert.PARTY_KINDS.get(party.kind, "organization"), "name": party.name}
+                for extra in ("address", "country"):
+                    if getattr(party, extra):
+                        q[extra] = getattr(party, extra)
+                parties.append((i, role, f"shipments[{i}].{f}", q))
+        if len(parties) > state.limits.max_passengers:
+            raise _too_many("shipment parties", len(parties), state.limits.max_passengers)
+        try:
+            queries = _queries((where, q) for _, _, where, q in parties)
+        except Fail as f:
+            violations.extend(f.violations)
+        if violations:
+            raise invalid_many(violations)
+        snap = state.snapshot()
+        versions = dict(snap.versions)
+        results = screen_batched(state, snap, queries, limit, threshold, context)
+        record(state, "ScreenShipments", context, [q for *_, q in parties], results, versions)
+        out = [
+            spb.ShipmentResult(index=i, shipment_id=s.id, air_waybill=s.air_waybill)
+            for i, s in enumerate(request.shipments)
+        ]
+        for (i, role, _, q), hits in zip(parties, results):
+            out[i].parties.append(spb.PartyResult(role=role, name=q["name"], hits=[convert.hit_message(h) for h in hits]))
+        return spb.ScreenShipmentsResponse(results=out, list_versions=versions)
+
+    @handler("CheckDocuments")
+    def CheckDocuments(self, request: spb.CheckDocumentsRequest, context: grpc.ServicerContext) -> spb.CheckDocumentsResponse:
+        state = self.state
+        if len(request.documents) > state.limits.max_passengers:
+            raise _too_many("documents", len(request.documents), state.limits.max_passengers)
+        threshold = request.threshold if request.HasField("threshold") else None
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise invalid("threshold", f"expected a number in [0, 1], got {threshold!r}")
+        docs, violations = [], []
+        for i, d in enumerate(request.documents):
+            try:
+                docs.append(engine.Document.from_dict(convert.document_dict(d), f"documents[{i}]"))
+            except engine.InputError as e:
+                violations.append((e.field, e.reason))
+        if violations:
+            raise invalid_many(violations)
+        snap = state.snapshot()
+        versions = dict(snap.versions)
+        size = max(1, state.limits.batch_size)
+        results: list[list[engine.DocumentHit]] = []
+        for start in range(0, len(docs), size):
+            _check_alive(context, state)
+            try:
+                results.extend(snap.check_documents(docs[start:start + size], threshold=threshold))
+            except engine.InputError as e:  # an MRZ: the engine numbers documents within the batch
+                raise invalid(_renumber(e.field, start), e.reason) from None
+        record(state, "CheckDocuments", context, [convert.document_dict(d) for d in request.documents], results, versions)
+        return spb.CheckDocumentsResponse(
+            results=[
+                spb.DocumentResult(index=i, hits=[convert.document_hit_message(h) for h in hits])
+                for i, hits in enumerate(results)
+            ],
+            list_versions=versions,
+        )
+
+    @handler("ScreenMessage")
+    def ScreenMessage(self, request: spb.ScreenMessageRequest, context: grpc.ServicerContext) -> spb.ScreenMessageResponse:
+        raise Fail(
+            grpc.StatusCode.UNIMPLEMENTED,
+            "ScreenMessage: PAXLST / PNRGOV parsing is not available in this server yet; parse the message "
+            "and call ScreenPassengers or ScreenPassengerStream",
+        )
+
+    @handler("ExplainMatch")
+    def ExplainMatch(self, request: spb.ExplainMatchRequest, context: grpc.ServicerContext) -> spb.ExplainMatchResponse:
+        violations = []
+        if not request.list_id:
+            violations.append(("list_id", "required"))
+        if not request.entry_id:
+            violations.append(("entry_id", "required"))
+        if not request.HasField("passenger"):
+            violations.append(("passenger", "required"))
+        if violations:
+            raise invalid_many(violations)
+        query = _queries([("passenger", convert.passenger_dict(request.passenger))])[0]
+        snap = self.state.snapshot()
+        wl = next((w for w in snap.watchlists if w.list_id == request.list_id), None)
+        if wl is None:
+            raise Fail(grpc.StatusCode.NOT_FOUND, f"no list {request.list_id!r} (lists: {', '.join(sorted(snap.versions))})")
+        entry = wl.get(request.entry_id)
+        if entry is None:
+            raise Fail(grpc.StatusCode.NOT_FOUND, f"list {request.list_id!r} version {wl.version} has no entry {request.entry_id!r}")
+        m = engine.score_pair(query, entry, snap.config)
+        return spb.ExplainMatchResponse(
+            list_id=wl.list_id,
+            list_version=wl.version,
+            entry_id=entry.id,
+            score=m.score,
+            band=convert.BANDS.get(m.band, pb.BAND_UNSPECIFIED),
+            matched_name=m.matched_name,
+            features=m.features,
+            explanation=m.explanation,
+            list_versions=snap.versions,
+        )
+
+
+def _renumber(field: str, offset: int) -> str:
+    """`documents[3].mrz` within a batch starting at `offset` -> `documents[offset + 3].mrz`."""
+    import re
+
+    return re.sub(r"^documents\[(\d+)\]", lambda m: f"documents[{int(m.group(1)) + offset}]", field)

@@ -1,0 +1,91 @@
+"""What a server holds: the live Screener, the list store, limits and the optional hooks.
+
+Screening calls take `snapshot()` once and use it to the end: a Screener over the tuple of
+watchlists live at that moment. List changes go through `apply()` under one lock (so two admin
+calls cannot install their versions out of order) and end with `replace_watchlist`: an atomic swap
+that in-flight calls never see.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import engine
+import watchlists
+from watchlists.store import Store
+
+T = TypeVar("T")
+
+
+@dataclass
+class Limits:
+    max_message_bytes: int = 16 * 1024 * 1024  # grpc.max_receive_message_length / max_send_message_length
+    max_passengers: int = 10_000  # per ScreenPassengers request (and parties per ScreenShipments, documents per CheckDocuments)
+    max_stream_passengers: int = 1_000_000  # per ScreenPassengerStream
+    max_import_bytes: int = 1024 * 1024 * 1024  # per ImportList
+    max_limit: int = 100  # hits per passenger
+    batch_size: int = 256  # passengers per engine call; deadlines are checked between batches
+
+
+@dataclass
+class ServerState:
+    screener: engine.Screener
+    store: Store | None = None
+    limits: Limits = field(default_factory=Limits)
+    audit: Any = None  # server.audit.AuditLog
+    metrics: Any = None  # server.metrics.Metrics
+    stored_ids: set[str] = field(default_factory=set)  # lists loaded from the store
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    counters: dict[str, int] = field(default_factory=lambda: {"deadline_stops": 0, "batches": 0})
+
+    @classmethod
+    def create(cls, store_dir: str | None = None, config: Any = None, limits: Limits | None = None) -> ServerState:
+        """Every list of the store at its active version; the embedded UN list when there is no
+        store or it holds no list."""
+        store = Store(store_dir) if store_dir else None
+        lists: list[engine.Watchlist] = []
+        if store is not None:
+            for list_id in store.list_ids():
+                if store.active(list_id) is not None:
+                    lists.append(store.watchlist(list_id))
+        stored = {w.list_id for w in lists}
+        if not lists:
+            lists.append(watchlists.default_list())
+        for wl in lists:
+            wl.name_index  # build every index before the first call
+        state = cls(engine.Screener(lists, config=config), store, limits or Limits(), stored_ids=stored)
+        state.publish_versions()
+        return state
+
+    def snapshot(self) -> engine.Screener:
+        """A Screener nobody else changes: the lists and configuration live now."""
+        return engine.Screener(self.screener.watchlists, self.screener.config)
+
+    def apply(self, change: Callable[[Store], T], list_id_of: Callable[[T], str]) -> T:
+        """Runs a store change and swaps the list's new active version into screening."""
+        with self._lock:
+            result = change(self.require_store())
+            list_id = list_id_of(result)
+            self.screener.replace_watchlist(self.require_store().watchlist(list_id))
+            self.stored_ids.add(list_id)
+        self.publish_versions()
+        return result
+
+    def require_store(self) -> Store:
+        import grpc
+
+        from .errors import Fail
+
+        if self.store is None:
+            raise Fail(grpc.StatusCode.FAILED_PRECONDITION, "this server has no list store: start it with --store DIR")
+        return self.store
+
+    def publish_versions(self) -> None:
+        if self.metrics is not None:
+            try:
+                self.metrics.set_versions(dict(self.screener.versions))
+            except Exception:  # noqa: BLE001 - metrics never fail a change
+                pass

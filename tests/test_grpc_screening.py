@@ -1,0 +1,308 @@
+"""gRPC ScreeningService against the embedded UN list: a real server on a loopback port, called with
+the generated client. Happy paths, every error code, streaming, health and reflection."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+grpc = pytest.importorskip("grpc")
+from google.rpc import error_details_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from grpc_status import rpc_status
+
+from server.proto_gen.interdict.v1 import common_pb2 as c
+from server.proto_gen.interdict.v1 import screening_pb2 as s
+from server.proto_gen.interdict.v1 import (
+    screening_pb2_grpc,
+    watchlist_pb2_grpc,
+)
+from server.proto_gen.interdict.v1 import watchlist_pb2 as w
+from server.rpc import Limits, ServerState, start
+
+MAX_PASSENGERS = 3000
+
+
+@pytest.fixture(scope="module")
+def running():
+    state = ServerState.create(None, limits=Limits(max_passengers=MAX_PASSENGERS, max_message_bytes=2 * 1024 * 1024, batch_size=64))
+    srv = start(state, port=0, max_workers=8)
+    yield srv
+    srv.stop(grace=1)
+
+
+@pytest.fixture(scope="module")
+def channel(running):
+    with grpc.insecure_channel(f"127.0.0.1:{running.port}") as ch:
+        yield ch
+
+
+@pytest.fixture(scope="module")
+def stub(channel):
+    return screening_pb2_grpc.ScreeningServiceStub(channel)
+
+
+def violations(err: grpc.RpcError) -> dict[str, str]:
+    status = rpc_status.from_call(err)
+    assert status is not None, "no google.rpc.Status in the trailers"
+    out = {}
+    for detail in status.details:
+        bad = error_details_pb2.BadRequest()
+        assert detail.Unpack(bad)
+        out.update({v.field: v.description for v in bad.field_violations})
+    return out
+
+
+def badege(pid: str = "p1") -> c.Passenger:
+    return c.Passenger(id=pid, surname="BADEGE", given_names="ERIC", birth_date="1971", nationality="COD")
+
+
+def innocent(i: int) -> c.Passenger:
+    return c.Passenger(id=f"x{i}", surname=f"QUARTERMAINE{i % 97}", given_names="ELSPETH", birth_date="1990-01-02")
+
+
+# --- happy paths ---------------------------------------------------------------------------------
+
+
+def test_screen_passengers_finds_badege_and_names_versions(stub, running):
+    resp = stub.ScreenPassengers(s.ScreenPassengersRequest(passengers=[innocent(0), badege("p1")], limit=3))
+    assert [r.passenger_id for r in resp.results] == ["x0", "p1"]
+    assert [r.index for r in resp.results] == [0, 1]
+    hits = resp.results[1].hits
+    assert hits[0].entry_id == "CDi.001" and hits[0].list_id == "un-sc"
+    assert hits[0].band == c.BAND_MATCH and hits[0].score > 0.9
+    assert hits[0].features["name"] > 0.9 and hits[0].explanation
+    assert dict(resp.list_versions) == dict(running.state.screener.versions)
+    assert hits[0].list_version == resp.list_versions["un-sc"]
+    assert not resp.results[0].hits
+
+
+def test_screen_passengers_threshold_and_limit(stub):
+    resp = stub.ScreenPassengers(s.ScreenPassengersRequest(passengers=[c.Passenger(name="Eric Badege")], limit=1, threshold=0.99))
+    assert len(resp.results[0].hits) <= 1
+
+
+def test_stream_results_in_order_with_ids(stub):
+    people = [badege("p0")] + [innocent(i) for i in range(1, 150)] + [badege("p150")]
+    responses = list(stub.ScreenPassengerStream(s.ScreenPassengerStreamRequest(passenger=p, limit=2) for p in people))
+    assert [r.result.passenger_id for r in responses] == [p.id for p in people]
+    assert [r.result.index for r in responses] == list(range(len(people)))
+    assert responses[0].result.hits[0].entry_id == "CDi.001"
+    assert responses[-1].result.hits[0].entry_id == "CDi.001"
+    assert all(r.list_versions["un-sc"] for r in responses)
+
+
+def test_stream_answers_before_the_manifest_ends(stub):
+    """Results go out as they are ready: the first answer arrives while the client still holds the stream open."""
+    release = threading.Event()
+
+    def manifest():
+        yield s.ScreenPassengerStreamRequest(passenger=badege("first"))
+        release.wait(10)
+        yield s.ScreenPassengerStreamRequest(passenger=innocent(1))
+
+    call = stub.ScreenPassengerStream(manifest(), timeout=20)
+    first = next(call)
+    assert first.result.passenger_id == "first"
+    release.set()
+    rest = list(call)
+    assert [r.result.passenger_id for r in rest] == ["x1"]
+
+
+def test_empty_stream(stub):
+    assert list(stub.ScreenPassengerStream(iter(()))) == []
+
+
+def test_screen_shipments_screens_every_party(stub):
+    req = s.ScreenShipmentsRequest(
+        shipments=[
+            s.Shipment(
+                id="awb-1",
+                air_waybill="176-12345675",
+                shipper=s.Party(name="Butembo Airlines", country="CD"),
+                consignee=s.Party(name="Eric Badege", kind=c.PARTY_KIND_PERSON),
+                notify_party=s.Party(name="Acme Flowers Ltd", address="1 High St"),
+            ),
+            s.Shipment(id="awb-2", consignee=s.Party(name="Nobody Particular GmbH")),
+        ]
+    )
+    resp = stub.ScreenShipments(req)
+    first, second = resp.results
+    assert first.shipment_id == "awb-1" and first.air_waybill == "176-12345675"
+    roles = [p.role for p in first.parties]
+    assert roles == [s.PARTY_ROLE_SHIPPER, s.PARTY_ROLE_CONSIGNEE, s.PARTY_ROLE_NOTIFY_PARTY]
+    assert first.parties[0].hits[0].entry_id == "CDe.002"
+    assert first.parties[1].hits[0].entry_id == "CDi.001"
+    assert [p.role for p in second.parties] == [s.PARTY_ROLE_CONSIGNEE]
+    assert resp.list_versions["un-sc"]
+
+
+def test_check_documents(stub):
+    resp = stub.CheckDocuments(
+        s.CheckDocumentsRequest(
+            documents=[
+                c.TravelDocument(number="OB0243318", type="passport", country="COD"),
+                c.TravelDocument(number="X1234567", type="passport", country="FRA"),
+            ]
+        )
+    )
+    assert resp.results[0].hits[0].entry_id == "CDi.021"
+    assert resp.results[0].hits[0].matched_number
+    assert not resp.results[1].hits
+    assert resp.list_versions["un-sc"]
+
+
+def test_explain_match(stub):
+    resp = stub.ExplainMatch(s.ExplainMatchRequest(passenger=c.Passenger(name="Erik Badeghe", birth_date="1971"), list_id="un-sc", entry_id="CDi.001"))
+    assert resp.entry_id == "CDi.001" and resp.matched_name == "ERIC BADEGE"
+    assert 0.5 < resp.score <= 1 and resp.features and resp.explanation
+    assert resp.list_version == resp.list_versions["un-sc"]
+
+
+def test_read_only_watchlist_service_on_embedded_list(channel):
+    lists = watchlist_pb2_grpc.WatchlistServiceStub(channel)
+    got = lists.ListWatchlists(w.ListWatchlistsRequest())
+    assert [(x.list_id, x.stored) for x in got.watchlists] == [("un-sc", False)]
+    assert got.watchlists[0].entries > 500
+    entry = lists.GetEntry(w.GetEntryRequest(list_id="un-sc", entry_id="CDi.001")).entry
+    assert entry.names[0] == "ERIC BADEGE" and list(entry.birth_dates) == ["1971"] and entry.kind == c.ENTRY_KIND_PERSON
+    versions = lists.ListVersions(w.ListVersionsRequest(list_id="un-sc"))
+    assert versions.active_version == got.watchlists[0].version
+    with pytest.raises(grpc.RpcError) as e:
+        lists.UpsertEntries(w.UpsertEntriesRequest(list_id="un-sc", entries=[c.Entry(id="x", names=["X"])]))
+    assert e.value.code() == grpc.StatusCode.FAILED_PRECONDITION and "--store" in e.value.details()
+
+
+# --- errors ----------------------------------------------------------------------------------------
+
+
+def test_invalid_argument_names_every_bad_field(stub):
+    bad = [badege("ok"), c.Passenger(id="b1", name="A B", birth_date="1970-13-01"), c.Passenger(id="b2"),
+           c.Passenger(name="C D", nationality="12"), c.Passenger(name="E F", documents=[c.TravelDocument(type="passport")])]
+    with pytest.raises(grpc.RpcError) as e:
+        stub.ScreenPassengers(s.ScreenPassengersRequest(passengers=bad))
+    assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    v = violations(e.value)
+    assert set(v) == {"passengers[1].birth_date", "passengers[2].name", "passengers[3].nationality", "passengers[4].documents[0].number"}
+    assert "1970-13-01" in v["passengers[1].birth_date"]
+
+
+def test_invalid_options(stub):
+    with pytest.raises(grpc.RpcError) as e:
+        stub.ScreenPassengers(s.ScreenPassengersRequest(passengers=[badege()], limit=1000, threshold=1.5))
+    assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert set(violations(e.value)) == {"limit", "threshold"}
+
+
+def test_invalid_stream_item_is_named_by_position(stub):
+    items = [s.ScreenPassengerStreamRequest(passenger=innocent(i)) for i in range(5)]
+    items.append(s.ScreenPassengerStreamRequest(passenger=c.Passenger(id="bad", name="X Y", sex="Q")))
+    with pytest.raises(grpc.RpcError) as e:
+        list(stub.ScreenPassengerStream(iter(items)))
+    assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert list(violations(e.value)) == ["passengers[5].sex"]
+
+
+def test_invalid_shipments_and_documents_and_explain(stub):
+    with pytest.raises(grpc.RpcError) as e:
+        stub.ScreenShipments(s.ScreenShipmentsRequest(shipments=[s.Shipment(id="a"), s.Shipment(shipper=s.Party(country="ZZZZ", name="x"))]))
+    assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert set(violations(e.value)) == {"shipments[0]", "shipments[1].shipper.country"}
+    with pytest.raises(grpc.RpcError) as e:
+        stub.CheckDocuments(s.CheckDocumentsRequest(documents=[c.TravelDocument(number="A1"), c.TravelDocument(number="B2", expires="20x1")]))
+    assert list(violations(e.value)) == ["documents[1].expires"]
+    with pytest.raises(grpc.RpcError) as e:
+        stub.CheckDocuments(s.CheckDocumentsRequest(documents=[c.TravelDocument(number="A1", mrz="NOT AN MRZ")]))
+    assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert list(violations(e.value)) == ["documents[0].mrz"]
+    with pytest.raises(grpc.RpcError) as e:
+        stub.ExplainMatch(s.ExplainMatchRequest())
+    assert set(violations(e.value)) == {"list_id", "entry_id", "passenger"}
+
+
+def test_not_found(stub, channel):
+    for req in (
+        s.ExplainMatchRequest(passenger=badege(), list_id="no-such-list", entry_id="CDi.001"),
+        s.ExplainMatchRequest(passenger=badege(), list_id="un-sc", entry_id="CDi.999999"),
+    ):
+        with pytest.raises(grpc.RpcError) as e:
+            stub.ExplainMatch(req)
+        assert e.value.code() == grpc.StatusCode.NOT_FOUND
+    lists = watchlist_pb2_grpc.WatchlistServiceStub(channel)
+    with pytest.raises(grpc.RpcError) as e:
+        lists.GetEntry(w.GetEntryRequest(list_id="un-sc", entry_id="nope"))
+    assert e.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.RpcError) as e:
+        lists.ListVersions(w.ListVersionsRequest(list_id="eu-fsf"))
+    assert e.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_deadline_exceeded_stops_the_work(stub, running):
+    people = [innocent(i) for i in range(MAX_PASSENGERS)]
+    batches_before = running.state.counters["batches"]
+    stops_before = running.state.counters["deadline_stops"]
+    with pytest.raises(grpc.RpcError) as e:
+        stub.ScreenPassengers(s.ScreenPassengersRequest(passengers=people), timeout=0.05)
+    assert e.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    deadline = time.monotonic() + 10
+    while running.state.counters["deadline_stops"] == stops_before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert running.state.counters["deadline_stops"] > stops_before, "the server did not notice the deadline"
+    done = running.state.counters["batches"] - batches_before
+    assert done < MAX_PASSENGERS // 64, f"all {done} batches ran after the deadline"
+
+
+def test_resource_exhausted(stub):
+    with pytest.raises(grpc.RpcError) as e:
+        stub.ScreenPassengers(s.ScreenPassengersRequest(passengers=[innocent(i) for i in range(MAX_PASSENGERS + 1)]))
+    assert e.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert str(MAX_PASSENGERS) in e.value.details()
+    # over the message size limit (2 MiB on this server): refused by gRPC itself
+    big = [c.Passenger(name="N" * 1000, address="A" * 1000) for _ in range(1500)]
+    with pytest.raises(grpc.RpcError) as e:
+        stub.ScreenPassengers(s.ScreenPassengersRequest(passengers=big))
+    assert e.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_screen_message_unimplemented(stub):
+    with pytest.raises(grpc.RpcError) as e:
+        stub.ScreenMessage(s.ScreenMessageRequest(content=b"UNA:+.? 'UNB+UNOA:4", format=s.MESSAGE_FORMAT_PAXLST))
+    assert e.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert "ScreenPassengers" in e.value.details()
+
+
+def test_internal_errors_are_logged_without_personal_data(stub, running, monkeypatch, caplog):
+    def broken(*a, **k):
+        raise RuntimeError("ERIC BADEGE 1971 secret")
+
+    monkeypatch.setattr("engine.Screener.screen", broken)
+    with caplog.at_level("ERROR", logger="server.rpc"):
+        with pytest.raises(grpc.RpcError) as e:
+            stub.ScreenPassengers(s.ScreenPassengersRequest(passengers=[badege()]))
+    assert e.value.code() == grpc.StatusCode.INTERNAL
+    assert "BADEGE" not in e.value.details()
+    assert "RuntimeError" in caplog.text and "BADEGE" not in caplog.text
+
+
+# --- health and reflection -----------------------------------------------------------------------
+
+
+def test_health(channel):
+    health = health_pb2_grpc.HealthStub(channel)
+    for service in ("", "interdict.v1.ScreeningService", "interdict.v1.WatchlistService"):
+        assert health.Check(health_pb2.HealthCheckRequest(service=service)).status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_reflection_lists_and_describes_services(channel):
+    refl = reflection_pb2_grpc.ServerReflectionStub(channel)
+    reqs = [
+        reflection_pb2.ServerReflectionRequest(list_services=""),
+        reflection_pb2.ServerReflectionRequest(file_containing_symbol="interdict.v1.ScreeningService"),
+    ]
+    listed, described = list(refl.ServerReflectionInfo(iter(reqs)))
+    names = {x.name for x in listed.list_services_response.service}
+    assert {"interdict.v1.ScreeningService", "interdict.v1.WatchlistService", "grpc.health.v1.Health"} <= names
+    assert described.file_descriptor_response.file_descriptor_proto
