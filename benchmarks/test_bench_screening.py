@@ -65,6 +65,8 @@ def read_lookup(path: Path) -> dict[str, list[str]]:
 
 
 def _tables():
+    if not FEBRL_LOOKUP.is_dir():
+        pytest.skip(f"FEBRL name tables not found at {FEBRL_LOOKUP} (../shared/data)")
     given = read_lookup(FEBRL_LOOKUP / "givenname-lookup.tbl")
     surnames = read_lookup(FEBRL_LOOKUP / "surname-lookup.tbl")
     cultures = sorted({t.split("-")[0] for t in given} & set(surnames))

@@ -22,14 +22,20 @@ COMPATIBLE_KINDS = {
 }
 
 
-def positive_evidence_budget(weights: Weights) -> float:
-    """The most the evidence can add: the name score a hit needs is at least threshold minus this."""
+def positive_evidence_budget(weights: Weights, query: Query | None = None) -> float:
+    """The most the evidence can add: the name score a hit needs is at least threshold minus this.
+    Given a query, only the evidence it carries counts (a query without a birth date earns none
+    for one), so a bare name needs a name score near the threshold itself."""
+    has = (lambda attribute: True) if query is None else (lambda attribute: bool(getattr(query, attribute)))
     per_attribute = [
-        max(weights.birth_date_exact, weights.birth_date_month, weights.birth_date_year, weights.birth_date_swapped, 0),
-        max(weights.nationality_match, 0),
-        max(weights.document_match, 0),
-        max(weights.country_match, 0),
-        max(weights.address_match, 0),
+        max(weights.birth_date_exact, weights.birth_date_month, weights.birth_date_year, weights.birth_date_swapped,
+            weights.birth_date_near_year, weights.birth_date_placeholder, 0) if has("birth_date") else 0.0,
+        max(weights.nationality_match, 0) if has("nationality") else 0.0,
+        max(weights.document_match, 0) if has("documents") else 0.0,
+        max(weights.country_match, 0) if has("country") else 0.0,
+        max(weights.address_match, 0) if has("address") else 0.0,
+        max(weights.legal_form_match, 0) if has("full_name") else 0.0,
+        max(weights.name_nickname, 0),
     ]
     return sum(per_attribute)
 

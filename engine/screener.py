@@ -85,15 +85,15 @@ class Screener:
             return results
         names = [q.full_name for q in qs]
         weights = cfg.weights
-        budget = positive_evidence_budget(weights)
-        # what evidence can add at most, for stopping early (a looser bound than the floor's is safe)
-        reach = budget + max(0.0, weights.legal_form_match, weights.birth_date_near_year, weights.birth_date_placeholder)
+        nickname_gain = max(0.0, weights.name_nickname)
+        # what each query's evidence can add at most: its name floor, and the bound for stopping early
+        reach = [positive_evidence_budget(weights, q) for q in qs]
         for wl in lists:
             report = threshold if threshold is not None else min(
                 [cfg.thresholds_for(wl.list_id, k).report for k in ("person", "organization", "vessel")]
             )
-            floor = max(0.0, report - budget)
-            raw = wl.name_index.search(names, limit=4 * limit + 10, max_candidates=cfg.max_candidates, min_score=floor)
+            floors = [max(0.0, report - r) for r in reach]
+            raw = wl.name_index.search(names, limit=4 * limit + 10, max_candidates=cfg.max_candidates, min_score=floors)
             entries, indexed_names, list_id, version = wl.entries, wl.indexed_names, wl.list_id, wl.version
             per_kind: dict[str, Thresholds] = {}
             for qi, (q, found) in enumerate(zip(qs, raw)):
@@ -105,7 +105,7 @@ class Screener:
                 for owner, name_row, name_score in found:
                     # `found` is best name score first: once `limit` hits beat anything the rest
                     # could reach with all the evidence in their favour, the rest cannot enter
-                    if len(kept) >= limit and name_score + reach < kept[limit - 1]:
+                    if len(kept) >= limit and name_score + reach[qi] < kept[limit - 1]:
                         break
                     entry = entries[owner]
                     if entry.kind not in compatible:
@@ -115,11 +115,16 @@ class Screener:
                     t = per_kind.get(entry.kind)
                     if t is None:
                         t = per_kind[entry.kind] = self._effective(cfg.thresholds_for(list_id, entry.kind), threshold)
+                    if a.score + nickname_gain < t.report:
+                        continue
+                    comparison = compare_names(q.full_name, indexed.name)
+                    if any(how == "nickname" for *_, how in comparison.pairs):  # the name's own features
+                        a = assess(q, entry, name_score, indexed.weak, weights, name=comparison)
                     if a.score < t.report:
                         continue
                     kept.append(a.score)
                     kept.sort(reverse=True)
-                    explanation = (describe_name(compare_names(q.full_name, indexed.name)),) + a.explanation
+                    explanation = (describe_name(comparison),) + a.explanation
                     hits.append(Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation))
         for hits in results:
             hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))

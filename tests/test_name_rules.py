@@ -3,6 +3,8 @@ abbreviations and stopwords. Each test pins one rule, so that removing the rule 
 
 from __future__ import annotations
 
+import pytest
+
 import engine
 from engine import _native
 from engine.names import compare_names
@@ -43,6 +45,18 @@ def test_nickname_is_an_explained_feature_and_its_weight_is_configuration():
     tuned = engine.score_pair(q, e, {"weights": {"name_nickname": -0.2}})
     assert tuned.features["name.nickname"] == -0.2 and tuned.score < m.score
     assert "name.nickname" not in engine.score_pair({"name": "Robert Smith"}, person(["Robert Smith"])).features
+
+
+def test_screen_hits_carry_the_nickname_feature_as_score_pair_does():
+    record = {"id": "R1", "kind": "person", "names": ["Robert Smith"], "birth_dates": ["1970-03-02"]}
+    wl = engine.Watchlist.from_records([record], list_id="t")
+    q = {"name": "Bob Smith", "birth_date": "1970-03-02"}
+    for weight in (0.0, 0.04, -0.2):
+        cfg = engine.Config.from_dict({"weights": {"name_nickname": weight}})
+        hits = engine.Screener(wl, cfg).screen([q], threshold=0.5)[0]
+        pair = engine.score_pair(q, record, {"weights": {"name_nickname": weight}})
+        assert hits[0].features["name.nickname"] == weight
+        assert hits[0].score == pytest.approx(pair.score)
 
 
 # Korean names in Hangul: Revised Romanisation and the customary spellings on lists

@@ -234,6 +234,13 @@ fn compare_names_batch(py: Python<'_>, queries: Vec<PyBackedStr>, candidates: Ve
     Ok(py.detach(|| queries.par_iter().zip(candidates.par_iter()).map(|(q, c)| names::compare(q, c).score).collect()))
 }
 
+/// A name floor for every query, or one per query.
+#[derive(FromPyObject)]
+enum MinScore {
+    All(f64),
+    Each(Vec<f64>),
+}
+
 #[pyclass(frozen, module = "engine._native", name = "NameIndex")]
 struct PyNameIndex {
     inner: index::NameIndex,
@@ -262,16 +269,24 @@ impl PyNameIndex {
         self.inner.entry_count()
     }
 
-    #[pyo3(signature = (queries, limit = 10, max_candidates = 200, min_score = 0.0))]
+    /// `min_score`: one floor for every query, or a list with one per query.
+    #[pyo3(signature = (queries, limit = 10, max_candidates = 200, min_score = MinScore::All(0.0)))]
     fn search(
         &self,
         py: Python<'_>,
         queries: Vec<String>,
         limit: usize,
         max_candidates: usize,
-        min_score: f64,
-    ) -> Vec<Vec<(u32, u32, f64)>> {
-        py.detach(|| self.inner.search_batch(&queries, limit, max_candidates, min_score))
+        min_score: MinScore,
+    ) -> PyResult<Vec<Vec<(u32, u32, f64)>>> {
+        let floors = match min_score {
+            MinScore::All(f) => vec![f; queries.len()],
+            MinScore::Each(v) if v.len() == queries.len() => v,
+            MinScore::Each(v) => {
+                return Err(PyValueError::new_err(format!("min_score has {} floors for {} queries", v.len(), queries.len())))
+            }
+        };
+        Ok(py.detach(|| self.inner.search_batch(&queries, limit, max_candidates, &floors)))
     }
 
     /// Sizes of the index's parts (rows, tokens, postings, keys, bytes of the flat arrays).

@@ -325,48 +325,92 @@ pub struct Alignment {
     pub unmatched_candidate: Vec<String>,
 }
 
-/// Greedy order-free alignment of two token lists.
-pub fn align(q: &[&Token], c: &[&Token]) -> Alignment {
+/// How two tokens compare: [`token_similarity`], or a memoised form of it (the index's search
+/// meets the same dictionary tokens in many candidate rows).
+pub type Similarity<'s> = dyn FnMut(&Token, &Token) -> Option<(f64, MatchKind)> + 's;
+
+/// An alignment by token positions, before any text is copied: what scoring needs.
+#[derive(Clone, Debug, Default)]
+pub struct RawAlignment {
+    pub score: f64,
+    /// (query position, candidate position, similarity, how).
+    pub pairs: Vec<(usize, usize, f64, MatchKind)>,
+}
+
+/// Marks of used positions: a bit set, on the heap only for names of more than 128 tokens.
+struct Used {
+    bits: u128,
+    more: Vec<bool>,
+}
+
+impl Used {
+    fn new(n: usize) -> Used {
+        Used { bits: 0, more: if n > 128 { vec![false; n] } else { Vec::new() } }
+    }
+    fn get(&self, i: usize) -> bool {
+        if self.more.is_empty() { self.bits >> i & 1 == 1 } else { self.more[i] }
+    }
+    fn set(&mut self, i: usize) {
+        if self.more.is_empty() { self.bits |= 1 << i } else { self.more[i] = true }
+    }
+}
+
+/// Greedy order-free alignment of two token lists, by position.
+pub fn align_raw(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> RawAlignment {
     let mut scored: Vec<(f64, MatchKind, usize, usize)> = Vec::with_capacity(q.len() * c.len());
     for (i, qt) in q.iter().enumerate() {
         for (j, ct) in c.iter().enumerate() {
-            if let Some((sim, kind)) = token_similarity(qt, ct) {
-                scored.push((sim, kind, i, j));
+            if let Some((s, kind)) = sim(qt, ct) {
+                scored.push((s, kind, i, j));
             }
         }
     }
     // Best pairs first; ties broken by position so the result is deterministic.
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
-    let (mut q_used, mut c_used) = (vec![false; q.len()], vec![false; c.len()]);
-    let mut out = Alignment::default();
+    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
+    let (mut q_used, mut c_used) = (Used::new(q.len()), Used::new(c.len()));
+    let mut out = RawAlignment { score: 0.0, pairs: Vec::with_capacity(q.len().min(c.len())) };
     let (mut num, mut matched_weight, mut real_pairs) = (0.0, 0.0, 0);
-    for (sim, kind, i, j) in scored {
-        if q_used[i] || c_used[j] {
+    for (s, kind, i, j) in scored {
+        if q_used.get(i) || c_used.get(j) {
             continue;
         }
-        q_used[i] = true;
-        c_used[j] = true;
+        q_used.set(i);
+        c_used.set(j);
         let w = q[i].weight + c[j].weight;
-        num += sim * w;
+        num += s * w;
         matched_weight += w;
-        if sim >= STRONG_PAIR_SIMILARITY && !(q[i].particle || c[j].particle || kind == MatchKind::Initial) {
+        if s >= STRONG_PAIR_SIMILARITY && !(q[i].particle || c[j].particle || kind == MatchKind::Initial) {
             real_pairs += 1;
         }
-        out.pairs.push((q[i].text.clone(), c[j].text.clone(), sim, kind));
+        out.pairs.push((i, j, s, kind));
     }
     let missing_cost = if real_pairs >= 2 { MISSING_TOKEN_COST } else { 1.0 };
-    let mut unmatched_weight = 0.0;
-    for (i, t) in q.iter().enumerate().filter(|(i, _)| !q_used[*i]) {
-        unmatched_weight += t.weight * missing_cost;
-        out.unmatched_query.push(q[i].text.clone());
-    }
-    for (j, t) in c.iter().enumerate().filter(|(j, _)| !c_used[*j]) {
-        unmatched_weight += t.weight * missing_cost;
-        out.unmatched_candidate.push(c[j].text.clone());
-    }
-    let total = matched_weight + unmatched_weight;
+    let unmatched_q: f64 = q.iter().enumerate().filter(|(i, _)| !q_used.get(*i)).map(|(_, t)| t.weight).sum();
+    let unmatched_c: f64 = c.iter().enumerate().filter(|(j, _)| !c_used.get(*j)).map(|(_, t)| t.weight).sum();
+    let total = matched_weight + (unmatched_q + unmatched_c) * missing_cost;
     out.score = if total > 0.0 { (num / total).clamp(0.0, 1.0) } else { 0.0 };
     out
+}
+
+impl RawAlignment {
+    /// The alignment with its texts, for explanations.
+    fn explained(&self, q: &[&Token], c: &[&Token]) -> Alignment {
+        let mut out = Alignment { score: self.score, ..Alignment::default() };
+        let (mut q_used, mut c_used) = (Used::new(q.len()), Used::new(c.len()));
+        for &(i, j, s, kind) in &self.pairs {
+            q_used.set(i);
+            c_used.set(j);
+            out.pairs.push((q[i].text.clone(), c[j].text.clone(), s, kind));
+        }
+        out.unmatched_query = (0..q.len()).filter(|&i| !q_used.get(i)).map(|i| q[i].text.clone()).collect();
+        out.unmatched_candidate = (0..c.len()).filter(|&j| !c_used.get(j)).map(|j| c[j].text.clone()).collect();
+        out
+    }
+}
+
+/// Greedy order-free alignment of two token lists.
+pub fn align(q: &[&Token], c: &[&Token]) -> Alignment {
+    align_raw(q, c, &mut token_similarity).explained(q, c)
 }
 
 /// The spans of neighbouring tokens that may be written as one: two neighbours (`ABDUL RAHMAN` ->
@@ -385,17 +429,38 @@ pub fn is_particle(token: &str) -> bool {
     PARTICLES.contains(&token)
 }
 
-/// Each way of gluing a span of tokens into one, with the glued text and the label it is explained by.
-fn joined_variants(tokens: &[&Token]) -> Vec<(Vec<Token>, String, String)> {
-    let texts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
-    glued_spans(&texts, is_particle)
-        .map(|(first, last, glued)| {
-            let label = texts[first..=last].join(" ");
-            let mut v: Vec<Token> = tokens.iter().map(|t| (*t).clone()).collect();
-            v.splice(first..=last, [Token::new(&glued)]);
-            (v, glued, label)
-        })
-        .collect()
+/// One way of gluing a span of a name's tokens into one (`ABDUL RAHMAN` -> `ABDULRAHMAN`): the
+/// span, and the glued token (the index's own when it has it, so no phonetic keys are recomputed).
+pub struct Variant<'a> {
+    pub first: usize,
+    pub last: usize,
+    pub glued: std::borrow::Cow<'a, Token>,
+}
+
+impl<'a> Variant<'a> {
+    /// Every variant of `tokens`; `known` returns the token for a glued text when one is at hand.
+    pub fn all(tokens: &[&Token], known: impl Fn(&str) -> Option<&'a Token>) -> Vec<Variant<'a>> {
+        let texts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        glued_spans(&texts, is_particle)
+            .map(|(first, last, glued)| {
+                let glued = known(&glued).map_or_else(|| std::borrow::Cow::Owned(Token::new(&glued)), std::borrow::Cow::Borrowed);
+                Variant { first, last, glued }
+            })
+            .collect()
+    }
+
+    /// The name's tokens with the span replaced by the glued token (at position `first`).
+    fn tokens<'b>(&'b self, base: &[&'b Token]) -> Vec<&'b Token> {
+        let mut v: Vec<&Token> = Vec::with_capacity(base.len() + 1 - (self.last - self.first));
+        v.extend_from_slice(&base[..self.first]);
+        v.push(&self.glued);
+        v.extend_from_slice(&base[self.last + 1..]);
+        v
+    }
+
+    fn label(&self, base: &[&Token]) -> String {
+        base[self.first..=self.last].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// A glued token must match about as well as the tokens it replaces would: closely and at a
@@ -403,24 +468,20 @@ fn joined_variants(tokens: &[&Token]) -> Vec<(Vec<Token>, String, String)> {
 const JOINED_MIN_SIMILARITY: f64 = 0.9;
 const JOINED_MIN_LENGTH_RATIO: f64 = 0.8;
 
-/// Keeps a variant alignment only if its glued token found a convincing partner; then marks that
-/// pair, so the explanation reads `ABDUL RAHMAN ~ ABDULRAHMAN`.
-fn accept_joined(mut a: Alignment, glued: &str, label: &str, query_side: bool) -> Option<Alignment> {
-    let pair = a.pairs.iter_mut().find(|p| (if query_side { &p.0 } else { &p.1 }) == glued)?;
-    let other = if query_side { &pair.1 } else { &pair.0 };
-    let ratio = other.len().min(glued.len()) as f64 / other.len().max(glued.len()) as f64;
+/// Whether a variant alignment's glued token (at `pos` on its side) found a convincing partner.
+fn joined_convincingly(a: &RawAlignment, pos: usize, glued: &Token, other: &[&Token], query_side: bool) -> bool {
+    let Some(&(i, j, s, kind)) = a.pairs.iter().find(|p| (if query_side { p.0 } else { p.1 }) == pos) else {
+        return false;
+    };
+    let partner = &other[if query_side { j } else { i }].text;
+    let ratio = partner.len().min(glued.text.len()) as f64 / partner.len().max(glued.text.len()) as f64;
     // A skeleton pair compares consonants only: the vowelless side is shorter by nature.
-    let short = ratio < JOINED_MIN_LENGTH_RATIO && pair.3 != MatchKind::Skeleton;
-    if pair.3 == MatchKind::Initial || pair.2 < JOINED_MIN_SIMILARITY || short {
-        return None;
-    }
-    *(if query_side { &mut pair.0 } else { &mut pair.1 }) = label.to_owned();
-    pair.3 = MatchKind::Joined;
-    Some(a)
+    let short = ratio < JOINED_MIN_LENGTH_RATIO && kind != MatchKind::Skeleton;
+    !(kind == MatchKind::Initial || s < JOINED_MIN_SIMILARITY || short)
 }
 
 /// The tokens the alignment compares: a legal form and stopwords set aside ([`crate::orgs::core_positions`]).
-fn core_tokens<'a>(tokens: &[&'a Token]) -> Vec<&'a Token> {
+pub fn core_tokens<'a>(tokens: &[&'a Token]) -> Vec<&'a Token> {
     if !tokens.iter().any(|t| t.org_word) {
         return tokens.to_vec();
     }
@@ -428,34 +489,80 @@ fn core_tokens<'a>(tokens: &[&'a Token]) -> Vec<&'a Token> {
     crate::orgs::core_positions(&texts).into_iter().map(|i| tokens[i]).collect()
 }
 
+/// Which side's variant, if any, the best alignment glued.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Glued {
+    None,
+    Query(usize),
+    Candidate(usize),
+}
+
+/// [`align_best`] on core tokens by position: the plain alignment, and split/joined tokens tried
+/// when it leaves tokens over. `qv` are the query's variants; `cv` makes the candidate's (only
+/// called when needed).
+pub fn align_best_raw<'c>(
+    q: &[&Token],
+    c: &[&'c Token],
+    qv: &[Variant],
+    cv: impl FnOnce() -> Vec<Variant<'c>>,
+    sim: &mut Similarity,
+) -> (RawAlignment, Glued, Vec<Variant<'c>>) {
+    let plain = align_raw(q, c, sim);
+    let (q_left, c_left) = (plain.pairs.len() < q.len(), plain.pairs.len() < c.len());
+    let (mut best, mut glued) = (plain, Glued::None);
+    if q_left {
+        for (k, v) in qv.iter().enumerate() {
+            let vt = v.tokens(q);
+            let a = align_raw(&vt, c, sim);
+            if a.score > best.score + 1e-12 && joined_convincingly(&a, v.first, &v.glued, c, true) {
+                (best, glued) = (a, Glued::Query(k));
+            }
+        }
+    }
+    let mut c_variants = Vec::new();
+    if c_left {
+        c_variants = cv();
+        for (k, v) in c_variants.iter().enumerate() {
+            let vt = v.tokens(c);
+            let a = align_raw(q, &vt, sim);
+            if a.score > best.score + 1e-12 && joined_convincingly(&a, v.first, &v.glued, q, false) {
+                (best, glued) = (a, Glued::Candidate(k));
+            }
+        }
+    }
+    (best, glued, c_variants)
+}
+
 /// Alignment, also trying split/joined tokens when the plain alignment leaves tokens over; a legal
 /// form and stopwords are left out of it.
 pub fn align_best(q: &[&Token], c: &[&Token]) -> Alignment {
     let (q, c) = (&core_tokens(q)[..], &core_tokens(c)[..]);
-    let plain = align(q, c);
-    let (q_left, c_left) = (!plain.unmatched_query.is_empty(), !plain.unmatched_candidate.is_empty());
-    let mut best = plain;
-    if q_left {
-        for (v, glued, label) in joined_variants(q) {
-            let a = align(&v.iter().collect::<Vec<_>>(), c);
-            if a.score > best.score + 1e-12 {
-                if let Some(a) = accept_joined(a, &glued, &label, true) {
-                    best = a;
-                }
-            }
+    let qv = Variant::all(q, |_| None);
+    let (raw, glued, cv) = align_best_raw(q, c, &qv, || Variant::all(c, |_| None), &mut token_similarity);
+    match glued {
+        Glued::None => raw.explained(q, c),
+        Glued::Query(k) => {
+            let v = &qv[k];
+            let mut a = raw.explained(&v.tokens(q), c);
+            relabel(&mut a, &raw, v.first, v.label(q), true);
+            a
+        }
+        Glued::Candidate(k) => {
+            let v = &cv[k];
+            let mut a = raw.explained(q, &v.tokens(c));
+            relabel(&mut a, &raw, v.first, v.label(c), false);
+            a
         }
     }
-    if c_left {
-        for (v, glued, label) in joined_variants(c) {
-            let a = align(q, &v.iter().collect::<Vec<_>>());
-            if a.score > best.score + 1e-12 {
-                if let Some(a) = accept_joined(a, &glued, &label, false) {
-                    best = a;
-                }
-            }
-        }
+}
+
+/// The glued pair reads `ABDUL RAHMAN ~ ABDULRAHMAN`, of kind Joined.
+fn relabel(a: &mut Alignment, raw: &RawAlignment, pos: usize, label: String, query_side: bool) {
+    let at = raw.pairs.iter().position(|p| (if query_side { p.0 } else { p.1 }) == pos);
+    if let Some(pair) = at.map(|k| &mut a.pairs[k]) {
+        *(if query_side { &mut pair.0 } else { &mut pair.1 }) = label;
+        pair.3 = MatchKind::Joined;
     }
-    best
 }
 
 /// Compares two raw names under every normalised form of each (plain and ICAO), keeping the best.
