@@ -163,7 +163,7 @@ def make_data(n_names: int, n_queries: int, seed: int = 0):
 
 
 CHILD = r"""
-import json, sys, time
+import json, os, sys, time
 import engine._native as native
 def status(key):
     for line in open("/proc/self/status"):
@@ -177,8 +177,30 @@ t = time.perf_counter()
 idx = native.NameIndex(names, owners)
 seconds = time.perf_counter() - t
 stats = dict(idx.stats()) if hasattr(idx, "stats") else {}
-print(json.dumps({"seconds": seconds, "stats": stats, "index_mb": status("VmRSS") - base, "peak_mb": status("VmHWM") - base,
-                  "names": len(idx)}))
+out = {"seconds": seconds, "stats": stats, "index_mb": status("VmRSS") - base, "peak_mb": status("VmHWM") - base,
+       "names": len(idx)}
+if hasattr(idx, "save"):  # the saved index: write time and size (loaded in LOAD_CHILD, a fresh process)
+    t = time.perf_counter()
+    idx.save(path + ".nameidx")
+    out["save_s"] = time.perf_counter() - t
+    out["file_mb"] = os.path.getsize(path + ".nameidx") / 2**20
+print(json.dumps(out))
+"""
+
+LOAD_CHILD = r"""
+import json, sys, time
+import engine._native as native
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+path = sys.argv[1]
+base, anon, files = status("VmRSS"), status("RssAnon"), status("RssFile")
+t = time.perf_counter()
+idx = native.NameIndex.load(path + ".nameidx")
+seconds = time.perf_counter() - t
+print(json.dumps({"load_s": seconds, "load_rss_mb": status("VmRSS") - base, "load_anon_mb": status("RssAnon") - anon,
+                  "load_file_mb": status("RssFile") - files, "names": len(idx), "mapped": idx.is_mapped}))
 """
 
 
@@ -187,8 +209,13 @@ def measure_build_in_child(names: list[str], owners: list[int], tmp: Path) -> di
     path = tmp / "list"
     Path(str(path) + ".names").write_text("\n".join(names), encoding="utf-8")
     Path(str(path) + ".owners").write_text(" ".join(map(str, owners)))
-    out = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+    out = subprocess.run([sys.executable, "-c", CHILD, str(path)],
+                         capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    if "save_s" in result:
+        out = subprocess.run([sys.executable, "-c", LOAD_CHILD, str(path)], capture_output=True, text=True, check=True)
+        result.update(json.loads(out.stdout))
+    return result
 
 
 def top10_found(hits, planted: int, records) -> bool:
@@ -300,6 +327,7 @@ def test_screening_speed(benchmark, tmp_path):
         "latency_p50_ms": p50, "latency_p99_ms": p99, "latency_queries": n_latency,
         "build_s_in_process": build_s, "build_s": child["seconds"],
         "index_mb": child["index_mb"], "build_peak_mb": child["peak_mb"], "index_stats": child.get("stats", {}),
+        **{f"index_{k}": child[k] for k in ("save_s", "file_mb", "load_s", "load_rss_mb", "load_anon_mb", "load_file_mb") if k in child},
         "brute_sample": len(sample), "brute_s_per_query": brute_per_query, "brute_qps": 1 / brute_per_query,
         "brute_recall_top10": brute_found / len(sample),
         "engine_recall_top10_on_brute_sample": engine_found_sample / len(sample),

@@ -5,6 +5,7 @@ spreads the work over all cores (rayon). The Python twins in engine.text, engine
 engine.similarity and engine.names are the intended entry points.
 """
 
+import os
 from typing import Any, Sequence
 
 __version__: str
@@ -105,7 +106,28 @@ class NameIndex:
     def candidates(self, query: str, max_candidates: int = 200) -> list[int]:
         """Name indexes the blocking keys propose for one query, strongest evidence first."""
     def stats(self) -> dict[str, int]:
-        """Sizes of the index's parts: rows, tokens, postings, keys, and bytes of its flat arrays."""
+        """Sizes of the index's parts: rows, tokens, postings, keys, bytes of its flat arrays, and
+        `mapped` (1 when they are memory-mapped from a file)."""
+    @property
+    def fingerprint(self) -> int:
+        """name_fingerprint(names, owners) of the names it was built from (kept in a saved file)."""
+    @property
+    def is_mapped(self) -> bool:
+        """True for an index from `load`: its arrays are borrowed from the memory-mapped file."""
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes the index to one file ("IDXNAME1": header with counts, fingerprint and checksums,
+        then little-endian 8-byte-aligned arrays and the token texts), crash-safe: a temporary
+        `.<name>.<pid>.<ns>.tmp` in the same directory, fsynced, renamed over `path`. The GIL is
+        released. Raises OSError when the file cannot be written."""
+    @staticmethod
+    def load(path: str | os.PathLike[str]) -> "NameIndex":
+        """Memory-maps a file written by `save` (the arrays are not copied; the token dictionary is
+        rebuilt from its texts). Every part is validated first: a damaged or truncated file raises
+        ValueError naming what is wrong, a missing one FileNotFoundError. The GIL is released.
+        The file must not be modified in place while the index is alive (replace it by rename)."""
+
+def name_fingerprint(names: Sequence[str], owners: Sequence[int]) -> int:
+    """64-bit FNV-1a fingerprint of names and owners, in order: equals NameIndex(names, owners).fingerprint."""
 
 # --- listed documents (native/src/documents.rs) --------------------------------------------
 

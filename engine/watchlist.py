@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
+from . import _native
 from .documents import DocumentIndex
 from .model import Entry, InputError
 from .names import NameIndex
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+log = logging.getLogger(__name__)
+
+
+def _build_name_index(names: list[str], owners: list[int]) -> NameIndex:
+    """The one place a name index is built (tests count its calls)."""
+    return NameIndex(names, owners)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +57,9 @@ class Watchlist:
         ]
         self._lock = threading.Lock()
         self._name_index: NameIndex | None = None
+        self._name_index_file: str | None = None
+        self._names_fingerprint: int | None = None
+        self.name_index_origin = ""  # "built", "file" (memory-mapped) or "attached", once there is one
         self._document_index: DocumentIndex | None = None
         self._document_rows = 0  # rows of a document-list table (from_document_table)
 
@@ -102,12 +115,70 @@ class Watchlist:
 
     @property
     def name_index(self) -> NameIndex:
-        """Built on first use (in native code, in parallel), then shared by every screen call."""
+        """Built on first use (in native code, in parallel), then shared by every screen call; with
+        an index file (`use_name_index_file`), memory-mapped from it instead when it is valid and
+        made from these very names, else built and (re)written to it."""
         if self._name_index is None:
             with self._lock:
                 if self._name_index is None:
-                    self._name_index = NameIndex([n.name for n in self._names], [n.entry for n in self._names])
+                    self._name_index = self._load_or_build_name_index()
         return self._name_index
+
+    @property
+    def names_fingerprint(self) -> int:
+        """_native.name_fingerprint of the indexed names and their entries, in index order: what a
+        saved name index must carry to be attached to this list."""
+        if self._names_fingerprint is None:
+            self._names_fingerprint = _native.name_fingerprint([n.name for n in self._names], [n.entry for n in self._names])
+        return self._names_fingerprint
+
+    def attach_name_index(self, index: NameIndex) -> None:
+        """Uses `index` (e.g. `NameIndex.load(path)`) as this list's name index. Raises ValueError
+        when it was not built from exactly these indexed names and entries (fingerprint and count)."""
+        if len(index) != len(self._names) or index.fingerprint != self.names_fingerprint:
+            raise ValueError(
+                f"name index of {len(index)} names (fingerprint {index.fingerprint:016x}) does not belong to "
+                f"{self.list_id or 'this list'} ({len(self._names)} names, fingerprint {self.names_fingerprint:016x})"
+            )
+        with self._lock:
+            self._name_index = index
+            self.name_index_origin = "attached"
+
+    def load_name_index(self, path: str | os.PathLike[str]) -> None:
+        """Memory-maps a saved name index and attaches it. ValueError: damaged file or another
+        list's index; OSError: unreadable."""
+        self.attach_name_index(NameIndex.load(os.fspath(path)))
+        self.name_index_origin = "file"
+
+    def save_index(self, path: str | os.PathLike[str]) -> None:
+        """Writes the name index (built first if need be) to `path`, crash-safe (NameIndex.save)."""
+        self.name_index.save(os.fspath(path))
+
+    def use_name_index_file(self, path: str | os.PathLike[str]) -> None:
+        """Caches the name index in `path`: the first use of `name_index` maps it when it is valid
+        for these names, and otherwise builds the index and rewrites the file. A bad or foreign file
+        is ignored (logged), never fatal; so is a failure to write it."""
+        self._name_index_file = os.fspath(path)
+
+    def _load_or_build_name_index(self) -> NameIndex:
+        path = self._name_index_file
+        if path is not None and os.path.exists(path):
+            try:
+                index = NameIndex.load(path)
+                if len(index) == len(self._names) and index.fingerprint == self.names_fingerprint:
+                    self.name_index_origin = "file"
+                    return index
+                log.warning("name index cache %s belongs to other names; rebuilding it", path)
+            except (OSError, ValueError) as e:
+                log.warning("name index cache ignored, rebuilding it: %s", e)
+        index = _build_name_index([n.name for n in self._names], [n.entry for n in self._names])
+        self.name_index_origin = "built"
+        if path is not None:
+            try:
+                index.save(path)
+            except OSError as e:
+                log.warning("could not write the name index cache %s: %s", path, e)
+        return index
 
     @property
     def document_index(self) -> DocumentIndex:

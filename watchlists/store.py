@@ -5,6 +5,8 @@ Layout::
     <root>/.lock                        writers take it (flock), readers never wait
     <root>/<list_id>/catalog.json       versions, which is active, activation history: the commit point
     <root>/<list_id>/v000007.arrow      one immutable Arrow IPC file per version (canonical schema)
+    <root>/<list_id>/v000007.arrow.nameidx  its name index, saved on first use and memory-mapped on
+                                        later opens (a cache: rebuilt when missing or invalid)
 
 Every change (import, upsert, delete) writes a new data file aside under a temporary name, fsyncs it,
 renames it to its version name, fsyncs the directory, and only then replaces ``catalog.json`` by a
@@ -52,6 +54,7 @@ _CATALOG = "catalog.json"
 _LIST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _VERSION = re.compile(r"^v\d{6}$")
 _BATCH_ROWS = 50_000
+_NAME_INDEX_SUFFIX = ".nameidx"  # <version>.arrow.nameidx: the version's saved name index (a cache)
 _HASH_CHUNK = 1 << 20
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0 when unknown
@@ -293,6 +296,9 @@ class Store:
             return engine.Watchlist.from_document_table(self.table(list_id, v.version), list_id, v.version)
         wl = engine.Watchlist.from_records(self.records(list_id, v.version), list_id=list_id)
         wl.version = v.version
+        # The name index is cached next to the version's data file: built and written on first use,
+        # memory-mapped on later opens; a damaged or foreign cache is rebuilt (engine.Watchlist).
+        wl.use_name_index_file(self._dir(list_id) / f"{v.file}{_NAME_INDEX_SUFFIX}")
         return wl
 
     # -- writing --
@@ -620,7 +626,7 @@ class Store:
         dropped = [v for v in versions if v["version"] != catalog["active"]][: max(excess, 0)]
         names = {v["version"] for v in dropped}
         catalog["versions"] = [v for v in versions if v["version"] not in names]
-        return [f"{n}.arrow" for n in sorted(names)]
+        return [f"{n}.arrow{suffix}" for n in sorted(names) for suffix in ("", _NAME_INDEX_SUFFIX)]
 
     @staticmethod
     def _remove_leftovers(directory: Path, catalog: dict[str, Any]) -> None:
@@ -629,6 +635,9 @@ class Store:
         kept = {f"{v['version']}.arrow" for v in catalog["versions"]}
         for path in directory.iterdir():
             name = path.name
+            if name.endswith(_NAME_INDEX_SUFFIX) and name.removesuffix(_NAME_INDEX_SUFFIX) not in kept:
+                path.unlink(missing_ok=True)  # the name index cache of a version that is gone
+                continue
             stale_version = _VERSION.match(name.removesuffix(".arrow")) and name.endswith(".arrow") and name not in kept
             if name.endswith(".tmp") or stale_version:
                 path.unlink()

@@ -299,6 +299,48 @@ impl PyNameIndex {
         let query = query.to_owned();
         py.detach(|| self.inner.candidates(&query, max_candidates))
     }
+
+    /// The fingerprint of the names and owners the index was built from (`name_fingerprint`).
+    #[getter]
+    fn fingerprint(&self) -> u64 {
+        self.inner.fingerprint()
+    }
+
+    /// Whether the index's arrays are memory-mapped from a file (`load`).
+    #[getter]
+    fn is_mapped(&self) -> bool {
+        self.inner.is_mapped()
+    }
+
+    /// Writes the index to `path` (crash-safe: a temporary file, fsync, rename).
+    fn save(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+        py.detach(|| self.inner.save(&path)).map_err(index_file_error)
+    }
+
+    /// Maps an index file written by `save`; a damaged file raises ValueError saying what is wrong.
+    #[staticmethod]
+    fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+        let inner = py.detach(|| index::NameIndex::load(&path)).map_err(index_file_error)?;
+        Ok(PyNameIndex { inner })
+    }
+}
+
+/// A damaged index file is a ValueError; other I/O errors are the matching OSError.
+fn index_file_error(e: std::io::Error) -> PyErr {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        PyValueError::new_err(e.to_string())
+    } else {
+        PyErr::from(e)
+    }
+}
+
+/// The fingerprint a NameIndex built from these names and owners carries.
+#[pyfunction]
+fn name_fingerprint(py: Python<'_>, names: Vec<PyBackedStr>, owners: Vec<u32>) -> PyResult<u64> {
+    if names.len() != owners.len() {
+        return Err(PyValueError::new_err(format!("names has {} entries but owners has {}", names.len(), owners.len())));
+    }
+    Ok(py.detach(|| index::name_fingerprint(&names, &owners)))
 }
 
 // --- listed documents (native/src/documents.rs) ---------------------------------------------
@@ -509,6 +551,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(legal_form, m)?)?;
     m.add_class::<NameComparison>()?;
     m.add_class::<PyNameIndex>()?;
+    m.add_function(wrap_pyfunction!(name_fingerprint, m)?)?;
     m.add_class::<PyDocumentIndex>()?;
     m.add_class::<PyDocumentMatches>()?;
     m.add(

@@ -6,11 +6,19 @@
 //! tokens through those keys; every name row holding a proposed token gains the token's
 //! similarity times its rarity (inverse document frequency), so `MOHAMMED` or `ALI` add little and a
 //! rare surname a lot. The best `max_candidates` rows are then aligned in full ([`crate::names`]).
+//!
+//! An index can be saved to one file ([`NameIndex::save`]) and memory-mapped back
+//! ([`NameIndex::load`]): its flat arrays are then used in place ([`crate::flat::Array`]), and only
+//! the token dictionary is rebuilt from its texts.
 
+use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use crate::names::{align_best_raw, core_tokens, glued_spans, is_particle, token_similarity, MatchKind, Token, Variant};
 use crate::text::name_forms;
 use ahash::{AHashMap, RandomState};
 use rayon::prelude::*;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
 
 /// Dictionary tokens in more rows than this are only followed when they match the query exactly:
 /// a fuzzy hit on a very common token is no evidence worth the work.
@@ -22,48 +30,61 @@ const MIN_DELETION_LEN: usize = 4;
 /// millions of keys, where a map of vectors would hold one allocation (and 24 bytes of header) each.
 #[derive(Default)]
 struct KeyTable {
-    keys: Vec<u64>,
+    keys: Array<u64>,
     /// `ids[offsets[i]..offsets[i + 1]]` belong to `keys[i]`.
-    offsets: Vec<u32>,
-    ids: Vec<u32>,
+    offsets: Array<u32>,
+    ids: Array<u32>,
     /// Keys are hashes, spread evenly: the keys whose top `shift`-complement bits are b start at
     /// `directory[b]` (and end where b + 1's start), about four of them, so a lookup scans a cache
     /// line instead of binary-searching millions of keys.
-    directory: Vec<u32>,
+    directory: Array<u32>,
     shift: u32,
 }
+
+/// One glued span of a row: the dictionary token of the glued text, and the first and last
+/// positions of the row's tokens it spans.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Glued {
+    token: u32,
+    first: u16,
+    last: u16,
+}
+
+// Safety: #[repr(C)] u32, u16, u16: 8 bytes, no padding, any bit pattern valid.
+unsafe impl Pod for Glued {}
 
 impl KeyTable {
     /// From (key, id) pairs in any order; ids under a key come out ascending and distinct.
     fn from_pairs(mut pairs: Vec<(u64, u32)>) -> KeyTable {
         pairs.par_sort_unstable();
         pairs.dedup();
-        let mut t = KeyTable { ids: Vec::with_capacity(pairs.len()), ..KeyTable::default() };
+        let (mut keys, mut offsets, mut ids) = (Vec::new(), Vec::new(), Vec::with_capacity(pairs.len()));
         for (k, id) in pairs {
-            if t.keys.last() != Some(&k) {
-                t.keys.push(k);
-                t.offsets.push(t.ids.len() as u32);
+            if keys.last() != Some(&k) {
+                keys.push(k);
+                offsets.push(ids.len() as u32);
             }
-            t.ids.push(id);
+            ids.push(id);
         }
-        t.offsets.push(t.ids.len() as u32);
-        t.keys.shrink_to_fit();
-        t.offsets.shrink_to_fit();
-        t.build_directory();
-        t
+        offsets.push(ids.len() as u32);
+        keys.shrink_to_fit();
+        offsets.shrink_to_fit();
+        let (directory, shift) = Self::directory(&keys);
+        KeyTable { keys: keys.into(), offsets: offsets.into(), ids: ids.into(), directory: directory.into(), shift }
     }
 
-    fn build_directory(&mut self) {
-        let bits = (usize::BITS - (self.keys.len() / 4).max(1).leading_zeros()).min(32);
-        self.shift = 64 - bits;
+    fn directory(keys: &[u64]) -> (Vec<u32>, u32) {
+        let bits = (usize::BITS - (keys.len() / 4).max(1).leading_zeros()).min(32);
+        let shift = 64 - bits;
         let mut directory = vec![0u32; (1usize << bits) + 1];
-        for &k in &self.keys {
-            directory[(k >> self.shift) as usize + 1] += 1;
+        for &k in keys {
+            directory[(k >> shift) as usize + 1] += 1;
         }
         for b in 0..(1usize << bits) {
             directory[b + 1] += directory[b];
         }
-        self.directory = directory;
+        (directory, shift)
     }
 
     fn get(&self, key: u64) -> Option<&[u32]> {
@@ -77,28 +98,28 @@ impl KeyTable {
     }
 
     fn bytes(&self) -> usize {
-        self.keys.capacity() * 8 + (self.offsets.capacity() + self.ids.capacity() + self.directory.capacity()) * 4
+        self.keys.byte_len() + self.offsets.byte_len() + self.ids.byte_len() + self.directory.byte_len()
     }
 }
 
 pub struct NameIndex {
     /// Row r (one indexed form of one name): its owner, its name, and its tokens
     /// `row_tokens[row_offsets[r]..row_offsets[r + 1]]`.
-    row_owner: Vec<u32>,
-    row_name: Vec<u32>,
-    row_offsets: Vec<u32>,
-    row_tokens: Vec<u32>,
+    row_owner: Array<u32>,
+    row_name: Array<u32>,
+    row_offsets: Array<u32>,
+    row_tokens: Array<u32>,
     /// The row's glued spans (dictionary token, first, last position): the variants the alignment
     /// tries, `row_glued[row_glued_offsets[r]..row_glued_offsets[r + 1]]`.
-    row_glued_offsets: Vec<u32>,
-    row_glued: Vec<(u32, u16, u16)>,
+    row_glued_offsets: Array<u32>,
+    row_glued: Array<Glued>,
     tokens: Vec<Token>,
     /// Token ids by the hash of their text (the text itself is in `tokens`): the dictionary's lookup
     /// without a second copy of every string.
     token_ids: KeyTable,
     /// Rows holding token t (ascending): `posting_rows[posting_offsets[t]..posting_offsets[t + 1]]`.
-    posting_offsets: Vec<u32>,
-    posting_rows: Vec<u32>,
+    posting_offsets: Array<u32>,
+    posting_rows: Array<u32>,
     phonetic_keys: KeyTable,
     deletion_keys: KeyTable,
     /// Consonant skeletons of every token, and of the vowelless (abjad) tokens alone: a vowelless
@@ -110,6 +131,8 @@ pub struct NameIndex {
     prefix_keys: KeyTable,
     names: usize,
     entries: usize,
+    /// [`name_fingerprint`] of the names and owners it was built from.
+    fingerprint: u64,
 }
 
 fn hasher() -> RandomState {
@@ -173,7 +196,7 @@ impl NameIndex {
         let (mut row_owner, mut row_name) = (Vec::with_capacity(names.len()), Vec::with_capacity(names.len()));
         let mut row_offsets: Vec<u32> = vec![0];
         let mut row_tokens: Vec<u32> = Vec::with_capacity(names.len() * 3);
-        let (mut row_glued_offsets, mut row_glued): (Vec<u32>, Vec<(u32, u16, u16)>) = (vec![0], Vec::with_capacity(names.len() * 2));
+        let (mut row_glued_offsets, mut row_glued): (Vec<u32>, Vec<Glued>) = (vec![0], Vec::with_capacity(names.len() * 2));
         // (token, row) for the postings: the row's tokens and its glued-neighbour keys.
         let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(names.len() * 4);
         let mut register = |t: &str, new_tokens: &mut Vec<String>| -> u32 {
@@ -207,7 +230,7 @@ impl NameIndex {
                     for (first, last, glued) in glued_spans(&texts, is_particle) {
                         let id = register(&glued, &mut new_tokens);
                         pairs.push((id, row_id));
-                        row_glued.push((id, first as u16, last as u16));
+                        row_glued.push(Glued { token: id, first: first as u16, last: last as u16 });
                     }
                     row_glued_offsets.push(row_glued.len() as u32);
                     row_owner.push(owners[name]);
@@ -271,16 +294,16 @@ impl NameIndex {
         row_tokens.shrink_to_fit();
         row_glued.shrink_to_fit();
         NameIndex {
-            row_owner,
-            row_name,
-            row_offsets,
-            row_tokens,
-            row_glued_offsets,
-            row_glued,
+            row_owner: row_owner.into(),
+            row_name: row_name.into(),
+            row_offsets: row_offsets.into(),
+            row_tokens: row_tokens.into(),
+            row_glued_offsets: row_glued_offsets.into(),
+            row_glued: row_glued.into(),
             tokens,
             token_ids,
-            posting_offsets,
-            posting_rows,
+            posting_offsets: posting_offsets.into(),
+            posting_rows: posting_rows.into(),
             phonetic_keys,
             deletion_keys,
             skeleton_keys,
@@ -288,6 +311,7 @@ impl NameIndex {
             prefix_keys,
             names: names.len(),
             entries: owners_sorted.len(),
+            fingerprint: name_fingerprint(names, owners),
         }
     }
 
@@ -317,10 +341,11 @@ impl NameIndex {
             ("key_bytes", tables.iter().map(|t| t.bytes()).sum()),
             (
                 "row_bytes",
-                (self.row_owner.capacity() + self.row_name.capacity() + self.row_offsets.capacity() + self.row_tokens.capacity()
-                    + self.row_glued_offsets.capacity()) * 4 + self.row_glued.capacity() * 8,
+                self.row_owner.byte_len() + self.row_name.byte_len() + self.row_offsets.byte_len() + self.row_tokens.byte_len()
+                    + self.row_glued_offsets.byte_len() + self.row_glued.byte_len(),
             ),
-            ("posting_bytes", (self.posting_offsets.capacity() + self.posting_rows.capacity()) * 4),
+            ("posting_bytes", self.posting_offsets.byte_len() + self.posting_rows.byte_len()),
+            ("mapped", self.row_tokens.is_mapped() as usize),
         ]
     }
 
@@ -334,7 +359,7 @@ impl NameIndex {
         &self.posting_rows[self.posting_offsets[token as usize] as usize..self.posting_offsets[token as usize + 1] as usize]
     }
 
-    fn glued_of(&self, row: u32) -> &[(u32, u16, u16)] {
+    fn glued_of(&self, row: u32) -> &[Glued] {
         &self.row_glued[self.row_glued_offsets[row as usize] as usize..self.row_glued_offsets[row as usize + 1] as usize]
     }
 
@@ -498,10 +523,10 @@ impl NameIndex {
             for (core, variants) in &forms {
                 let glued = || {
                     if whole {
-                        self.glued_of(row_id).iter().map(|&(id, first, last)| Variant {
-                            first: first as usize,
-                            last: last as usize,
-                            glued: std::borrow::Cow::Borrowed(&self.tokens[id as usize]),
+                        self.glued_of(row_id).iter().map(|g| Variant {
+                            first: g.first as usize,
+                            last: g.last as usize,
+                            glued: std::borrow::Cow::Borrowed(&self.tokens[g.token as usize]),
                         }).collect()
                     } else {
                         Variant::all(&cand, |text| self.token_id(text).map(|id| &self.tokens[id as usize]))
@@ -536,6 +561,391 @@ impl NameIndex {
         min_scores: &[f64],
     ) -> Vec<Vec<(u32, u32, f64)>> {
         queries.par_iter().zip(min_scores).map(|(q, &floor)| self.search(q, limit, max_candidates, floor)).collect()
+    }
+}
+
+/// A fingerprint of the names and owners an index is built from (FNV-1a 64 over each name's UTF-8
+/// bytes, a 0xFF separator, and its owner as 4 little-endian bytes): a saved index is only attached
+/// to the list whose names give the same fingerprint.
+pub fn name_fingerprint<S: AsRef<str>>(names: &[S], owners: &[u32]) -> u64 {
+    let mut h = fnv1a(FNV_OFFSET, &(names.len() as u64).to_le_bytes());
+    for (name, owner) in names.iter().zip(owners) {
+        h = fnv1a(h, name.as_ref().as_bytes());
+        h = fnv1a(h, &[0xff]);
+        h = fnv1a(h, &owner.to_le_bytes());
+    }
+    h
+}
+
+// --- the index file -------------------------------------------------------------------------
+//
+// One file, little-endian throughout:
+//
+//   0  magic "IDXNAME1"                 8 bytes
+//   8  format version (u32) = 1
+//  12  byte-order mark (u32) 0x01020304  (reads back as such only on a little-endian reader)
+//  16  names (u64), 24 entries (u64), 32 names fingerprint (u64)
+//  40  section count (u32) = SECTIONS.len(), 44 reserved (u32) = 0
+//  48  header checksum (u64): flat::checksum of bytes 0..48 followed by the section table
+//  56  section table: per section (offset u64, length in bytes u64, flat::checksum of its bytes u64)
+//      then the sections, each at an 8-byte-aligned offset (zero padding between them).
+//
+// Sections hold the flat arrays as they are in memory (u32 / u64 / Glued{u32,u16,u16}), the token
+// dictionary as its texts (one UTF-8 blob plus u32 offsets), and each key table as keys, offsets,
+// ids and directory (its shift follows from the directory's length).
+
+const MAGIC: &[u8; 8] = b"IDXNAME1";
+const FORMAT_VERSION: u32 = 1;
+const BYTE_ORDER_MARK: u32 = 0x0102_0304;
+const HEADER_LEN: usize = 56;
+const TABLE_ENTRY: usize = 24;
+const KEY_TABLES: [&str; 6] = ["token_ids", "phonetic_keys", "deletion_keys", "skeleton_keys", "abjad_skeleton_keys", "prefix_keys"];
+const SECTIONS: [&str; 34] = [
+    "row_owner", "row_name", "row_offsets", "row_tokens", "row_glued_offsets", "row_glued", "token_text_offsets", "token_text",
+    "posting_offsets", "posting_rows",
+    "token_ids.keys", "token_ids.offsets", "token_ids.ids", "token_ids.directory",
+    "phonetic_keys.keys", "phonetic_keys.offsets", "phonetic_keys.ids", "phonetic_keys.directory",
+    "deletion_keys.keys", "deletion_keys.offsets", "deletion_keys.ids", "deletion_keys.directory",
+    "skeleton_keys.keys", "skeleton_keys.offsets", "skeleton_keys.ids", "skeleton_keys.directory",
+    "abjad_skeleton_keys.keys", "abjad_skeleton_keys.offsets", "abjad_skeleton_keys.ids", "abjad_skeleton_keys.directory",
+    "prefix_keys.keys", "prefix_keys.offsets", "prefix_keys.ids", "prefix_keys.directory",
+];
+
+fn align8(n: usize) -> usize {
+    (n + 7) & !7
+}
+
+fn invalid(path: &Path, what: impl std::fmt::Display) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("{}: not a valid name index file: {what}", path.display()))
+}
+
+fn big_endian_unsupported() -> io::Result<()> {
+    if cfg!(target_endian = "big") {
+        return Err(io::Error::new(io::ErrorKind::Unsupported, "name index files are little-endian; this host is big-endian"));
+    }
+    Ok(())
+}
+
+/// `offsets` has `count + 1` entries, from 0, never decreasing, up to `total`.
+fn check_offsets(name: &str, offsets: &[u32], count: usize, total: usize) -> Result<(), String> {
+    if offsets.len() != count + 1 {
+        return Err(format!("section {name} has {} entries, expected {}", offsets.len(), count + 1));
+    }
+    if offsets[0] != 0 || offsets[count] as usize != total {
+        return Err(format!("section {name} runs from {} to {}, expected 0 to {total}", offsets[0], offsets[count]));
+    }
+    if let Some(i) = offsets.par_windows(2).position_first(|w| w[0] > w[1]) {
+        return Err(format!("section {name} decreases at entry {}", i + 1));
+    }
+    Ok(())
+}
+
+/// Every value of `ids` is below `bound`.
+fn check_ids(name: &str, ids: &[u32], bound: usize) -> Result<(), String> {
+    if let Some(i) = ids.par_iter().position_first(|&id| id as usize >= bound) {
+        return Err(format!("section {name}: value {} at entry {i} is out of range (must be below {bound})", ids[i]));
+    }
+    Ok(())
+}
+
+impl KeyTable {
+    fn sections(&self) -> [&[u8]; 4] {
+        [self.keys.as_bytes(), self.offsets.as_bytes(), self.ids.as_bytes(), self.directory.as_bytes()]
+    }
+
+    /// Checks a mapped table against a dictionary of `tokens` tokens; derives its shift.
+    fn validated(name: &str, keys: Array<u64>, offsets: Array<u32>, ids: Array<u32>, directory: Array<u32>, tokens: usize) -> Result<KeyTable, String> {
+        check_offsets(&format!("{name}.offsets"), &offsets, keys.len(), ids.len())?;
+        check_ids(&format!("{name}.ids"), &ids, tokens)?;
+        let buckets = directory.len().saturating_sub(1);
+        if !buckets.is_power_of_two() || !(2..=1usize << 32).contains(&buckets) {
+            return Err(format!("section {name}.directory has {} entries, not a power of two plus one", directory.len()));
+        }
+        check_offsets(&format!("{name}.directory"), &directory, buckets, keys.len())?;
+        let shift = 64 - buckets.trailing_zeros();
+        // a key outside its bucket would only be missed by lookups, but is a sign of a bad file
+        if let Some(i) = (0..buckets).into_par_iter().find_first(|&b| {
+            keys[directory[b] as usize..directory[b + 1] as usize].iter().any(|&k| (k >> shift) as usize != b)
+        }) {
+            return Err(format!("section {name}.keys: a key of bucket {i} is misplaced"));
+        }
+        Ok(KeyTable { keys, offsets, ids, directory, shift })
+    }
+}
+
+impl NameIndex {
+    /// The [`name_fingerprint`] of the names and owners the index was built from.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// Whether the big arrays are borrowed from a memory-mapped file ([`NameIndex::load`]).
+    pub fn is_mapped(&self) -> bool {
+        self.row_tokens.is_mapped()
+    }
+
+    /// Writes the index to `path` (format above): to a temporary file in the same directory,
+    /// fsynced, then renamed over `path`, and the directory fsynced, so that `path` never holds a
+    /// half-written index. The temporary file's name ends in `.tmp`.
+    pub fn save(&self, path: impl AsRef<Path>) -> io::Result<()> {
+        big_endian_unsupported()?;
+        let path = path.as_ref();
+        let (mut text_offsets, mut text): (Vec<u32>, Vec<u8>) = (Vec::with_capacity(self.tokens.len() + 1), Vec::new());
+        text_offsets.push(0);
+        for t in &self.tokens {
+            text.extend_from_slice(t.text.as_bytes());
+            text_offsets.push(u32::try_from(text.len()).map_err(|_| io::Error::other("token texts exceed 4 GiB"))?);
+        }
+        let text_offsets = Array::from(text_offsets);
+        let mut sections: Vec<&[u8]> = vec![
+            self.row_owner.as_bytes(),
+            self.row_name.as_bytes(),
+            self.row_offsets.as_bytes(),
+            self.row_tokens.as_bytes(),
+            self.row_glued_offsets.as_bytes(),
+            self.row_glued.as_bytes(),
+            text_offsets.as_bytes(),
+            &text,
+            self.posting_offsets.as_bytes(),
+            self.posting_rows.as_bytes(),
+        ];
+        for t in self.key_tables() {
+            sections.extend(t.sections());
+        }
+        debug_assert_eq!(sections.len(), SECTIONS.len());
+        let sums: Vec<u64> = sections.par_iter().map(|s| checksum(s)).collect();
+        let mut table = Vec::with_capacity(sections.len() * TABLE_ENTRY);
+        let mut at = align8(HEADER_LEN + sections.len() * TABLE_ENTRY);
+        for (s, sum) in sections.iter().zip(&sums) {
+            table.extend_from_slice(&(at as u64).to_le_bytes());
+            table.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            table.extend_from_slice(&sum.to_le_bytes());
+            at = align8(at + s.len());
+        }
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        header.extend_from_slice(&BYTE_ORDER_MARK.to_le_bytes());
+        header.extend_from_slice(&(self.names as u64).to_le_bytes());
+        header.extend_from_slice(&(self.entries as u64).to_le_bytes());
+        header.extend_from_slice(&self.fingerprint.to_le_bytes());
+        header.extend_from_slice(&(sections.len() as u32).to_le_bytes());
+        header.extend_from_slice(&0u32.to_le_bytes());
+        let sum = checksum(&[&header[..], &table[..]].concat());
+        header.extend_from_slice(&sum.to_le_bytes());
+
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let file_name = path.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{}: not a file path", path.display())))?;
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let tmp = dir.join(format!(".{}.{}.{nanos}.tmp", file_name.to_string_lossy(), std::process::id()));
+        let write = || -> io::Result<()> {
+            let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+            let mut w = io::BufWriter::with_capacity(1 << 20, file);
+            w.write_all(&header)?;
+            w.write_all(&table)?;
+            let mut written = HEADER_LEN + table.len();
+            for s in &sections {
+                w.write_all(&[0u8; 8][..align8(written) - written])?;
+                written = align8(written);
+                w.write_all(s)?;
+                written += s.len();
+            }
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            drop(file);
+            std::fs::rename(&tmp, path)?;
+            #[cfg(unix)]
+            std::fs::File::open(&dir)?.sync_all()?;
+            Ok(())
+        };
+        write().inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+    }
+
+    fn key_tables(&self) -> [&KeyTable; 6] {
+        [&self.token_ids, &self.phonetic_keys, &self.deletion_keys, &self.skeleton_keys, &self.abjad_skeleton_keys, &self.prefix_keys]
+    }
+
+    /// Maps an index file written by [`NameIndex::save`]. The arrays stay in the map (not copied);
+    /// the token dictionary is rebuilt from its texts (in parallel). Everything is checked first:
+    /// magic, version, byte order, header checksum, section bounds and alignment, every section's
+    /// checksum, offsets (from 0, non-decreasing, ending at their array's length), ids (below their
+    /// counts), glued spans (within their row), UTF-8 of the texts. A damaged file gives an
+    /// `InvalidData` error that says what is wrong.
+    ///
+    /// The file must not be modified in place while the index lives (replace it by rename, as
+    /// `save` does).
+    pub fn load(path: impl AsRef<Path>) -> io::Result<NameIndex> {
+        big_endian_unsupported()?;
+        let path = path.as_ref();
+        let file = std::fs::File::open(path)?;
+        let size = file.metadata()?.len();
+        if size < HEADER_LEN as u64 {
+            return Err(invalid(path, format!("truncated: {size} bytes, the header alone takes {HEADER_LEN}")));
+        }
+        // Safety: read-only map of a file that index writers only ever replace by rename.
+        let map = Arc::new(unsafe { memmap2::Mmap::map(&file)? });
+        drop(file);
+        Self::from_map(map).map_err(|e| invalid(path, e))
+    }
+
+    fn from_map(map: Arc<memmap2::Mmap>) -> Result<NameIndex, String> {
+        let bytes: &[u8] = &map;
+        let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        if &bytes[..8] != MAGIC {
+            return Err(format!("bad magic {:?} (expected {:?})", String::from_utf8_lossy(&bytes[..8]), "IDXNAME1"));
+        }
+        if u32_at(8) != FORMAT_VERSION {
+            return Err(format!("format version {} (this build reads version {FORMAT_VERSION})", u32_at(8)));
+        }
+        if u32_at(12) != BYTE_ORDER_MARK {
+            return Err(format!("byte-order mark {:#010x} (expected {BYTE_ORDER_MARK:#010x}: written with another byte order, or damaged)", u32_at(12)));
+        }
+        let count = u32_at(40) as usize;
+        if count != SECTIONS.len() {
+            return Err(format!("{count} sections (expected {})", SECTIONS.len()));
+        }
+        let table_end = HEADER_LEN + count * TABLE_ENTRY;
+        if bytes.len() < table_end {
+            return Err(format!("truncated: {} bytes, the header and section table take {table_end}", bytes.len()));
+        }
+        let sum = checksum(&[&bytes[..48], &bytes[HEADER_LEN..table_end]].concat());
+        if sum != u64_at(48) {
+            return Err(format!("header checksum mismatch (stored {:#018x}, computed {sum:#018x}): the header or section table is damaged", u64_at(48)));
+        }
+        let names = usize::try_from(u64_at(16)).map_err(|_| "name count out of range".to_string())?;
+        let entries = usize::try_from(u64_at(24)).map_err(|_| "entry count out of range".to_string())?;
+        let fingerprint = u64_at(32);
+        if entries > names {
+            return Err(format!("{entries} entries for {names} names"));
+        }
+        // sections: bounds, alignment, checksums
+        let mut spans = Vec::with_capacity(count);
+        let mut end_of_previous = table_end;
+        for (i, name) in SECTIONS.iter().enumerate() {
+            let at = HEADER_LEN + i * TABLE_ENTRY;
+            let (offset, len, sum) = (u64_at(at), u64_at(at + 8), u64_at(at + 16));
+            let (offset, len) = match (usize::try_from(offset), usize::try_from(len)) {
+                (Ok(o), Ok(l)) => (o, l),
+                _ => return Err(format!("section {name} is out of range")),
+            };
+            if offset % 8 != 0 || offset < end_of_previous {
+                return Err(format!("section {name} at offset {offset}: not 8-byte aligned, or overlaps what precedes it"));
+            }
+            match offset.checked_add(len) {
+                Some(end) if end <= bytes.len() => end_of_previous = end,
+                _ => {
+                    return Err(format!(
+                        "truncated: section {name} needs bytes {offset}..{} but the file has {}",
+                        offset as u128 + len as u128,
+                        bytes.len()
+                    ))
+                }
+            }
+            spans.push((offset, len, sum));
+        }
+        if let Some(i) = spans.par_iter().position_first(|&(o, l, sum)| checksum(&bytes[o..o + l]) != sum) {
+            return Err(format!("section {} is damaged (checksum mismatch)", SECTIONS[i]));
+        }
+        let mut next = 0usize;
+        macro_rules! section {
+            () => {{
+                let (o, l, _) = spans[next];
+                let name = SECTIONS[next];
+                next += 1;
+                Array::mapped(&map, o, l).map_err(|e| format!("section {name}: {e}"))?
+            }};
+        }
+        let row_owner: Array<u32> = section!();
+        let row_name: Array<u32> = section!();
+        let row_offsets: Array<u32> = section!();
+        let row_tokens: Array<u32> = section!();
+        let row_glued_offsets: Array<u32> = section!();
+        let row_glued: Array<Glued> = section!();
+        let text_offsets: Array<u32> = section!();
+        let text: Array<u8> = section!();
+        let posting_offsets: Array<u32> = section!();
+        let posting_rows: Array<u32> = section!();
+        let mut raw_tables = Vec::with_capacity(KEY_TABLES.len());
+        for _ in KEY_TABLES {
+            let keys: Array<u64> = section!();
+            let offsets: Array<u32> = section!();
+            let ids: Array<u32> = section!();
+            let directory: Array<u32> = section!();
+            raw_tables.push((keys, offsets, ids, directory));
+        }
+
+        // the token dictionary
+        if text_offsets.is_empty() {
+            return Err("section token_text_offsets is empty".into());
+        }
+        let n_tokens = text_offsets.len() - 1;
+        check_offsets("token_text_offsets", &text_offsets, n_tokens, text.len())?;
+        let text = std::str::from_utf8(&text).map_err(|e| format!("section token_text is not UTF-8: {e}"))?;
+        if let Some(i) = text_offsets.par_iter().position_first(|&o| !text.is_char_boundary(o as usize)) {
+            return Err(format!("section token_text_offsets: entry {i} splits a character"));
+        }
+        // rows
+        let rows = row_owner.len();
+        if row_name.len() != rows {
+            return Err(format!("section row_name has {} entries for {rows} rows", row_name.len()));
+        }
+        check_ids("row_name", &row_name, names)?;
+        check_offsets("row_offsets", &row_offsets, rows, row_tokens.len())?;
+        check_ids("row_tokens", &row_tokens, n_tokens)?;
+        check_offsets("row_glued_offsets", &row_glued_offsets, rows, row_glued.len())?;
+        if let Some(r) = (0..rows).into_par_iter().find_first(|&r| {
+            let width = (row_offsets[r + 1] - row_offsets[r]) as usize;
+            row_glued[row_glued_offsets[r] as usize..row_glued_offsets[r + 1] as usize]
+                .iter()
+                .any(|g| g.token as usize >= n_tokens || g.first > g.last || g.last as usize >= width)
+        }) {
+            return Err(format!("section row_glued: a span of row {r} is out of range"));
+        }
+        // postings: rows ascending within each token
+        check_offsets("posting_offsets", &posting_offsets, n_tokens, posting_rows.len())?;
+        if let Some(t) = (0..n_tokens).into_par_iter().find_first(|&t| {
+            let p = &posting_rows[posting_offsets[t] as usize..posting_offsets[t + 1] as usize];
+            p.windows(2).any(|w| w[0] >= w[1]) || p.last().is_some_and(|&r| r as usize >= rows)
+        }) {
+            return Err(format!("section posting_rows: the rows of token {t} are out of range or not ascending"));
+        }
+        let mut tables = Vec::with_capacity(KEY_TABLES.len());
+        for (name, (keys, offsets, ids, directory)) in KEY_TABLES.iter().zip(raw_tables) {
+            tables.push(KeyTable::validated(name, keys, offsets, ids, directory, n_tokens)?);
+        }
+        let tokens: Vec<Token> = (0..n_tokens)
+            .into_par_iter()
+            .map(|t| Token::new(&text[text_offsets[t] as usize..text_offsets[t + 1] as usize]))
+            .collect();
+        let Ok([token_ids, phonetic_keys, deletion_keys, skeleton_keys, abjad_skeleton_keys, prefix_keys]) = <[KeyTable; 6]>::try_from(tables) else {
+            unreachable!("six key tables")
+        };
+        Ok(NameIndex {
+            row_owner,
+            row_name,
+            row_offsets,
+            row_tokens,
+            row_glued_offsets,
+            row_glued,
+            tokens,
+            token_ids,
+            posting_offsets,
+            posting_rows,
+            phonetic_keys,
+            deletion_keys,
+            skeleton_keys,
+            abjad_skeleton_keys,
+            prefix_keys,
+            names,
+            entries,
+            fingerprint,
+        })
     }
 }
 
@@ -644,5 +1054,159 @@ mod tests {
                 assert!((score - explained).abs() < 1e-9, "{q} ~ {}: {score} vs {explained}", names[owner as usize]);
             }
         }
+    }
+
+    fn synthetic(n: usize) -> (Vec<String>, Vec<u32>) {
+        const FIRST: [&str; 12] = ["John", "Jon", "Mohammed", "Muhammad", "Ayman", "Osama", "Maria", "Jürgen", "Abdul", "Olga", "Wei", "Иван"];
+        const LAST: [&str; 10] = ["Smith", "Smyth", "bin Laden", "al-Zawahiri", "Müller", "Rahman", "Petrova", "Zhang", "Ivanov", "Acme Trading Ltd"];
+        let mut s: u64 = 42;
+        let mut next = |m: usize| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (s >> 33) as usize % m
+        };
+        let (mut names, mut owners) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            let name = format!("{} {} {}{}", FIRST[next(12)], LAST[next(10)], LAST[next(10)], i % 97);
+            names.push(name);
+            owners.push((i / 2) as u32);
+        }
+        (names, owners)
+    }
+
+    fn temp_path(tag: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("interdict-index-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("names.nameidx")
+    }
+
+    #[test]
+    fn save_load_round_trip_gives_equal_results() {
+        let (names, owners) = synthetic(3000);
+        let idx = NameIndex::build(&names, &owners);
+        let path = temp_path("roundtrip");
+        idx.save(&path).unwrap();
+        let loaded = NameIndex::load(&path).unwrap();
+        assert!(loaded.is_mapped() && !idx.is_mapped());
+        assert_eq!((loaded.len(), loaded.entry_count(), loaded.fingerprint()), (idx.len(), idx.entry_count(), idx.fingerprint()));
+        assert_eq!(loaded.fingerprint(), name_fingerprint(&names, &owners));
+        let strip = |s: Vec<(&'static str, usize)>| s.into_iter().filter(|(k, _)| *k != "mapped").collect::<Vec<_>>();
+        assert_eq!(strip(loaded.stats()), strip(idx.stats()));
+        let mut queries: Vec<String> = names.iter().step_by(7).cloned().collect();
+        queries.extend(["Usama bin Ladin", "Aiman Zawahri", "MUELLER JUERGEN", "Abdulrahman", "Smith", "Acme Trading Company", "Ivan Petrov", "Xavier Quintero"].map(String::from));
+        let floors = vec![0.0; queries.len()];
+        assert_eq!(idx.search_batch(&queries, 10, 100, &floors), loaded.search_batch(&queries, 10, 100, &floors));
+        for q in queries.iter().take(50) {
+            assert_eq!(idx.candidates(q, 100), loaded.candidates(q, 100));
+        }
+        // a loaded index saves to the same bytes
+        let again = temp_path("roundtrip-again");
+        loaded.save(&again).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&again).unwrap());
+        // an empty index too
+        let empty = NameIndex::build(&[], &[]);
+        empty.save(&path).unwrap();
+        let e = NameIndex::load(&path).unwrap();
+        assert!(e.is_empty() && e.search("John Smith", 5, 50, 0.0).is_empty());
+        // no temporary file is left behind
+        let left: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+        drop((e, loaded));
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+        let _ = std::fs::remove_dir_all(again.parent().unwrap());
+    }
+
+    fn load_err(path: &std::path::Path, bytes: &[u8]) -> String {
+        std::fs::write(path, bytes).unwrap();
+        match NameIndex::load(path) {
+            Ok(_) => panic!("a damaged file loaded"),
+            Err(e) => {
+                assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{e}");
+                e.to_string()
+            }
+        }
+    }
+
+    #[test]
+    fn damaged_files_are_refused_with_a_reason() {
+        let (names, owners) = synthetic(500);
+        let good_path = temp_path("damaged-good");
+        NameIndex::build(&names, &owners).save(&good_path).unwrap();
+        let good = std::fs::read(&good_path).unwrap();
+        let path = temp_path("damaged");
+        // truncations
+        for cut in [0, 7, 40, HEADER_LEN, HEADER_LEN + 100, good.len() / 3, good.len() / 2, good.len() - 1] {
+            let e = load_err(&path, &good[..cut]);
+            assert!(e.contains("truncated"), "cut at {cut}: {e}");
+        }
+        // header: magic, version, byte order, a count, a section table entry
+        let flip = |at: usize| {
+            let mut b = good.clone();
+            b[at] ^= 0x40;
+            b
+        };
+        assert!(load_err(&path, &flip(0)).contains("magic"));
+        assert!(load_err(&path, &flip(8)).contains("version"));
+        assert!(load_err(&path, &flip(12)).contains("byte-order"));
+        assert!(load_err(&path, &flip(17)).contains("header checksum"));
+        assert!(load_err(&path, &flip(HEADER_LEN + 5 * TABLE_ENTRY + 8)).contains("header checksum"));
+        // sections: a flipped byte anywhere in the data
+        let data_start = align8(HEADER_LEN + SECTIONS.len() * TABLE_ENTRY);
+        for at in [data_start, data_start + 3, good.len() / 2, good.len() - 3] {
+            let e = load_err(&path, &flip(at));
+            assert!(e.contains("damaged (checksum mismatch)"), "byte {at}: {e}");
+        }
+        // a well-formed file (checksums right) with an out-of-range id is still refused
+        let row_tokens = 3;
+        let entry = HEADER_LEN + row_tokens * TABLE_ENTRY;
+        let offset = u64::from_le_bytes(good[entry..entry + 8].try_into().unwrap()) as usize;
+        let len = u64::from_le_bytes(good[entry + 8..entry + 16].try_into().unwrap()) as usize;
+        let mut b = good.clone();
+        b[offset..offset + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let sum = checksum(&b[offset..offset + len]);
+        b[entry + 16..entry + 24].copy_from_slice(&sum.to_le_bytes());
+        let header_sum = checksum(&[&b[..48], &b[HEADER_LEN..HEADER_LEN + SECTIONS.len() * TABLE_ENTRY]].concat());
+        b[48..56].copy_from_slice(&header_sum.to_le_bytes());
+        let e = load_err(&path, &b);
+        assert!(e.contains("row_tokens") && e.contains("out of range"), "{e}");
+        // a missing file is an ordinary NotFound
+        assert_eq!(NameIndex::load(path.with_extension("missing")).err().unwrap().kind(), io::ErrorKind::NotFound);
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+        let _ = std::fs::remove_dir_all(good_path.parent().unwrap());
+    }
+
+    #[test]
+    #[ignore]
+    fn persist_timing() {
+        // cargo test --release persist_timing -- --ignored --nocapture  (INTERDICT_NAMES=200000)
+        let n: usize = std::env::var("INTERDICT_NAMES").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
+        // or the benchmark's names: INTERDICT_NAMES_FILE=<path> with <path>.names and <path>.owners
+        let (names, owners) = match std::env::var("INTERDICT_NAMES_FILE") {
+            Ok(p) => (
+                std::fs::read_to_string(format!("{p}.names")).unwrap().split('\n').map(String::from).collect(),
+                std::fs::read_to_string(format!("{p}.owners")).unwrap().split_whitespace().map(|o| o.parse().unwrap()).collect(),
+            ),
+            Err(_) => synthetic(n),
+        };
+        let n = names.len();
+        let t = std::time::Instant::now();
+        let idx = NameIndex::build(&names, &owners);
+        let build = t.elapsed();
+        let path = temp_path("timing");
+        let t = std::time::Instant::now();
+        idx.save(&path).unwrap();
+        let save = t.elapsed();
+        let t = std::time::Instant::now();
+        let loaded = NameIndex::load(&path).unwrap();
+        let load = t.elapsed();
+        let t = std::time::Instant::now();
+        let toks: Vec<Token> = loaded.tokens.par_iter().map(|t| Token::new(&t.text)).collect();
+        let tokens = t.elapsed();
+        eprintln!(
+            "{n} names, {} tokens: build {build:?}, save {save:?}, file {} bytes, load {load:?} (of which Token::new {tokens:?})",
+            toks.len(),
+            std::fs::metadata(&path).unwrap().len()
+        );
+        drop(loaded);
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 }

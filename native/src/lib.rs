@@ -6,12 +6,14 @@
 //! - [`similarity`]: string similarities (rapidfuzz definitions) and token-based ratios;
 //! - [`names`]: order-free token alignment of two person or organisation names;
 //! - [`orgs`]: legal forms, stopwords and abbreviations of organisation names;
-//! - [`index`]: the blocking index that proposes candidates for a query name;
+//! - [`index`]: the blocking index that proposes candidates for a query name (saved and memory-mapped);
+//! - [`flat`]: flat arrays owned or borrowed from a memory-mapped file, and the file checksum;
 //! - [`documents`]: the listed-document index (exact, OCR-confusion and one-edit lookups).
 //!
 //! The Python bindings live in one file, `bindings.rs`, compiled only with the `python` feature.
 
 pub mod documents;
+pub mod flat;
 pub mod index;
 pub mod names;
 pub mod orgs;
