@@ -2,8 +2,9 @@
 
 Commands so far: `demo` (screens sample passengers against the embedded UN list),
 `screen` (screens a CSV or JSONL file of queries against a list file, a stored list or the embedded
-list), `lists` (the versioned list store, server/cli_lists.py) and `serve` (the gRPC server,
-server/cli_serve.py).
+list), `message` (parses and optionally screens a PAXLST / PNRGOV / MRZ / cargo message,
+server/cli_message.py), `lists` (the versioned list store, server/cli_lists.py) and `serve` (the gRPC
+server, server/cli_serve.py).
 Errors go to stderr naming the file, line or field, with a non-zero exit code.
 """
 
@@ -20,7 +21,7 @@ from typing import Any, Iterator, Sequence
 import engine
 import watchlists
 
-from . import cli_audit, cli_lists, cli_serve
+from . import cli_audit, cli_lists, cli_message, cli_serve
 
 EXIT_USAGE = 2
 EXIT_INPUT = 3
@@ -179,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     scr.add_argument("--config", help="TOML configuration (thresholds, weights)")
     scr.set_defaults(func=cmd_screen)
 
+    cli_message.add_parser(sub, load_list=_load_list, hit_dict=_hit_dict)
     cli_lists.add_parser(sub)
     cli_audit.add_parser(sub)
     cli_serve.add_parser(sub)
@@ -189,7 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CliError, engine.InputError, engine.ConfigError, watchlists.ListFormatError, *cli_lists.ERRORS, *cli_audit.ERRORS) as e:
+    except (CliError, engine.InputError, engine.ConfigError, watchlists.ListFormatError, *cli_lists.ERRORS, *cli_audit.ERRORS,
+            *cli_message.ERRORS) as e:
         print(f"interdict: {e}", file=sys.stderr)
         return EXIT_INPUT
     except BrokenPipeError:  # `interdict lists diff ... | head`: the reader has gone, so be quiet

@@ -267,11 +267,7 @@ def test_resource_exhausted(stub):
     assert e.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
-def test_screen_message_unimplemented(stub):
-    with pytest.raises(grpc.RpcError) as e:
-        stub.ScreenMessage(s.ScreenMessageRequest(content=b"UNA:+.? 'UNB+UNOA:4", format=s.MESSAGE_FORMAT_PAXLST))
-    assert e.value.code() == grpc.StatusCode.UNIMPLEMENTED
-    assert "ScreenPassengers" in e.value.details()
+# ScreenMessage (raw PAXLST / PNRGOV / MRZ / cargo messages): tests/test_grpc_message.py
 
 
 def test_internal_errors_are_logged_without_personal_data(stub, running, monkeypatch, caplog):

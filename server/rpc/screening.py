@@ -1,4 +1,4 @@
-"""ScreeningService: passengers (batch and stream), shipments, documents, explanations.
+"""ScreeningService: passengers (batch and stream), shipments, documents, raw messages, explanations.
 
 Each call screens against one snapshot of the lists (ServerState.snapshot) and names its versions.
 Work is done in batches of `limits.batch_size` passengers, one native call each (the GIL is released
@@ -17,6 +17,8 @@ from typing import Any
 import grpc
 
 import engine
+import engine.messages
+from server import messages
 from server.proto_gen.interdict.v1 import common_pb2 as pb
 from server.proto_gen.interdict.v1 import screening_pb2 as spb
 from server.proto_gen.interdict.v1 import screening_pb2_grpc
@@ -28,6 +30,16 @@ from .state import ServerState
 log = logging.getLogger("server.rpc")
 
 DEFAULT_LIMIT = 10
+# ScreenMessageRequest.format -> engine.messages format name (MESSAGE_FORMAT_UNSPECIFIED: detected).
+MESSAGE_FORMATS = {
+    spb.MESSAGE_FORMAT_PAXLST: "paxlst",
+    spb.MESSAGE_FORMAT_PNRGOV: "pnrgov",
+    spb.MESSAGE_FORMAT_MRZ: "mrz",
+    spb.MESSAGE_FORMAT_FWB: "fwb",
+    spb.MESSAGE_FORMAT_FHL: "fhl",
+    spb.MESSAGE_FORMAT_XFWB: "xfwb",
+    spb.MESSAGE_FORMAT_XFZB: "xfzb",
+}
 _END = object()
 
 
@@ -289,10 +301,36 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
 
     @handler("ScreenMessage")
     def ScreenMessage(self, request: spb.ScreenMessageRequest, context: grpc.ServicerContext) -> spb.ScreenMessageResponse:
-        raise Fail(
-            grpc.StatusCode.UNIMPLEMENTED,
-            "ScreenMessage: PAXLST / PNRGOV parsing is not available in this server yet; parse the message "
-            "and call ScreenPassengers or ScreenPassengerStream",
+        state = self.state
+        limit, threshold = _options(state, request.limit, request.HasField("threshold"), request.threshold)
+        if request.format != spb.MESSAGE_FORMAT_UNSPECIFIED and request.format not in MESSAGE_FORMATS:
+            raise invalid("format", f"unknown message format {request.format}")
+        if not request.content:
+            raise invalid("content", "required: the message as received")
+        try:
+            result = engine.messages.parse(request.content, format=MESSAGE_FORMATS.get(request.format))
+        except engine.messages.MessageError as e:  # "segment 14 (NAD): ...": where in the message, on `content`
+            raise invalid("content", str(e)) from None
+        kind, found = messages.items_of(result)
+        if len(found) > state.limits.max_passengers:
+            raise _too_many(f"{kind}s" if kind == "traveller" else "parties", len(found), state.limits.max_passengers)
+        items = messages.build_items(kind, found)
+        todo = [it for it in items if it.query is not None]
+        snap = state.snapshot()
+        versions = dict(snap.versions)
+        results = screen_batched(state, snap, [it.query for it in todo], limit, threshold, context)
+        record(state, "ScreenMessage", context, [it.query_dict for it in todo], results, versions)
+        hits_of = {it.index: hits for it, hits in zip(todo, results)}
+        return spb.ScreenMessageResponse(
+            results=[
+                pb.PassengerResult(
+                    index=it.index, passenger_id=it.item.source, errors=it.errors,
+                    hits=[convert.hit_message(h) for h in hits_of.get(it.index, [])],
+                )
+                for it in items
+            ],
+            list_versions=versions,
+            warnings=messages.warnings_of(result),
         )
 
     @handler("ExplainMatch")

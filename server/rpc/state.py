@@ -23,7 +23,9 @@ T = TypeVar("T")
 @dataclass
 class Limits:
     max_message_bytes: int = 16 * 1024 * 1024  # grpc.max_receive_message_length / max_send_message_length
-    max_passengers: int = 10_000  # per ScreenPassengers request (and parties per ScreenShipments, documents per CheckDocuments)
+    # per ScreenPassengers request (and parties per ScreenShipments, documents per CheckDocuments,
+    # travellers or parties per ScreenMessage)
+    max_passengers: int = 10_000
     max_stream_passengers: int = 1_000_000  # per ScreenPassengerStream
     max_import_bytes: int = 1024 * 1024 * 1024  # per ImportList
     max_limit: int = 100  # hits per passenger

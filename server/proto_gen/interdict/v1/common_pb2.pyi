@@ -108,14 +108,16 @@ class Hit(_message.Message):
     def __init__(self, entry_id: _Optional[str] = ..., list_id: _Optional[str] = ..., list_version: _Optional[str] = ..., score: _Optional[float] = ..., band: _Optional[_Union[Band, str]] = ..., matched_name: _Optional[str] = ..., features: _Optional[_Mapping[str, float]] = ..., explanation: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PassengerResult(_message.Message):
-    __slots__ = ("index", "passenger_id", "hits")
+    __slots__ = ("index", "passenger_id", "hits", "errors")
     INDEX_FIELD_NUMBER: _ClassVar[int]
     PASSENGER_ID_FIELD_NUMBER: _ClassVar[int]
     HITS_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
     index: int
     passenger_id: str
     hits: _containers.RepeatedCompositeFieldContainer[Hit]
-    def __init__(self, index: _Optional[int] = ..., passenger_id: _Optional[str] = ..., hits: _Optional[_Iterable[_Union[Hit, _Mapping]]] = ...) -> None: ...
+    errors: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, index: _Optional[int] = ..., passenger_id: _Optional[str] = ..., hits: _Optional[_Iterable[_Union[Hit, _Mapping]]] = ..., errors: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class DocumentHit(_message.Message):
     __slots__ = ("entry_id", "list_id", "list_version", "score", "band", "matched_number", "features", "explanation")

@@ -20,6 +20,11 @@ class MessageFormat(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MESSAGE_FORMAT_UNSPECIFIED: _ClassVar[MessageFormat]
     MESSAGE_FORMAT_PAXLST: _ClassVar[MessageFormat]
     MESSAGE_FORMAT_PNRGOV: _ClassVar[MessageFormat]
+    MESSAGE_FORMAT_MRZ: _ClassVar[MessageFormat]
+    MESSAGE_FORMAT_FWB: _ClassVar[MessageFormat]
+    MESSAGE_FORMAT_FHL: _ClassVar[MessageFormat]
+    MESSAGE_FORMAT_XFWB: _ClassVar[MessageFormat]
+    MESSAGE_FORMAT_XFZB: _ClassVar[MessageFormat]
 PARTY_ROLE_UNSPECIFIED: PartyRole
 PARTY_ROLE_SHIPPER: PartyRole
 PARTY_ROLE_CONSIGNEE: PartyRole
@@ -27,6 +32,11 @@ PARTY_ROLE_NOTIFY_PARTY: PartyRole
 MESSAGE_FORMAT_UNSPECIFIED: MessageFormat
 MESSAGE_FORMAT_PAXLST: MessageFormat
 MESSAGE_FORMAT_PNRGOV: MessageFormat
+MESSAGE_FORMAT_MRZ: MessageFormat
+MESSAGE_FORMAT_FWB: MessageFormat
+MESSAGE_FORMAT_FHL: MessageFormat
+MESSAGE_FORMAT_XFWB: MessageFormat
+MESSAGE_FORMAT_XFZB: MessageFormat
 
 class ScreenPassengersRequest(_message.Message):
     __slots__ = ("passengers", "limit", "threshold")
@@ -195,7 +205,7 @@ class ScreenMessageRequest(_message.Message):
     def __init__(self, content: _Optional[bytes] = ..., format: _Optional[_Union[MessageFormat, str]] = ..., limit: _Optional[int] = ..., threshold: _Optional[float] = ...) -> None: ...
 
 class ScreenMessageResponse(_message.Message):
-    __slots__ = ("results", "list_versions")
+    __slots__ = ("results", "list_versions", "warnings")
     class ListVersionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -205,9 +215,11 @@ class ScreenMessageResponse(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     RESULTS_FIELD_NUMBER: _ClassVar[int]
     LIST_VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
     results: _containers.RepeatedCompositeFieldContainer[_common_pb2.PassengerResult]
     list_versions: _containers.ScalarMap[str, str]
-    def __init__(self, results: _Optional[_Iterable[_Union[_common_pb2.PassengerResult, _Mapping]]] = ..., list_versions: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, results: _Optional[_Iterable[_Union[_common_pb2.PassengerResult, _Mapping]]] = ..., list_versions: _Optional[_Mapping[str, str]] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ExplainMatchRequest(_message.Message):
     __slots__ = ("passenger", "list_id", "entry_id")

@@ -102,7 +102,8 @@ class ScreeningServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ScreenMessage(self, request, context):
-        """A raw PAXLST or PNRGOV message, parsed and screened (not implemented yet: UNIMPLEMENTED).
+        """A raw message (PAXLST, PNRGOV, MRZ, Cargo-IMP FWB / FHL, Cargo-XML XFWB / XFZB), parsed and its
+        travellers or parties screened. Unreadable content: INVALID_ARGUMENT, field `content`, naming the segment or line.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
