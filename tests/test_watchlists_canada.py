@@ -242,6 +242,18 @@ def test_malformed_xml_and_wrong_root(tmp_path):
         parse_canada_xml(other)
 
 
+@pytest.mark.parametrize("encoding", ["UTF-9", "shift_jis", "rot13"])
+@pytest.mark.parametrize("format", ["canada-xml", "un-xml", "eu-xml", "ofac-xml"])
+def test_xml_declaring_an_encoding_expat_cannot_read(format, encoding):
+    # Found by tests/fuzz/atheris_watchlists.py: LookupError / ValueError escaped record_elements.
+    assert format in FORMATS
+    data = SMALL.read_bytes().replace(b'encoding="UTF-8"', f'encoding="{encoding}"'.encode(), 1)
+    assert encoding.encode() in data
+    with pytest.raises(ListFormatError, match="unreadable encoding") as info:
+        load_records(io.BytesIO(data), format=format)
+    assert info.value.line == 1
+
+
 def test_record_without_a_name(tmp_path):
     bad = edited(tmp_path, "<EntityOrShip>Sample Hilltop Group</EntityOrShip>", "<EntityOrShip> </EntityOrShip>")
     with pytest.raises(ListFormatError) as info:

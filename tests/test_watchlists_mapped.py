@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import importlib.util
 import io
 import tomllib
@@ -87,6 +88,15 @@ def test_mapped_is_chosen_by_the_mapping_only():
     m = mapping_dict()
     del m["list_id"]
     assert {r["list_id"] for r in load_records(SMALL, mapping=m)} == {"custom"}
+
+
+def test_corrupt_gzip_is_a_list_format_error():
+    # Found by tests/fuzz/atheris_watchlists.py: BadGzipFile escaped read_mapped's peek at the magic.
+    with pytest.raises(ListFormatError, match="corrupt or truncated gzip data"):
+        load_records(io.BytesIO(b"\x1f\x8b" + SMALL.read_bytes()), format="mapped", mapping=MAPPING)
+    cut = io.BytesIO(gzip.compress(b"PAR1" + bytes(range(256)) * 64)[:200])  # Parquet magic, then cut off
+    with pytest.raises(ListFormatError, match="corrupt or truncated gzip data"):
+        load_records(cut, format="mapped", mapping=MAPPING)
 
 
 def test_parquet(tmp_path):

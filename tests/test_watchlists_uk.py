@@ -189,6 +189,17 @@ def test_load_detects_uk_csv_from_paths_streams_and_gzip(tmp_path):
     assert wl.get("UK-9001").weak_names == ("ABU TEST",)
 
 
+@pytest.mark.parametrize("format", sorted(set(FORMATS) - {"mapped", "ofac-csv"}))  # these two need a mapping / a path
+def test_corrupt_gzip_header_is_a_list_format_error(format):
+    # Found by tests/fuzz/atheris_watchlists.py: gzip magic, then no deflate method byte; peek() at the
+    # start of uk.py (and of format detection) let BadGzipFile escape.
+    data = b"\x1f\x8b" + SMALL.read_bytes()
+    with pytest.raises(ListFormatError, match="corrupt or truncated gzip data"):
+        load_records(io.BytesIO(data), format=format)
+    with pytest.raises(ListFormatError, match="corrupt or truncated gzip data"):
+        load_records(io.BytesIO(data))  # format detection peeks too
+
+
 def test_records_survive_the_store_schema():
     records = parse_uk_csv(SMALL)
     assert list(schema.iter_records(schema.to_table(records))) == records

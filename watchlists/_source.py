@@ -5,8 +5,12 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import zlib
 from contextlib import contextmanager
+from gzip import BadGzipFile
 from typing import BinaryIO, Iterator, Union
+
+from .errors import ListFormatError
 
 Source = Union[str, "os.PathLike[str]", BinaryIO]
 
@@ -34,12 +38,15 @@ class _Prefixed(io.RawIOBase):
 
 def peek(stream: BinaryIO, size: int) -> tuple[bytes, BinaryIO]:
     """The first `size` bytes (fewer at end of file) and a stream that still starts at them."""
-    if stream.seekable():
-        pos = stream.tell()
+    try:
+        if stream.seekable():
+            pos = stream.tell()
+            head = stream.read(size)
+            stream.seek(pos)
+            return head, stream
         head = stream.read(size)
-        stream.seek(pos)
-        return head, stream
-    head = stream.read(size)
+    except (BadGzipFile, EOFError, zlib.error) as e:  # the first bytes of a gzip stream that is corrupt
+        raise ListFormatError(f"corrupt or truncated gzip data ({e})", source_name(stream) or "<stream>", 1) from None
     name = getattr(stream, "name", "<stream>")
     return head, io.BufferedReader(_Prefixed(head, stream, str(name)))  # type: ignore[return-value]
 

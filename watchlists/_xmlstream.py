@@ -72,13 +72,19 @@ def record_elements(
                     yield start, f"{tag}[{counts[tag]}]", elem
                 stack[-1].clear()  # drop the finished record: memory stays flat on any list size
 
+    def feed(chunk: bytes | None) -> None:
+        try:
+            parser.feed(chunk) if chunk is not None else parser.close()
+        except (LookupError, ValueError) as e:  # an XML declaration naming an encoding expat cannot read
+            raise ListFormatError(f"malformed XML: unreadable encoding ({e})", name, line) from None
+
     try:
         while chunk := stream.readline(_CHUNK):
-            parser.feed(chunk)
+            feed(chunk)
             flush()
             yield from events()
             line += chunk.count(b"\n")
-        parser.close()
+        feed(None)
         yield from events()
     except ET.ParseError as e:
         err_line, column = e.position

@@ -66,7 +66,9 @@ import json
 import os
 import re
 import tomllib
+import zlib
 from dataclasses import dataclass, field
+from gzip import BadGzipFile
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -222,9 +224,13 @@ def read_mapped(
 ) -> list[dict[str, Any]]:
     """Records of a CSV or Parquet stream under `mapping` (a TOML path, a dict or a Mapping)."""
     spec = _required(mapping, name)
-    head, stream = peek(stream, len(_PARQUET_MAGIC))
-    if head == _PARQUET_MAGIC:
-        return _read_parquet(io.BytesIO(stream.read()), name, spec, skip_bad, problems)
+    try:
+        head, stream = peek(stream, len(_PARQUET_MAGIC))
+        data = stream.read() if head == _PARQUET_MAGIC else None
+    except (BadGzipFile, EOFError, zlib.error) as e:
+        raise ListFormatError(f"corrupt or truncated gzip data ({e})", name) from None
+    if data is not None:
+        return _read_parquet(io.BytesIO(data), name, spec, skip_bad, problems)
     return _read_csv(stream, name, spec, skip_bad, problems)
 
 

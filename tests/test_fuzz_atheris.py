@@ -1,0 +1,64 @@
+"""Coverage-guided fuzzing with atheris (libFuzzer): the message parsers and the list loaders raise
+nothing but their own error (MessageError, ListFormatError) on any input.
+
+Each harness in tests/fuzz/ runs in a subprocess (atheris.Fuzz() exits the process) for
+INTERDICT_FUZZ_SECONDS seconds (15 by default), seeded with the test fixtures copied to a corpus
+directory under tmp_path. A crash makes libFuzzer exit non-zero; the failure shows its stderr tail:
+the traceback and the path of the crash-<sha1> input (replay it with
+`python tests/fuzz/atheris_messages.py <crash file>`). A longer run:
+
+    INTERDICT_FUZZ_SECONDS=300 pytest tests/test_fuzz_atheris.py
+
+INTERDICT_FUZZ_RUNS caps the number of inputs instead (-1, the default, is no cap).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("atheris")
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
+SECONDS = int(os.environ.get("INTERDICT_FUZZ_SECONDS", "15"))
+RUNS = int(os.environ.get("INTERDICT_FUZZ_RUNS", "-1"))
+
+
+def _seeds(name: str) -> list[Path]:
+    if name == "messages":
+        return sorted((FIXTURES / "messages").iterdir())
+    # list files: every fixture file but the message ones and the mapping (a TOML file, not a list)
+    files = [p for p in FIXTURES.iterdir() if p.is_file() and p.suffix != ".toml"]
+    return sorted(files + list((FIXTURES / "ofac_csv_small").iterdir()))
+
+
+@pytest.mark.parametrize("name", ["messages", "watchlists"])
+def test_atheris_harness_finds_no_crash(name, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, seed in enumerate(_seeds(name)):
+        shutil.copyfile(seed, corpus / f"{i:02d}-{seed.name}")
+    artifacts = tmp_path / "artifacts"
+    artifacts.mkdir()
+    cmd = [
+        sys.executable,
+        str(HERE / "fuzz" / f"atheris_{name}.py"),
+        str(corpus),
+        f"-runs={RUNS}",
+        f"-max_total_time={SECONDS}",
+        "-timeout=5",  # seconds per input: more is a hang
+        "-rss_limit_mb=2048",
+        f"-artifact_prefix={artifacts}/",
+        "-print_final_stats=1",
+    ]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, errors="replace", timeout=SECONDS + 120)
+    tail = "\n".join(proc.stderr.splitlines()[-80:])
+    assert proc.returncode == 0, f"{name} harness: libFuzzer exited {proc.returncode}\n{tail}\n{proc.stdout[-2000:]}"
+    assert "Done" in proc.stderr, tail
+    assert not list(artifacts.iterdir()), tail
