@@ -12,6 +12,7 @@
 //! the token dictionary is rebuilt from its texts.
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
+use std::rc::Rc;
 use crate::names::{align_best_raw, core_tokens, glued_spans, is_particle, token_similarity, MatchKind, Token, Variant};
 use crate::text::name_forms;
 use ahash::{AHashMap, RandomState};
@@ -103,6 +104,8 @@ impl KeyTable {
 }
 
 pub struct NameIndex {
+    /// This index among all built or loaded in the process (keys the per-thread proposal cache).
+    id: u64,
     /// Row r (one indexed form of one name): its owner, its name, and its tokens
     /// `row_tokens[row_offsets[r]..row_offsets[r + 1]]`.
     row_owner: Array<u32>,
@@ -180,7 +183,18 @@ struct Evidence {
     token: u32,
 }
 
+/// Query token texts whose proposals a thread keeps (then it starts afresh): some tens of MB at most.
+const PROPOSAL_CACHE_TOKENS: usize = 20_000;
+
+fn next_index_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+type ProposalCache = (u64, AHashMap<String, Rc<[(u32, f64)]>>);
+
 thread_local! {
+    static PROPOSALS: std::cell::RefCell<ProposalCache> = std::cell::RefCell::new((0, AHashMap::new()));
     /// One dense accumulator per thread, as long as the largest index searched on it, reset after
     /// each query through the list of rows it touched (no hashing per posting).
     static SCRATCH: std::cell::RefCell<Vec<Evidence>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -294,6 +308,7 @@ impl NameIndex {
         row_tokens.shrink_to_fit();
         row_glued.shrink_to_fit();
         NameIndex {
+            id: next_index_id(),
             row_owner: row_owner.into(),
             row_name: row_name.into(),
             row_offsets: row_offsets.into(),
@@ -376,8 +391,28 @@ impl NameIndex {
         (1.0 + self.row_count() as f64 / df).ln()
     }
 
-    /// Dictionary tokens a query token points at, with their similarity to it.
-    fn proposals(&self, q: &Token) -> Vec<(u32, f64)> {
+    /// Dictionary tokens a query token points at, with their similarity to it. They depend on the
+    /// token's text alone, and a batch repeats texts (MOHAMMED, JOHN, ALI): each thread keeps the
+    /// last ones it worked out for this index.
+    fn proposals(&self, q: &Token) -> Rc<[(u32, f64)]> {
+        PROPOSALS.with(|cell| {
+            let mut cache = cell.borrow_mut();
+            if cache.0 != self.id {
+                *cache = (self.id, AHashMap::new());
+            }
+            if let Some(found) = cache.1.get(q.text.as_str()) {
+                return found.clone();
+            }
+            let found: Rc<[(u32, f64)]> = self.work_out_proposals(q).into();
+            if cache.1.len() >= PROPOSAL_CACHE_TOKENS {
+                cache.1.clear();
+            }
+            cache.1.insert(q.text.clone(), found.clone());
+            found
+        })
+    }
+
+    fn work_out_proposals(&self, q: &Token) -> Vec<(u32, f64)> {
         let mut seen: Vec<u32> = Vec::new();
         if let Some(id) = self.token_id(&q.text) {
             seen.push(id);
@@ -427,7 +462,7 @@ impl NameIndex {
             for tokens in query_tokens {
                 for q in tokens {
                     token_no += 1;
-                    for (id, sim) in self.proposals(q) {
+                    for &(id, sim) in self.proposals(q).iter() {
                         let w = sim * self.idf(id) * q.weight;
                         for &row in self.rows_of(id) {
                             let e = &mut acc[row as usize];
@@ -505,7 +540,7 @@ impl NameIndex {
         // Candidate rows share dictionary tokens: each (query token, dictionary token) pair is
         // compared once per query. Only dictionary tokens are memoised (their addresses are stable).
         let dictionary = self.tokens.as_ptr_range();
-        let mut memo: AHashMap<(usize, usize), Option<(f64, MatchKind)>> = AHashMap::new();
+        let mut memo: AHashMap<(usize, usize), Option<(f64, MatchKind)>> = AHashMap::with_capacity(1024);
         let mut sim = |q: &Token, c: &Token| {
             let cp = c as *const Token;
             if dictionary.contains(&cp) {
@@ -927,6 +962,7 @@ impl NameIndex {
             unreachable!("six key tables")
         };
         Ok(NameIndex {
+            id: next_index_id(),
             row_owner,
             row_name,
             row_offsets,
