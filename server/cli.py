@@ -4,7 +4,8 @@ Commands so far: `demo` (screens sample passengers against the embedded UN list)
 `screen` (screens a CSV or JSONL file of queries against a list file, a stored list or the embedded
 list), `message` (parses and optionally screens a PAXLST / PNRGOV / MRZ / cargo message,
 server/cli_message.py), `lists` (the versioned list store, server/cli_lists.py) and `serve` (the gRPC
-server, server/cli_serve.py).
+server, server/cli_serve.py), `batch screen` (on Dask distributed, server/cli_batch.py) and
+`tune` / `explain` (thresholds from labelled pairs; one pair's features: server/cli_tune.py).
 Errors go to stderr naming the file, line or field, with a non-zero exit code.
 """
 
@@ -21,7 +22,7 @@ from typing import Any, Iterator, Sequence
 import engine
 import watchlists
 
-from . import cli_audit, cli_lists, cli_message, cli_serve
+from . import cli_audit, cli_batch, cli_lists, cli_message, cli_serve, cli_tune
 
 EXIT_USAGE = 2
 EXIT_INPUT = 3
@@ -184,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_lists.add_parser(sub)
     cli_audit.add_parser(sub)
     cli_serve.add_parser(sub)
+    cli_batch.add_parser(sub)
+    cli_tune.add_parser(sub, load_list=_load_list)
     return p
 
 
@@ -192,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except (CliError, engine.InputError, engine.ConfigError, watchlists.ListFormatError, *cli_lists.ERRORS, *cli_audit.ERRORS,
-            *cli_message.ERRORS) as e:
+            *cli_message.ERRORS, *cli_batch.ERRORS, *cli_tune.ERRORS) as e:
         print(f"interdict: {e}", file=sys.stderr)
         return EXIT_INPUT
     except BrokenPipeError:  # `interdict lists diff ... | head`: the reader has gone, so be quiet
