@@ -61,11 +61,12 @@ def cmd_tune(args: argparse.Namespace) -> int:
                                   progress=lambda done, total: bar.update(task, completed=done) if done % 200 == 0 or done == total else None)
     results = tune.analyse(scored, config, args.target_recall, args.target_alert_rate, args.choose)
     fitted = tune_fit.fit(scored, config) if args.fit else None
+    folds = tune_fit.cross_validate(pairs, scored, config, watchlist) if args.fit else []
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     report = tune_report.render(results, scored, source=str(args.labels), config=config,
                                 target_recall=args.target_recall, target_alert_rate=args.target_alert_rate,
-                                choose=args.choose, fit=fitted)
+                                choose=args.choose, fit=fitted, folds=folds)
     if fitted is not None:
         (out / "weights.toml").write_text(tune_fit.weights_toml(fitted, config), encoding="utf-8")
         changed = ", ".join(f"{w} {getattr(config.weights, w):+.3f} -> {getattr(fitted.weights, w):+.3f}" for w in fitted.counts)

@@ -224,7 +224,7 @@ def feature_lines(features: dict[str, float], explanation: Sequence[str]) -> lis
 
 def render(
     groups: Sequence[GroupResult], scored: Sequence[Scored], *, source: str, config: engine.Config | None,
-    target_recall: float, target_alert_rate: float, choose: str, fit: Any = None,
+    target_recall: float, target_alert_rate: float, choose: str, fit: Any = None, folds: Sequence[Any] = (),
 ) -> str:
     chosen = {(g.list_id, g.kind): g.chosen for g in groups if g.list_id != OVERALL}
     fns = sorted((s for s in scored if s.label == 1 and s.score < chosen[s.group]), key=lambda s: s.score)[:WORST]
@@ -269,6 +269,7 @@ highest reaching it. Alert-rate target: the lowest within it.</li></ul></details
 <div id="worst-fp">{_pair_rows(fps, chosen)}</div>
 
 {_fit_section(fit, config)}
+{_folds_section(folds)}
 <h2>Threshold explorer</h2>
 <p>Move a slider: the figures, the confusion counts and the pairs nearest the threshold follow. Everything runs in this
 page; nothing is sent anywhere.</p>
@@ -303,6 +304,27 @@ def _fit_section(fit: Any, config: engine.Config | None) -> str:
         "score with it (<code>--config</code>) and tune again.</p>"
         "<table id='fitted-weights'><thead><tr><th>weight</th><th>pairs</th><th>configured</th><th>fitted</th>"
         f"<th>coefficient</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _folds_section(folds: Sequence[Any]) -> str:
+    """--fit: before and after on held-out folds (server/tune_fit.cross_validate)."""
+    if not folds:
+        return ""
+    auc = lambda v: "-" if v is None else f"{v:.4f}"
+    rows = "".join(
+        f"<tr><td>{f.fold}</td><td>{f.pairs}</td><td>{auc(f.auc_before)}</td><td>{auc(f.auc_after)}</td>"
+        f"<td>{f.f1_before:.4f}</td><td>{f.f1_after:.4f}</td></tr>"
+        for f in folds
+    )
+    mean = lambda xs: sum(xs) / len(xs)
+    f1b, f1a = mean([f.f1_before for f in folds]), mean([f.f1_after for f in folds])
+    return (
+        f"<h2>Fitted weights on held-out folds</h2><p>{len(folds)}-fold: weights fitted on the other folds, each fold "
+        "scored with the configured and with the fitted weights; F1 at each side's best threshold. "
+        f"Mean F1 {f1b:.4f} before, {f1a:.4f} after.</p>"
+        "<table id='fit-folds'><thead><tr><th>fold</th><th>pairs</th><th>AUC before</th><th>AUC after</th>"
+        f"<th>F1 before</th><th>F1 after</th></tr></thead><tbody>{rows}</tbody></table>"
     )
 
 
