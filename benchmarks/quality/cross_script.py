@@ -53,8 +53,25 @@ def evaluate(pairs: list[tuple[str, str, str]] | None = None) -> list[Outcome]:
     return out
 
 
-def markdown(outcomes: list[Outcome]) -> str:
-    lines = [f"found {sum(o.found for o in outcomes)} of {len(outcomes)} at {engine.DEFAULT_THRESHOLD}", "",
+def rapidfuzz_found(pairs: list[tuple[str, str, str]] | None = None) -> int | None:
+    """The baseline on the same pairs: rapidfuzz WRatio (default processing) of each query against every
+    expected name; found when the expected name is the best and scores at least 85 (None without rapidfuzz)."""
+    try:
+        from rapidfuzz import fuzz, process, utils
+    except ImportError:
+        return None
+    pairs = read_pairs() if pairs is None else pairs
+    expected = sorted({e for _, e, _ in pairs})
+    found = 0
+    for q, e, _ in pairs:
+        best = process.extractOne(q, expected, scorer=fuzz.WRatio, processor=utils.default_process)
+        found += bool(best and best[0] == e and best[1] >= 100 * engine.DEFAULT_THRESHOLD)
+    return found
+
+
+def markdown(outcomes: list[Outcome], baseline: int | None = None) -> str:
+    versus = "" if baseline is None else f" (rapidfuzz WRatio on the same pairs: {baseline} of {len(outcomes)})"
+    lines = [f"found {sum(o.found for o in outcomes)} of {len(outcomes)} at {engine.DEFAULT_THRESHOLD}{versus}", "",
              "| query | transliterated | expected | score | found |", "|---|---|---|---:|---|"]
     lines += [f"| {o.query} | {o.normalized} | {o.expected} | {o.score:.3f} | {'yes' if o.found else 'no (top: ' + (o.top or '-') + ')'} |"
               for o in outcomes]
@@ -66,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="also write the outcomes here")
     args = ap.parse_args(argv)
     outcomes = evaluate()
-    print(markdown(outcomes))
+    print(markdown(outcomes, rapidfuzz_found()))
     if args.json:
         Path(args.json).write_text(json.dumps([asdict(o) for o in outcomes], indent=1, ensure_ascii=False))
     return 0
