@@ -5,7 +5,8 @@ Commands so far: `demo` (screens sample passengers against the embedded UN list)
 list), `message` (parses and optionally screens a PAXLST / PNRGOV / MRZ / cargo message,
 server/cli_message.py), `lists` (the versioned list store, server/cli_lists.py) and `serve` (the gRPC
 server, server/cli_serve.py), `batch screen` (on Dask distributed, server/cli_batch.py) and
-`tune` / `explain` (thresholds from labelled pairs; one pair's features: server/cli_tune.py).
+`tune` / `explain` (thresholds from labelled pairs; one pair's features: server/cli_tune.py) and
+`resolve` (dedup and link datasets: server/cli_resolve.py).
 Errors go to stderr naming the file, line or field, with a non-zero exit code.
 """
 
@@ -22,7 +23,15 @@ from typing import Any, Iterator, Sequence
 import engine
 import watchlists
 
-from . import cli_audit, cli_batch, cli_lists, cli_message, cli_serve, cli_tune
+from . import (
+    cli_audit,
+    cli_batch,
+    cli_lists,
+    cli_message,
+    cli_resolve,
+    cli_serve,
+    cli_tune,
+)
 
 EXIT_USAGE = 2
 EXIT_INPUT = 3
@@ -187,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_serve.add_parser(sub)
     cli_batch.add_parser(sub)
     cli_tune.add_parser(sub, load_list=_load_list)
+    cli_resolve.add_parser(sub)
     return p
 
 
@@ -195,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except (CliError, engine.InputError, engine.ConfigError, watchlists.ListFormatError, *cli_lists.ERRORS, *cli_audit.ERRORS,
-            *cli_message.ERRORS, *cli_batch.ERRORS, *cli_tune.ERRORS) as e:
+            *cli_message.ERRORS, *cli_batch.ERRORS, *cli_tune.ERRORS, *cli_resolve.ERRORS) as e:
         print(f"interdict: {e}", file=sys.stderr)
         return EXIT_INPUT
     except BrokenPipeError:  # `interdict lists diff ... | head`: the reader has gone, so be quiet
