@@ -23,8 +23,12 @@ def main(path: str) -> None:
     batch: dict[str, dict[str, float]] = defaultdict(dict)
     lists = []
     screening = []
+    ratios = []
     for b in data["benchmarks"]:
         group = b["group"] or ""
+        if group.startswith("ratio-"):
+            ratios.append(b)
+            continue
         if group == "screening":
             screening.append(b)
             continue
@@ -41,37 +45,46 @@ def main(path: str) -> None:
             if pairs:
                 batch[f"{prim} ({kind})"][impl] = pairs / med
 
-    # the compact view: one row per primitive
-    cols = [
-        ("native 1 call ns", single, "native", "{:,.0f}"),
-        ("rapidfuzz 1 call ns", single, "rapidfuzz", "{:,.0f}"),
-        ("jellyfish 1 call ns", single, "jellyfish", "{:,.0f}"),
-        ("native batch pairs/s", batch, ("native-similarity_batch", "native-phonetic_batch", "native-normalize_batch"), "{:,.0f}"),
-        ("rapidfuzz cpdist(workers=-1) pairs/s", batch, "rapidfuzz-cpdist-workers-1", "{:,.0f}"),
-        ("rapidfuzz loop pairs/s", batch, "rapidfuzz-loop", "{:,.0f}"),
-        ("jellyfish loop pairs/s", batch, "jellyfish-loop", "{:,.0f}"),
-    ]
-    print("\n| primitive | " + " | ".join(c[0] for c in cols) + " |")
-    print("|---|" + "---:|" * len(cols))
-    for prim in single:
-        cells = []
-        for _, table, keys, fmt in cols:
-            row = table.get(prim) if table is single else table.get(f"{prim} (batch)")
-            keys = keys if isinstance(keys, tuple) else (keys,)
-            val = next((row[k] for k in keys if row and k in row), None)
-            cells.append(fmt.format(val) if val is not None else "-")
-        print(f"| {prim} | " + " | ".join(cells) + " |")
+    if single or batch:
+        # the compact view: one row per primitive
+        cols = [
+            ("native 1 call ns", single, "native", "{:,.0f}"),
+            ("rapidfuzz 1 call ns", single, "rapidfuzz", "{:,.0f}"),
+            ("jellyfish 1 call ns", single, "jellyfish", "{:,.0f}"),
+            ("native batch pairs/s", batch, ("native-similarity_batch", "native-phonetic_batch", "native-normalize_batch"), "{:,.0f}"),
+            ("rapidfuzz cpdist(workers=-1) pairs/s", batch, "rapidfuzz-cpdist-workers-1", "{:,.0f}"),
+            ("rapidfuzz loop pairs/s", batch, "rapidfuzz-loop", "{:,.0f}"),
+            ("jellyfish loop pairs/s", batch, "jellyfish-loop", "{:,.0f}"),
+        ]
+        print("\n| primitive | " + " | ".join(c[0] for c in cols) + " |")
+        print("|---|" + "---:|" * len(cols))
+        for prim in single:
+            cells = []
+            for _, table, keys, fmt in cols:
+                row = table.get(prim) if table is single else table.get(f"{prim} (batch)")
+                keys = keys if isinstance(keys, tuple) else (keys,)
+                val = next((row[k] for k in keys if row and k in row), None)
+                cells.append(fmt.format(val) if val is not None else "-")
+            print(f"| {prim} | " + " | ".join(cells) + " |")
 
-    print("\n| primitive | implementation | single call (median ns) |")
-    print("|---|---|---:|")
-    for prim, impls in single.items():
-        for impl, ns in sorted(impls.items(), key=lambda kv: kv[1]):
-            print(f"| {prim} | {impl} | {ns:,.0f} |")
-    print("\n| primitive | implementation | batch throughput (pairs/s) |")
-    print("|---|---|---:|")
-    for prim, impls in batch.items():
-        for impl, rate in sorted(impls.items(), key=lambda kv: -kv[1]):
-            print(f"| {prim} | {impl} | {rate:,.0f} |")
+        print("\n| primitive | implementation | single call (median ns) |")
+        print("|---|---|---:|")
+        for prim, impls in single.items():
+            for impl, ns in sorted(impls.items(), key=lambda kv: kv[1]):
+                print(f"| {prim} | {impl} | {ns:,.0f} |")
+        print("\n| primitive | implementation | batch throughput (pairs/s) |")
+        print("|---|---|---:|")
+        for prim, impls in batch.items():
+            for impl, rate in sorted(impls.items(), key=lambda kv: -kv[1]):
+                print(f"| {prim} | {impl} | {rate:,.0f} |")
+
+    if ratios:
+        print("\n| primitive (benchmarks/test_bench_ratios.py) | mode | reference | reference time / native time, median (range) |")
+        print("|---|---|---|---:|")
+        for b in ratios:
+            x = b["extra_info"]
+            print(f"| {b['params']['prim']} | {b['group'].removeprefix('ratio-')} | {x['reference']} | "
+                  f"{x['ratio_median']:.2f} ({x['ratio_low']:.2f}-{x['ratio_high']:.2f}) |")
 
     if lists:
         print("\n| list (benchmarks/test_bench_lists.py) | rows | median s | rows/s | peak extra RSS MB |")

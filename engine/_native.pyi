@@ -22,7 +22,9 @@ def tokenize(s: str) -> list[str]:
     """normalize(s) split into tokens."""
 
 def name_forms(s: str) -> list[str]:
-    """Distinct normalised forms of one name: the plain ASCII fold first, then the ICAO form if it differs."""
+    """Distinct normalised forms of one name: the plain ASCII fold first, then the ICAO form if it differs; a
+    Hangul name adds its customary spelling, a name in Han characters its Korean and (at most 8) Japanese
+    readings ('金正恩' -> 'KIM JUNG UN', '山田太郎' -> 'YAMADA TARO')."""
 
 def normalize_batch(strings: Sequence[str]) -> list[str]: ...
 def icao_fold_batch(strings: Sequence[str]) -> list[str]: ...

@@ -14,7 +14,7 @@ from typing import Protocol
 from . import _native
 from .config import Weights
 from .countries import same_country
-from .documents import document_key
+from .documents import clean_number, document_key, relate
 from .model import Entry, PartialDate, Query
 
 
@@ -97,16 +97,36 @@ class SexComparison:
 
 
 class DocumentComparison:
+    """The query's documents against the entry's. The same number (up to O/0 and I/1) is a match; a
+    number one OCR confusion, substitution, insertion, deletion or adjacent transposition away
+    (engine.documents.relate, as check_documents finds them) is a near match: a mistyped or misread
+    number. Near matches need NEAR_MIN_LENGTH characters: a short number is one edit from too many.
+    Documents issued by different countries never count."""
+
     name = "document"
+    NEAR_MIN_LENGTH = 6
 
     def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
         if not query.documents or not entry.documents:
             return None
-        listed = {document_key(d.number): d for d in entry.documents}
-        for doc in query.documents:
-            hit = listed.get(document_key(doc.number))
-            if hit is not None and (not doc.country or not hit.country or same_country(doc.country, hit.country)):
-                return Contribution("document.match", weights.document_match, f"document {hit.number} is listed")
+        pairs = [(q, e) for q in query.documents for e in entry.documents
+                 if not q.country or not e.country or same_country(q.country, e.country)]
+        for q, e in pairs:
+            if document_key(q.number) == document_key(e.number):
+                return Contribution("document.match", weights.document_match, f"document {e.number} is listed")
+        for q, e in pairs:
+            if not weights.document_near_match or min(len(clean_number(q.number)), len(clean_number(e.number))) < self.NEAR_MIN_LENGTH:
+                continue
+            rel = relate(q.number, e.number)
+            if rel is not None:
+                how = "OCR confusions" if rel.how == "ocr" else f"one {rel.how}"
+                return Contribution("document.near_match", weights.document_near_match,
+                                    f"document {q.number} is {how} from the listed {e.number}")
+        # One document of a kind per issuer (a national id): another number of that type is against.
+        for q, e in pairs:
+            if q.type and q.type == e.type and bool(q.country) == bool(e.country):
+                return Contribution("document.conflict", weights.document_conflict,
+                                    f"{q.type} {q.number}, listed {e.number}")
         return None
 
 

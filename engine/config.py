@@ -46,10 +46,15 @@ class Weights:
     # falls short of 1 (a name at 0.9 with a conflicting date: -0.15 - 1.5 * 0.1 = -0.30). An exact
     # name keeps the plain cut, so a listed name spelt as listed is still reported for review.
     birth_date_conflict_name_gap: float = 1.5
+    # An equal full birth date lifts a partial name more: this much more per unit the name score falls
+    # short of 1, up to engine.scoring.MAX_EXACT_LIFT (a name at 0.8 with its date: 0.10 + 0.5 * 0.2 = 0.20).
+    birth_date_exact_name_gap: float = 0.5
     nationality_match: float = 0.02
     nationality_conflict: float = -0.05
     sex_conflict: float = -0.10
     document_match: float = 0.10
+    # A number one OCR confusion or edit from a listed one (engine.comparisons.DocumentComparison).
+    document_near_match: float = 0.07
     document_conflict: float = 0.0
     weak_alias: float = -0.05
     address_match: float = 0.10  # an identical address; less as it differs (engine.comparisons.AddressComparison)
@@ -123,7 +128,7 @@ class Config:
         for k, v in w.items():
             if k not in names:
                 raise ConfigError(f"weights.{k}: unknown weight (known: {', '.join(sorted(names))})")
-            bound = 5.0 if k == "birth_date_conflict_name_gap" else 1.0  # a slope, not an amount
+            bound = 5.0 if k in ("birth_date_conflict_name_gap", "birth_date_exact_name_gap") else 1.0  # a slope, not an amount
             if not isinstance(v, (int, float)) or isinstance(v, bool) or not -bound <= v <= bound:
                 raise ConfigError(f"weights.{k}: expected a number in [-{bound:g}, {bound:g}], got {v!r}")
         search = d.get("search") or {}

@@ -12,12 +12,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from .text import normalize
+
 KINDS = ("person", "organization", "vessel", "document")
 QUERY_KINDS = ("person", "organization", "vessel")
 SEXES = ("M", "F")
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _COUNTRY = re.compile(r"^[A-Z]{2,3}$")
+
+# A query's free-text fields are bounded: longer is not a name (real listed names reach ~250 characters and
+# ~26 words), and screening cost grows faster than linearly in a name's words (thousands of words would hold
+# a server thread for minutes).
+MAX_TEXT_CHARS = 1024  # name, surname, given_names, address
+MAX_NAME_WORDS = 64  # words of name, surname and given_names after normalisation (CJK: one per character)
 
 
 class InputError(ValueError):
@@ -231,6 +239,7 @@ class Query:
             if not isinstance(v, str):
                 raise InputError(f"{where}.{f}", f"expected a string, got {type(v).__name__}")
             text[f] = v.strip()
+            _check_size(f, text[f], f"{where}.{f}")
         if not (text["name"] or text["surname"] or text["given_names"]):
             raise InputError(f"{where}.name", "a query needs a name, or a surname and given names")
         bd = d.get("birth_date") or None
@@ -251,6 +260,15 @@ class Query:
             address=text["address"],
             country=_country(text["country"], f"{where}.country") if text["country"] else "",
         )
+
+
+def _check_size(field: str, value: str, where: str) -> None:
+    if field in ("name", "surname", "given_names", "address") and len(value) > MAX_TEXT_CHARS:
+        raise InputError(where, f"{len(value)} characters; at most {MAX_TEXT_CHARS}")
+    if field in ("name", "surname", "given_names") and value:  # one character may give several words (U+FDFD: 4)
+        words = len(normalize(value).split())
+        if words > MAX_NAME_WORDS:
+            raise InputError(where, f"{words} words; at most {MAX_NAME_WORDS} in a name")
 
 
 def queries_from(items: Iterable[Mapping[str, Any] | Query], where: str = "queries") -> list[Query]:

@@ -28,10 +28,11 @@ def positive_evidence_budget(weights: Weights, query: Query | None = None) -> fl
     for one), so a bare name needs a name score near the threshold itself."""
     has = (lambda attribute: True) if query is None else (lambda attribute: bool(getattr(query, attribute)))
     per_attribute = [
-        max(weights.birth_date_exact, weights.birth_date_month, weights.birth_date_year, weights.birth_date_swapped,
+        max(weights.birth_date_exact + min(MAX_EXACT_LIFT, max(weights.birth_date_exact_name_gap, 0)),
+            weights.birth_date_month, weights.birth_date_year, weights.birth_date_swapped,
             weights.birth_date_near_year, weights.birth_date_placeholder, 0) if has("birth_date") else 0.0,
         max(weights.nationality_match, 0) if has("nationality") else 0.0,
-        max(weights.document_match, 0) if has("documents") else 0.0,
+        max(weights.document_match, weights.document_near_match, 0) if has("documents") else 0.0,
         max(weights.country_match, 0) if has("country") else 0.0,
         max(weights.address_match, 0) if has("address") else 0.0,
         max(weights.legal_form_match, 0) if has("full_name") else 0.0,
@@ -59,17 +60,26 @@ class Assessment:
 
 # The deepening stops here: beyond it the name alone is too weak to alert anyway.
 MAX_CONFLICT_DEEPENING = 0.15
+# The lift of an equal full birth date stops here (0.10 + 0.20: as much as the deepest conflict takes away,
+# 0.15 + 0.15): a birth date alone never makes a hit of another name.
+MAX_EXACT_LIFT = 0.20
 
 
 def deepen_conflict(c: Contribution, name_score: float, weights: Weights) -> Contribution:
-    """A conflicting birth date cuts a partial name match deeper than an exact one: a common name
-    (`Karim Mohammed` against `Mohammed Yusip Karim`) agrees with many people, and the birth date is
-    what tells them apart."""
+    """The birth date weighs more where the name agrees only in part: a common name (`Karim
+    Mohammed` against `Mohammed Yusip Karim`) agrees with many people, and the birth date is what
+    tells them apart. A conflicting date cuts a partial name deeper than an exact one; an equal full
+    date (day, month and year) lifts it more, as one in some 20,000 people shares it by chance."""
     gap = max(0.0, 1.0 - name_score)
-    if c.feature != "birth_date.conflict" or gap == 0.0 or weights.birth_date_conflict_name_gap == 0.0:
+    if gap == 0.0:
         return c
-    extra = min(MAX_CONFLICT_DEEPENING, weights.birth_date_conflict_name_gap * gap)
-    return Contribution(c.feature, c.value - extra, f"{c.reason} (cut {extra:.2f} deeper: the name agrees only to {name_score:.2f})")
+    if c.feature == "birth_date.conflict" and weights.birth_date_conflict_name_gap:
+        extra = min(MAX_CONFLICT_DEEPENING, weights.birth_date_conflict_name_gap * gap)
+        return Contribution(c.feature, c.value - extra, f"{c.reason} (cut {extra:.2f} deeper: the name agrees only to {name_score:.2f})")
+    if c.feature == "birth_date.exact" and weights.birth_date_exact_name_gap > 0:
+        extra = min(MAX_EXACT_LIFT, weights.birth_date_exact_name_gap * gap)
+        return Contribution(c.feature, c.value + extra, f"{c.reason} (counts {extra:.2f} more: the name agrees only to {name_score:.2f})")
+    return c
 
 
 def name_features(name: NameComparison, weights: Weights) -> list[Contribution]:

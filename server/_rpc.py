@@ -17,13 +17,16 @@ _FACTORIES = {
 }
 
 
-def wrap_rpc_handler(handler: grpc.RpcMethodHandler, wrapper: Wrapper) -> grpc.RpcMethodHandler:
-    """The same handler (same streaming shape, same (de)serialisers) with its behaviour wrapped."""
+def wrap_rpc_handler(
+    handler: grpc.RpcMethodHandler, wrapper: Wrapper, request_deserializer: Callable[[bytes], Any] | None = None
+) -> grpc.RpcMethodHandler:
+    """The same handler (same streaming shape, same (de)serialisers unless `request_deserializer` replaces
+    the request's) with its behaviour wrapped."""
     attr, factory = _FACTORIES[(bool(handler.request_streaming), bool(handler.response_streaming))]
     behaviour = getattr(handler, attr)
     return factory(
         wrapper(behaviour, bool(handler.response_streaming)),
-        request_deserializer=handler.request_deserializer,
+        request_deserializer=request_deserializer or handler.request_deserializer,
         response_serializer=handler.response_serializer,
     )
 

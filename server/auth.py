@@ -12,16 +12,19 @@ Token file (TOML). Tokens are stored as SHA-256 hashes, never in plaintext; make
     name = "list-ops"
     sha256 = "..."
     roles = ["list-admin"]
+    expires = 2027-06-30T00:00:00Z   # optional: refused from this moment (a date: from 00:00 UTC that day)
 
 Roles: `screener` (ScreeningService, reading WatchlistService) and `list-admin` (changing lists; reading them).
-Clients send `authorization: Bearer <token>`. Missing or unknown token: UNAUTHENTICATED; a known token without a
-role the method needs: PERMISSION_DENIED. Health and reflection are open; any method not in METHOD_ROLES is denied
+Clients send `authorization: Bearer <token>`. Missing, unknown or expired token: UNAUTHENTICATED; a known token
+without a role the method needs: PERMISSION_DENIED. Roles come from the token file only: nothing the client sends
+besides the token (other headers, the request) can add one. Health and reflection are open; any method not in METHOD_ROLES is denied
 (fail closed: a new RPC must be given its roles here).
 """
 
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import hashlib
 import hmac
 import logging
@@ -90,14 +93,39 @@ def current_roles() -> frozenset[str]:
     return _roles.get()
 
 
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
 @dataclass(frozen=True)
 class TokenEntry:
     name: str
     sha256: str
     roles: frozenset[str]
+    expires: dt.datetime | None = None  # UTC; None: never
 
     def __repr__(self) -> str:  # no hash in reprs / logs
-        return f"TokenEntry(name={self.name!r}, roles={sorted(self.roles)})"
+        until = f", expires={self.expires.isoformat()}" if self.expires else ""
+        return f"TokenEntry(name={self.name!r}, roles={sorted(self.roles)}{until})"
+
+    def expired(self, now: dt.datetime | None = None) -> bool:
+        return self.expires is not None and (now or _utcnow()) >= self.expires
+
+
+def _expiry(value: Any, where: str) -> dt.datetime | None:
+    """TOML offset or local date-time (local = UTC), a date (00:00 UTC that day) or an ISO 8601 string."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise AuthConfigError(f"{where}: 'expires' {value!r} is not an ISO 8601 date or date-time") from None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+    raise AuthConfigError(f"{where}: 'expires' must be a date or date-time (2027-06-30T00:00:00Z), got {type(value).__name__}")
 
 
 @dataclass(frozen=True)
@@ -142,9 +170,9 @@ class AuthConfig:
                     f"{where}: plaintext 'token' is not accepted; store sha256 = the output of "
                     "`interdict auth hash-token`"
                 )
-            extra = set(item) - {"name", "sha256", "roles"}
+            extra = set(item) - {"name", "sha256", "roles", "expires"}
             if extra:
-                raise AuthConfigError(f"{where}: unknown key(s) {sorted(extra)}; expected name, sha256, roles")
+                raise AuthConfigError(f"{where}: unknown key(s) {sorted(extra)}; expected name, sha256, roles, expires")
             if not isinstance(name, str) or not name.strip():
                 raise AuthConfigError(f"{where}: 'name' must be a non-empty string")
             digest = item.get("sha256")
@@ -162,19 +190,29 @@ class AuthConfig:
             if digest in seen:
                 raise AuthConfigError(f"{where}: same token hash as {seen[digest]!r}")
             seen[digest] = name
-            entries.append(TokenEntry(name=name, sha256=digest, roles=frozenset(roles)))
+            entries.append(TokenEntry(name=name, sha256=digest, roles=frozenset(roles), expires=_expiry(item.get("expires"), where)))
         return cls(tokens=tuple(entries), source=source)
 
-    def authenticate(self, token: str | None) -> TokenEntry | None:
-        """The entry for `token`, or None. Compares the token's hash with every entry (constant time each)."""
+    def authenticate(self, token: str | None, now: dt.datetime | None = None) -> TokenEntry | None:
+        """The entry for `token` if it is known and not expired, else None."""
+        entry, refusal = self.check(token, now)
+        return None if refusal else entry
+
+    def check(self, token: str | None, now: dt.datetime | None = None) -> tuple[TokenEntry | None, str]:
+        """(entry, "") for a valid token; else (entry or None, why: "missing", "unknown" or "expired").
+        Compares the token's hash with every entry (constant time each)."""
         if not token:
-            return None
-        presented = hashlib.sha256(token.encode("utf-8")).digest()
+            return None, "missing"
+        presented = hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
         found: TokenEntry | None = None
         for entry, digest in zip(self.tokens, self._digests):
             if hmac.compare_digest(presented, digest) and found is None:
                 found = entry
-        return found
+        if found is None:
+            return None, "unknown"
+        if found.expired(now):
+            return found, "expired"
+        return found, ""
 
 
 def required_roles(
@@ -219,8 +257,11 @@ class _AuthInterceptor(grpc.ServerInterceptor):
         handler = continuation(handler_call_details)
         if handler is None:  # no such method: UNIMPLEMENTED, as without auth
             return None
-        entry = self.config.authenticate(bearer_token(handler_call_details.invocation_metadata))
-        if entry is None:
+        entry, refusal = self.config.check(bearer_token(handler_call_details.invocation_metadata))
+        if refusal == "expired":
+            log.info("rejected %s for %s: token expired", method, entry.name)
+            return abort_handler(handler, grpc.StatusCode.UNAUTHENTICATED, "bearer token expired")
+        if entry is None or refusal:
             log.info("rejected %s: unauthenticated", method)
             return abort_handler(handler, grpc.StatusCode.UNAUTHENTICATED, "missing or unknown bearer token")
         if needed is None or not (entry.roles & needed):

@@ -3,7 +3,7 @@
     interdict audit verify [--audit PATH | --store DIR] [--anchor SEQ:HASH] [--json]   exit 0 intact, 1 broken
     interdict audit show [--last N] [--payload] [--json] [--audit PATH | --store DIR]
     interdict audit retention --days N [--audit PATH | --store DIR]
-    interdict auth hash-token [--generate] [--name NAME] [--role ROLE ...]          token on stdin
+    interdict auth hash-token [--generate] [--name NAME] [--role ROLE ...] [--expires WHEN]   token on stdin
 
 The audit log is --audit, else <store>/audit.sqlite with the store from --store, $INTERDICT_STORE or
 ./interdict-store.
@@ -100,6 +100,9 @@ def cmd_hash_token(args: argparse.Namespace) -> int:
     print(f"name = {json.dumps(args.name)}")
     print(f'sha256 = "{auth.hash_token(token)}"')
     print(f"roles = {json.dumps(roles)}")
+    if args.expires:
+        expires = auth._expiry(args.expires, "--expires")
+        print(f"expires = {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}")
     return 0
 
 
@@ -134,6 +137,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     h.add_argument("--generate", action="store_true", help="make a new random token (printed on stderr)")
     h.add_argument("--name", default="client", help="the caller's name in the audit log")
     h.add_argument("--role", action="append", choices=sorted(auth.ROLES), help="repeatable (default: screener)")
+    h.add_argument("--expires", help="refuse the token from this UTC date or date-time (2027-06-30 or 2027-06-30T12:00:00Z)")
     h.set_defaults(func=cmd_hash_token)
 
 

@@ -4,6 +4,7 @@
     interdict lists ls [LIST_ID] [--store DIR] [--json]
     interdict lists diff LIST_ID [OLD [NEW]] [--store DIR] [--json]
     interdict lists rollback LIST_ID [--to VERSION] [--store DIR]
+    interdict lists verify [LIST_ID] [--store DIR]          exit 0 sound, 1 naming each damaged file
 
 The store is --store, else $INTERDICT_STORE, else ./interdict-store.
 """
@@ -109,8 +110,20 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    ids = [args.list_id] if args.list_id else store.list_ids()
+    problems = store.verify(args.list_id)
+    for problem in problems:
+        print(f"damaged: {problem}")
+    if not problems:
+        versions = sum(len(store.versions(i)) for i in ids)
+        print(f"ok: {len(ids)} list(s), {versions} version(s) in {store.root}, every checksum verified")
+    return 1 if problems else 0
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    lists = sub.add_parser("lists", help="manage the versioned list store: import, ls, diff, rollback")
+    lists = sub.add_parser("lists", help="manage the versioned list store: import, ls, diff, rollback, verify")
     lists_sub = lists.add_subparsers(dest="lists_command", required=True)
 
     def common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -143,6 +156,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rb.add_argument("list_id")
     rb.add_argument("--to", help="the version (default: the one active before the current)")
     rb.set_defaults(func=cmd_rollback)
+
+    ver = common(lists_sub.add_parser("verify", help="check every version's data file against its checksum"))
+    ver.add_argument("list_id", nargs="?")
+    ver.set_defaults(func=cmd_verify)
 
 
 ERRORS = (StoreError,)

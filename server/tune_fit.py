@@ -6,8 +6,8 @@ has its decision boundary where name + sum (c_i / b) * x_i = -a / b: so w_i = c_
 that make the engine's score rank pairs as the model does, and -a / b the threshold that goes with them.
 
 x_i is 1 when feature i fired (address.match: its share of the full address weight), else 0. The
-birth-date conflict's deepening for partial names (birth_date_conflict_name_gap) is not fitted: it
-stays as configured. L2 penalty 1/2 |c|^2 on all but the intercept (C = 1, scikit-learn's default),
+birth date's extra weight for partial names (birth_date_conflict_name_gap, birth_date_exact_name_gap) is
+not fitted: it stays as configured. L2 penalty 1/2 |c|^2 on all but the intercept (C = 1, scikit-learn's default),
 fitted by Newton's method. Features seen on fewer than MIN_PAIRS pairs keep their configured weight.
 """
 
@@ -31,7 +31,8 @@ WEIGHT_OF = {
     **{f"birth_date.{level}": f"birth_date_{level}"
        for level in ("exact", "month", "year", "swapped", "near_year", "placeholder", "conflict")},
     "nationality.match": "nationality_match", "nationality.conflict": "nationality_conflict",
-    "sex.conflict": "sex_conflict", "document.match": "document_match", "document.conflict": "document_conflict",
+    "sex.conflict": "sex_conflict", "document.match": "document_match", "document.near_match": "document_near_match",
+    "document.conflict": "document_conflict",
     "name.weak_alias": "weak_alias", "address.match": "address_match", "country.match": "country_match",
     "country.conflict": "country_conflict", "legal_form.match": "legal_form_match",
     "legal_form.conflict": "legal_form_conflict", "name.nickname": "name_nickname",

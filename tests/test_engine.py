@@ -82,7 +82,10 @@ def test_finds_spelling_variants_with_explanations(screener):
     h = top(screener, {"surname": "BIN LADIN", "given_names": "USAMAH", "birth_date": "1957-03-10", "nationality": "SAU"})
     assert h is not None and h.entry_id == "P1" and h.list_id == "test"
     assert h.band == "match"
-    assert h.features["birth_date.exact"] == pytest.approx(engine.Weights().birth_date_exact)
+    w = engine.Weights()
+    # the equal full date counts more as the name falls short of 1 (engine.scoring.deepen_conflict)
+    lift = min(engine.scoring.MAX_EXACT_LIFT, w.birth_date_exact_name_gap * (1 - h.features["name"]))
+    assert h.features["birth_date.exact"] == pytest.approx(w.birth_date_exact + lift)
     assert "nationality.match" in h.features
     assert h.score == pytest.approx(min(1.0, sum(h.features.values())))
     assert any("birth date" in r for r in h.explanation)
@@ -116,6 +119,27 @@ def test_conflicting_birth_date_and_sex_lower_the_score(screener):
     worse = top(screener, {"name": "Maria Garcia Lopez", "birth_date": "1955-06-07", "sex": "M"}, threshold=0.0)
     assert base.score > worse.score
     assert worse.features["birth_date.conflict"] < 0 and worse.features["sex.conflict"] < 0
+
+
+def test_equal_full_birth_date_lifts_a_partial_name_more():
+    entry = {"id": "e", "names": ["Kassem Mohamad Saleh"], "birth_dates": ["1961-04-02"]}
+    w = engine.Weights()
+    full = engine.score_pair({"name": "Kassem Mohamad Saleh", "birth_date": "1961-04-02"}, entry)
+    partial = engine.score_pair({"name": "Qasim Saleh", "birth_date": "1961-04-02"}, entry)
+    assert full.features["birth_date.exact"] == pytest.approx(w.birth_date_exact)  # an exact name: no lift
+    lifted = partial.features["birth_date.exact"]
+    assert lifted == pytest.approx(w.birth_date_exact + min(engine.scoring.MAX_EXACT_LIFT,
+                                                            w.birth_date_exact_name_gap * (1 - partial.features["name"])))
+    assert lifted > w.birth_date_exact and "counts" in " ".join(partial.explanation)
+    # only an equal full date: a year alone lifts nothing, and the slope can be switched off
+    year = engine.score_pair({"name": "Qasim Saleh", "birth_date": "1961"}, entry)
+    assert year.features["birth_date.year"] == pytest.approx(w.birth_date_year)
+    off = engine.score_pair({"name": "Qasim Saleh", "birth_date": "1961-04-02"}, entry,
+                            {"weights": {"birth_date_exact_name_gap": 0.0}})
+    assert off.features["birth_date.exact"] == pytest.approx(w.birth_date_exact)
+    # a birth date alone never makes a hit of another name: the lift is capped
+    other = engine.score_pair({"name": "Pedro Alvarez", "birth_date": "1961-04-02"}, entry)
+    assert other.score <= w.birth_date_exact + engine.scoring.MAX_EXACT_LIFT < engine.DEFAULT_THRESHOLD
 
 
 def test_placeholder_birth_date_is_only_a_year(screener):
@@ -160,6 +184,31 @@ def test_score_pair_explains_any_pair():
     assert d["score"] == m.score and d["name_pairs"]
     none = engine.score_pair({"name": "Xavier Quint"}, {"id": "y", "names": ["Bob Marley"]})
     assert none.score == 0.0 and none.band == "none"
+
+
+def test_document_evidence_exact_near_and_conflict():
+    listed = {"id": "x", "names": ["Ali Hassan"], "documents": [{"number": "4654129", "type": "national_id", "country": "AU"}]}
+
+    def features(number, type_="national_id", country="AUS", config=None):
+        q = {"name": "Ali Hassan", "documents": [{"number": number, "type": type_, "country": country}]}
+        return engine.score_pair(q, listed, config).features
+
+    assert features("4654129")["document.match"] == engine.Weights().document_match
+    near = features("4651429")  # adjacent digits swapped: a typed or misread number
+    assert near["document.near_match"] == engine.Weights().document_near_match
+    assert 0 < engine.Weights().document_near_match < engine.Weights().document_match
+    assert "document.near_match" in features("4654128") and "document.near_match" in features("465429")
+    # two edits away, another issuer, or too short to tell a typo from another number: no near match
+    assert "document.near_match" not in features("4564128")
+    assert not any(f.startswith("document.") for f in features("4651429", country="NZL"))
+    short = {"id": "s", "names": ["Ali Hassan"], "documents": [{"number": "12345", "type": "national_id"}]}
+    assert "document.near_match" not in engine.score_pair(
+        {"name": "Ali Hassan", "documents": [{"number": "12354", "type": "national_id"}]}, short).features
+    # another number of the same type and issuer is named as a conflict, weighed as configured (0 by default)
+    assert features("9999999")["document.conflict"] == 0.0
+    assert features("9999999", config={"weights": {"document_conflict": -0.05}})["document.conflict"] == -0.05
+    assert "document.conflict" not in features("9999999", type_="passport")
+    assert "document.near_match" not in features("4651429", config={"weights": {"document_near_match": 0.0}})
 
 
 def test_default_threshold_is_exposed():

@@ -272,7 +272,11 @@ class Store:
         v = self._resolve(list_id, version)
         path = self._dir(list_id) / v.file
         if verify:
-            actual = _sha256_file(path)
+            try:
+                actual = _sha256_file(path)
+            except FileNotFoundError:
+                raise StoreError(f"{path}: missing: the data file of {list_id} {v.version} was removed; "
+                                 "roll back or re-import") from None
             if actual != v.checksum:
                 raise StoreError(
                     f"{path}: checksum mismatch (catalog {v.checksum[:12]}..., file {actual[:12]}...): "
@@ -493,10 +497,44 @@ class Store:
         path = self._dir(list_id) / _CATALOG
         try:
             with open(path, encoding="utf-8") as f:
-                return json.load(f)
+                catalog = json.load(f)
         except FileNotFoundError:
             known = ", ".join(self.list_ids()) or "none"
             raise StoreError(f"no list {list_id!r} in {self.root} (lists: {known})") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:  # written by rename only: damaged afterwards
+            raise StoreError(f"{path}: damaged catalog, not valid JSON ({e}); restore it from a backup") from None
+        if not (isinstance(catalog, dict) and isinstance(catalog.get("versions"), list)
+                and isinstance(catalog.get("history"), list) and "active" in catalog and "next" in catalog):
+            raise StoreError(f"{path}: damaged catalog (expected list_id, next, active, versions, history)")
+        return catalog
+
+    def verify(self, list_id: str | None = None) -> list[str]:
+        """Checks every kept version of `list_id` (every list by default): the catalog reads, the active
+        version is among the kept ones, each data file is there with its checksum and row count.
+        Returns the problems found, each naming the file; [] when the store is sound. (Leftovers of a
+        crashed writer are not problems: the next write removes them.)"""
+        problems: list[str] = []
+        for lid in [list_id] if list_id else self.list_ids():
+            try:
+                catalog = self._catalog(lid)
+                versions = [Version(**v) for v in catalog["versions"]]
+            except (StoreError, TypeError) as e:
+                problems.append(str(e) if isinstance(e, StoreError) else f"{self._dir(lid) / _CATALOG}: damaged catalog ({e})")
+                continue
+            if catalog["active"] and catalog["active"] not in {v.version for v in versions}:
+                problems.append(f"{self._dir(lid) / _CATALOG}: active version {catalog['active']} is not among the kept versions")
+            for v in versions:
+                try:
+                    table = self.table(lid, v.version)
+                except StoreError as e:
+                    problems.append(str(e))
+                    continue
+                except (OSError, pa.ArrowInvalid) as e:
+                    problems.append(f"{self._dir(lid) / v.file}: unreadable ({e})")
+                    continue
+                if table.num_rows != v.rows:
+                    problems.append(f"{self._dir(lid) / v.file}: {table.num_rows} rows, the catalog says {v.rows}")
+        return problems
 
     @staticmethod
     def _find(catalog: dict[str, Any], version: str) -> Version | None:

@@ -13,7 +13,7 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use std::rc::Rc;
-use crate::names::{align_best_raw, core_tokens, glued_spans, is_particle, token_similarity, MatchKind, Token, Variant};
+use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, token_similarity, MatchKind, Token, Variant};
 use crate::text::name_forms;
 use ahash::{AHashMap, RandomState};
 use rayon::prelude::*;
@@ -142,10 +142,12 @@ fn hasher() -> RandomState {
     RandomState::with_seeds(0x5c, 0x13, 0x77, 0x0b)
 }
 
-/// The token itself and every string one character shorter (ASCII: tokens are normalised).
+/// The token itself and every string one character shorter (ASCII: tokens are normalised). All are
+/// hashed as bytes: a `str` hashes differently from the same `[u8]`, and the token itself must meet
+/// the other side's deletions (an inserted or dropped letter).
 fn deletion_neighbourhood(token: &str, mut f: impl FnMut(u64)) {
     let h = hasher();
-    f(h.hash_one(token));
+    f(h.hash_one(token.as_bytes()));
     if token.len() < MIN_DELETION_LEN || !token.is_ascii() {
         return;
     }
@@ -198,6 +200,44 @@ thread_local! {
     /// One dense accumulator per thread, as long as the largest index searched on it, reset after
     /// each query through the list of rows it touched (no hashing per posting).
     static SCRATCH: std::cell::RefCell<Vec<Evidence>> = const { std::cell::RefCell::new(Vec::new()) };
+    static SIMILARITIES: std::cell::RefCell<SimilarityMemo> = std::cell::RefCell::new(SimilarityMemo::default());
+}
+
+/// Token similarities met while scoring one query's candidates: dictionary token id -> a slot of one
+/// cell per query token. Slots are stamped with the query's epoch, so starting a query is O(1).
+#[derive(Default)]
+struct SimilarityMemo {
+    epoch: u32,
+    stamp: Vec<u32>,
+    slot: Vec<u32>,
+    width: usize,
+    cells: Vec<Option<Option<(f64, MatchKind)>>>,
+}
+
+impl SimilarityMemo {
+    fn start(&mut self, dictionary_len: usize, query_tokens: usize) {
+        if self.stamp.len() < dictionary_len {
+            self.stamp.resize(dictionary_len, 0);
+            self.slot.resize(dictionary_len, 0);
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.fill(0);
+            self.epoch = 1;
+        }
+        self.width = query_tokens;
+        self.cells.clear();
+    }
+
+    fn get_or(&mut self, id: usize, qi: usize, compute: impl FnOnce() -> Option<(f64, MatchKind)>) -> Option<(f64, MatchKind)> {
+        if self.stamp[id] != self.epoch {
+            self.stamp[id] = self.epoch;
+            self.slot[id] = (self.cells.len() / self.width.max(1)) as u32;
+            self.cells.resize(self.cells.len() + self.width, None);
+        }
+        let cell = &mut self.cells[self.slot[id] as usize * self.width + qi];
+        *cell.get_or_insert_with(compute)
+    }
 }
 
 impl NameIndex {
@@ -459,23 +499,21 @@ impl NameIndex {
             }
             let mut touched: Vec<u32> = Vec::new();
             let mut token_no: u32 = 0;
-            for tokens in query_tokens {
-                for q in tokens {
-                    token_no += 1;
-                    for &(id, sim) in self.proposals(q).iter() {
-                        let w = sim * self.idf(id) * q.weight;
-                        for &row in self.rows_of(id) {
-                            let e = &mut acc[row as usize];
-                            if e.token == 0 {
-                                touched.push(row);
-                                *e = Evidence { sum: 0.0, current: 0.0, token: token_no };
-                            } else if e.token != token_no {
-                                e.sum += e.current;
-                                e.current = 0.0;
-                                e.token = token_no;
-                            }
-                            e.current = e.current.max(w);
+            for q in query_tokens.iter().flatten() {
+                token_no += 1;
+                for &(id, sim) in self.proposals(q).iter() {
+                    let w = sim * self.idf(id) * q.weight;
+                    for &row in self.rows_of(id) {
+                        let e = &mut acc[row as usize];
+                        if e.token == 0 {
+                            touched.push(row);
+                            *e = Evidence { sum: 0.0, current: 0.0, token: token_no };
+                        } else if e.token != token_no {
+                            e.sum += e.current;
+                            e.current = 0.0;
+                            e.token = token_no;
                         }
+                        e.current = e.current.max(w);
                     }
                 }
             }
@@ -528,6 +566,7 @@ impl NameIndex {
     pub fn search(&self, query: &str, limit: usize, max_candidates: usize, min_score: f64) -> Vec<(u32, u32, f64)> {
         let query_forms = Self::prepare_query(query);
         let rows = self.candidate_rows(&Self::blocking_tokens(&query_forms), max_candidates);
+        let mut scored: Vec<(u32, u32, f64)> = Vec::with_capacity(rows.len());
         // Per query form: its core tokens and their glued variants, made once for all candidates.
         let forms: Vec<(Vec<&Token>, Vec<Variant>)> = query_forms
             .iter()
@@ -538,42 +577,54 @@ impl NameIndex {
             })
             .collect();
         // Candidate rows share dictionary tokens: each (query token, dictionary token) pair is
-        // compared once per query. Only dictionary tokens are memoised (their addresses are stable).
+        // compared once per query, in a dense per-thread memo (dictionary tokens by id, the query's
+        // tokens by position among `query_tokens`; anything else is compared directly).
+        let query_tokens: Vec<*const Token> = forms
+            .iter()
+            .flat_map(|(core, variants)| core.iter().map(|t| *t as *const Token).chain(variants.iter().map(|v| &*v.glued as *const Token)))
+            .collect();
         let dictionary = self.tokens.as_ptr_range();
-        let mut memo: AHashMap<(usize, usize), Option<(f64, MatchKind)>> = AHashMap::with_capacity(1024);
-        let mut sim = |q: &Token, c: &Token| {
-            let cp = c as *const Token;
-            if dictionary.contains(&cp) {
-                *memo.entry((q as *const Token as usize, cp as usize)).or_insert_with(|| token_similarity(q, c))
-            } else {
-                token_similarity(q, c)
-            }
-        };
-        let mut scored: Vec<(u32, u32, f64)> = Vec::with_capacity(rows.len());
-        for &row_id in &rows {
-            let all: Vec<&Token> = self.tokens_of(row_id).iter().map(|&t| &self.tokens[t as usize]).collect();
-            let cand = core_tokens(&all);
-            let whole = cand.len() == all.len(); // no legal form set aside: the row's own glued spans apply
-            let mut score = 0.0f64;
-            for (core, variants) in &forms {
-                let glued = || {
-                    if whole {
-                        self.glued_of(row_id).iter().map(|g| Variant {
-                            first: g.first as usize,
-                            last: g.last as usize,
-                            glued: std::borrow::Cow::Borrowed(&self.tokens[g.token as usize]),
-                        }).collect()
-                    } else {
-                        Variant::all(&cand, |text| self.token_id(text).map(|id| &self.tokens[id as usize]))
+        let token_size = std::mem::size_of::<Token>();
+        SIMILARITIES.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            memo.start(self.tokens.len(), query_tokens.len());
+            let mut sim = |q: &Token, c: &Token| {
+                let cp = c as *const Token;
+                match query_tokens.iter().position(|&p| p == q as *const Token) {
+                    Some(qi) if dictionary.contains(&cp) => {
+                        let id = (cp as usize - dictionary.start as usize) / token_size;
+                        memo.get_or(id, qi, || token_similarity(q, c))
                     }
-                };
-                let (a, _, _) = align_best_raw(core, &cand, variants, glued, &mut sim);
-                score = score.max(a.score);
+                    _ => token_similarity(q, c),
+                }
+            };
+            let mut all: Vec<&Token> = Vec::with_capacity(8);
+            for &row_id in &rows {
+                all.clear();
+                all.extend(self.tokens_of(row_id).iter().map(|&t| &self.tokens[t as usize]));
+                let has_org_words = all.iter().any(|t| t.org_word);
+                let core_owned = if has_org_words { core_tokens(&all) } else { Vec::new() };
+                let cand: &[&Token] = if has_org_words { &core_owned } else { &all };
+                let mut score = 0.0f64;
+                for (core, variants) in &forms {
+                    let glued = || {
+                        if !has_org_words || cand.len() == all.len() {
+                            self.glued_of(row_id).iter().map(|g| Variant {
+                                first: g.first as usize,
+                                last: g.last as usize,
+                                glued: std::borrow::Cow::Borrowed(&self.tokens[g.token as usize]),
+                            }).collect()
+                        } else {
+                            Variant::all(cand, |text| self.token_id(text).map(|id| &self.tokens[id as usize]))
+                        }
+                    };
+                    score = score.max(align_best_score_from(core, cand, variants, glued, &mut sim, min_score.max(score)));
+                }
+                if score >= min_score {
+                    scored.push((self.row_owner[row_id as usize], self.row_name[row_id as usize], score));
+                }
             }
-            if score >= min_score {
-                scored.push((self.row_owner[row_id as usize], self.row_name[row_id as usize], score));
-            }
-        }
+        });
         let mut best: AHashMap<u32, (u32, f64)> = AHashMap::new();
         for (owner, name, score) in scored {
             let slot = best.entry(owner).or_insert((name, score));
@@ -617,7 +668,7 @@ pub fn name_fingerprint<S: AsRef<str>>(names: &[S], owners: &[u32]) -> u64 {
 // One file, little-endian throughout:
 //
 //   0  magic "IDXNAME1"                 8 bytes
-//   8  format version (u32) = 1
+//   8  format version (u32) = 2
 //  12  byte-order mark (u32) 0x01020304  (reads back as such only on a little-endian reader)
 //  16  names (u64), 24 entries (u64), 32 names fingerprint (u64)
 //  40  section count (u32) = SECTIONS.len(), 44 reserved (u32) = 0
@@ -630,7 +681,9 @@ pub fn name_fingerprint<S: AsRef<str>>(names: &[S], owners: &[u32]) -> u64 {
 // ids and directory (its shift follows from the directory's length).
 
 const MAGIC: &[u8; 8] = b"IDXNAME1";
-const FORMAT_VERSION: u32 = 1;
+/// Also bumped when the rows built from the same names change (2: Han-script names read in Korean
+/// and Japanese), so a file from an older build is refused and rebuilt, not served stale.
+const FORMAT_VERSION: u32 = 2;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
@@ -1033,6 +1086,33 @@ mod tests {
         assert_eq!(hits.iter().filter(|h| h.0 == 0).count(), 1);
         assert_eq!(hits[0], (0, 0, 1.0));
         assert!(idx.search("Smith", 1, 50, 0.0).len() == 1);
+    }
+
+    #[test]
+    fn an_inserted_or_dropped_letter_proposes_the_token() {
+        // Only the deletion keys link these (no shared phonetic key or prefix): the token itself
+        // must meet the other side's one-letter deletions.
+        let names: Vec<String> = ["ZAHABIYA SHARIF", "JOHN SMITH"].iter().map(|s| s.to_string()).collect();
+        let idx = NameIndex::build(&names, &[0, 1]);
+        for query in ["ZKAHABIYA", "ZAHBIYA"] {
+            let q = &NameIndex::prepare_query(query)[0][0];
+            assert!(idx.proposals(q).iter().any(|p| idx.tokens[p.0 as usize].text == "ZAHABIYA"), "{query}");
+        }
+    }
+
+    #[test]
+    fn skipping_candidates_that_cannot_reach_the_floor_changes_no_result() {
+        let (names, owners) = synthetic(3_000);
+        let idx = NameIndex::build(&names, &owners);
+        let queries = ["Jon Smyth Rahman4", "Muhamad al Zawahiri", "Ayman Zawahri Smith", "Olga Petrov Ivanova", "Jurgen Muller Zhang7",
+                       "Wei Zhang Zhng", "Acme Trading", "Marai Smit Petrova", "Osama Laden", "Abdulrahman Ivanov"];
+        for q in queries {
+            let all = idx.search(q, 1000, 200, 0.0);
+            for floor in [0.5, 0.7, 0.8, 0.9] {
+                let expected: Vec<_> = all.iter().copied().filter(|h| h.2 >= floor).collect();
+                assert_eq!(idx.search(q, 1000, 200, floor), expected, "{q} at {floor}");
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! Pure Rust modules (usable and tested without Python):
 //! - [`text`]: normalisation, transliteration, ICAO folding, tokenisation;
+//! - [`cjk`]: Korean and Japanese readings of names written in Han characters (extra name forms);
 //! - [`phonetic`]: phonetic keys (jellyfish definitions, plus Double Metaphone / Beider-Morse);
 //! - [`similarity`]: string similarities (rapidfuzz definitions) and token-based ratios;
 //! - [`names`]: order-free token alignment of two person or organisation names;
@@ -12,6 +13,7 @@
 //!
 //! The Python bindings live in one file, `bindings.rs`, compiled only with the `python` feature.
 
+pub mod cjk;
 pub mod documents;
 pub mod flat;
 pub mod index;

@@ -220,8 +220,10 @@ pub fn icao_fold(s: &str) -> String {
     out
 }
 
-/// The distinct forms under which one name is indexed and compared: plain first, ICAO second, and for
-/// a Korean name in Hangul its customary spelling ([`korean_customary`]).
+/// The distinct forms under which one name is indexed and compared: plain first, ICAO second, for a
+/// Korean name in Hangul its customary spelling ([`korean_customary`]), and for a name written in Han
+/// characters its Korean and likeliest Japanese readings ([`crate::cjk::reading_forms`]: `金正恩` ->
+/// `KIM JUNG UN`, `山田太郎` -> `YAMADA TARO`), the plain form being the Mandarin one.
 pub fn name_forms(s: &str) -> Vec<String> {
     let plain = normalize(s);
     let mut forms = vec![plain];
@@ -232,6 +234,11 @@ pub fn name_forms(s: &str) -> Vec<String> {
     if let Some(k) = korean_customary(s).filter(|k| !forms.contains(k)) {
         forms.push(k);
     }
+    for reading in crate::cjk::reading_forms(s) {
+        if !reading.is_empty() && !forms.contains(&reading) {
+            forms.push(reading);
+        }
+    }
     forms
 }
 
@@ -241,7 +248,7 @@ fn is_hangul_syllable(c: char) -> bool {
 
 /// How Korean surnames are customarily spelt in passports and on lists, where Revised Romanisation
 /// (what the transliteration gives: 김 GIM, 박 BAG, 이 I) differs: 김정은 is listed as KIM JONG UN.
-fn korean_surname(c: char) -> Option<&'static str> {
+pub(crate) fn korean_surname(c: char) -> Option<&'static str> {
     Some(match c {
         '김' => "KIM",
         '이' | '리' => "LEE",
@@ -357,6 +364,19 @@ mod tests {
         assert_eq!(korean_customary("Kim 정은"), None);
         assert_eq!(korean_customary("Kim Jong Un"), None);
         assert_eq!(name_forms("김정은"), vec!["GIM JEONG EUN".to_owned(), "KIM JUNG UN".to_owned()]);
+    }
+
+    #[test]
+    fn han_names_get_korean_and_japanese_readings() {
+        let forms = name_forms("金正恩");
+        assert_eq!(forms[0], "JIN ZHENG EN", "the plain form stays the Mandarin transliteration");
+        assert!(forms.contains(&"KIM JUNG UN".to_owned()), "{forms:?}");
+        let forms = name_forms("山田太郎");
+        assert_eq!(forms[0], "SHAN TIAN TAI LANG");
+        assert!(forms.contains(&"YAMADA TARO".to_owned()), "{forms:?}");
+        assert!(name_forms("田中 花子").contains(&"TANAKA HANAKO".to_owned()));
+        assert_eq!(name_forms("习近平"), vec!["XI JIN PING"], "simplified characters: Chinese, no other reading");
+        assert_eq!(name_forms("Yamada Taro"), vec!["YAMADA TARO"]);
     }
 
     #[test]

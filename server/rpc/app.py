@@ -30,6 +30,7 @@ from server.proto_gen.interdict.v1 import (
 from .lists import WatchlistServicer
 from .screening import ScreeningServicer
 from .state import ServerState
+from .wire import guard_interceptor
 
 log = logging.getLogger("server.rpc")
 
@@ -120,7 +121,8 @@ def start(
     workers = max_workers or min(32, 4 * (os.cpu_count() or 1) + 4)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="interdict-rpc"),
-        interceptors=_metrics_first(state) + security.all_interceptors(),
+        # the request check is innermost: auth refuses a caller before any byte of the request is read
+        interceptors=_metrics_first(state) + security.all_interceptors() + [guard_interceptor(state.limits.max_request_items)],
         options=server_options(state),
     )
     screening_pb2_grpc.add_ScreeningServiceServicer_to_server(ScreeningServicer(state), server)

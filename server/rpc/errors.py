@@ -60,18 +60,27 @@ def from_store_error(e: StoreError, field: str = "list_id") -> Fail:
     return Fail(grpc.StatusCode.FAILED_PRECONDITION, text)
 
 
-def _status(fail: Fail) -> grpc.Status:
+_MAX_TEXT = 1000  # characters of a status message or violation: a quoted value must not blow the trailers
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _MAX_TEXT else f"{text[:_MAX_TEXT]}... ({len(text)} characters)"
+
+
+def status_of(fail: Fail) -> grpc.Status:
+    """The grpc.Status of `fail`: its code, message and BadRequest field violations (long texts cut)."""
     details: list[any_pb2.Any] = []
     if fail.violations:
         bad = error_details_pb2.BadRequest(
             field_violations=[
-                error_details_pb2.BadRequest.FieldViolation(field=f, description=d) for f, d in fail.violations
+                error_details_pb2.BadRequest.FieldViolation(field=_short(f), description=_short(d))
+                for f, d in fail.violations[:100]
             ]
         )
         packed = any_pb2.Any()
         packed.Pack(bad)
         details.append(packed)
-    return rpc_status.to_status(status_pb2.Status(code=fail.code.value[0], message=fail.message, details=details))
+    return rpc_status.to_status(status_pb2.Status(code=fail.code.value[0], message=_short(fail.message), details=details))
 
 
 def _classify(e: BaseException, method: str) -> Fail:
@@ -91,7 +100,7 @@ def _classify(e: BaseException, method: str) -> Fail:
     return Fail(grpc.StatusCode.INTERNAL, f"internal error ({type(e).__name__}); see the server log")
 
 
-def _log_refusal(method: str, fail: Fail) -> None:
+def log_refusal(method: str, fail: Fail) -> None:
     """One line per refused call: the code and the offending field paths, never the message (it may quote a value)."""
     if fail.code != grpc.StatusCode.INTERNAL:
         fields = ", ".join(f for f, _ in fail.violations[:5]) + (" ..." if len(fail.violations) > 5 else "")
@@ -115,8 +124,8 @@ def handler(method: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 except Exception as e:  # noqa: BLE001 - mapped to a status below
                     fail = _classify(e, method)
                 if fail is not None:
-                    _log_refusal(method, fail)
-                    context.abort_with_status(_status(fail))
+                    log_refusal(method, fail)
+                    context.abort_with_status(status_of(fail))
 
             return stream
 
@@ -128,8 +137,8 @@ def handler(method: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             except Exception as e:  # noqa: BLE001 - mapped to a status below
                 fail = _classify(e, method)
             if fail is not None:
-                _log_refusal(method, fail)
-                context.abort_with_status(_status(fail))
+                log_refusal(method, fail)
+                context.abort_with_status(status_of(fail))
             return response
 
         return unary

@@ -200,6 +200,8 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
                         break
                 ended = batch[-1] is _END or isinstance(batch[-1], Exception)
                 items = batch[:-1] if ended else batch
+                if isinstance(batch[-1], Fail):  # a request message refused by server/rpc/wire.py
+                    raise batch[-1]
                 if isinstance(batch[-1], Exception):
                     raise Fail(grpc.StatusCode.CANCELLED, "the client stream failed")
                 if items:

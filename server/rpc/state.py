@@ -8,6 +8,7 @@ that in-flight calls never see.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,9 @@ from typing import Any, TypeVar
 
 import engine
 import watchlists
-from watchlists.store import Store
+from watchlists.store import Store, StoreError
+
+log = logging.getLogger("server.rpc")
 
 T = TypeVar("T")
 
@@ -30,6 +33,7 @@ class Limits:
     max_import_bytes: int = 1024 * 1024 * 1024  # per ImportList
     max_limit: int = 100  # hits per passenger
     batch_size: int = 256  # passengers per engine call; deadlines are checked between batches
+    max_request_items: int = 200_000  # nested messages and repeated values per request message (server/rpc/wire.py)
 
 
 @dataclass
@@ -48,11 +52,13 @@ class ServerState:
         """Every list of the store at its active version; the embedded UN list when there is no
         store or it holds no list."""
         store = Store(store_dir) if store_dir else None
+        if store is not None:  # made now: `--audit DIR` naming the same directory must find a directory
+            store.root.mkdir(parents=True, exist_ok=True)
         lists: list[engine.Watchlist] = []
         if store is not None:
             for list_id in store.list_ids():
                 if store.active(list_id) is not None:
-                    lists.append(store.watchlist(list_id))
+                    lists.append(_intact_watchlist(store, list_id))
         stored = {w.list_id for w in lists}
         if not lists:
             lists.append(watchlists.default_list())
@@ -91,3 +97,27 @@ class ServerState:
                 self.metrics.set_versions(dict(self.screener.versions))
             except Exception:  # noqa: BLE001 - metrics never fail a change
                 pass
+
+
+def _intact_watchlist(store: Store, list_id: str) -> engine.Watchlist:
+    """The list's active version; when its data file fails its checksum (damaged or removed since it was
+    written), the newest earlier version that passes, with an error in the log naming the file. The
+    catalog is left as it is (an operator decides: `interdict lists rollback` or a re-import). No intact
+    version: StoreError, and the server does not start."""
+    try:
+        return store.watchlist(list_id)
+    except StoreError as damage:
+        active = store.active(list_id).version
+        log.error("%s: active version %s refused: %s", list_id, active, damage)
+        kept = {v.version for v in store.versions(list_id)}
+        earlier = [h["version"] for h in reversed(store.history(list_id)) if h["version"] != active and h["version"] in kept]
+        for version in dict.fromkeys(earlier):
+            try:
+                wl = store.watchlist(list_id, version)
+            except StoreError as e:
+                log.error("%s: version %s refused too: %s", list_id, version, e)
+                continue
+            log.error("%s: serving the earlier version %s instead of %s until the list is re-imported or rolled back",
+                      list_id, version, active)
+            return wl
+        raise StoreError(f"{list_id}: no intact version to serve ({damage})") from None
