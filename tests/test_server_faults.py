@@ -208,8 +208,9 @@ def test_a_damaged_version_is_refused_while_the_active_one_serves(tmp_path):
 
 def test_a_damaged_active_version_at_start_up_serves_the_one_before(tmp_path):
     store_dir = two_versions(tmp_path)
+    Store(store_dir).watchlist(LIST, "v000001").name_index  # writes v000001's name index cache ...
+    flip(store_dir / LIST / "v000001.arrow.nameidx", 0.6)  # ... damaged too: rebuilt, never trusted
     flip(store_dir / LIST / "v000002.arrow", 0.3)
-    flip(store_dir / LIST / "v000001.arrow.nameidx", 0.6) if (store_dir / LIST / "v000001.arrow.nameidx").exists() else None
     served = serve(tmp_path, "--store", str(store_dir))
     ch, screening, lists = stubs(served.target)
     try:
@@ -222,6 +223,7 @@ def test_a_damaged_active_version_at_start_up_serves_the_one_before(tmp_path):
         assert served.stop() == 0
     log = served.log()
     assert "v000002.arrow: checksum mismatch" in log and "serving the earlier version v000001 instead of v000002" in log
+    assert "name index cache ignored, rebuilding it" in log and "v000001.arrow.nameidx" in log
 
 
 def test_no_intact_version_or_a_damaged_catalog_stops_the_start_with_a_clear_error(tmp_path):
@@ -239,3 +241,25 @@ def test_no_intact_version_or_a_damaged_catalog_stops_the_start_with_a_clear_err
     with pytest.raises(StoreError, match=r"catalog\.json: damaged catalog, not valid JSON"):
         ServerState.create(str(store_dir))
     assert "catalog.json: damaged catalog" in Store(store_dir).verify()[0]
+
+
+def test_store_verify_names_each_problem(tmp_path):
+    """`Store.verify` (behind `interdict lists verify`): a removed file, a catalog whose row count or active
+    version disagrees, and a sound store (the negative control) each give what they should."""
+    import json
+
+    store_dir = two_versions(tmp_path)
+    store = Store(store_dir)
+    assert store.verify() == []
+    (store_dir / LIST / "v000001.arrow").unlink()
+    catalog_path = store_dir / LIST / "catalog.json"
+    catalog = json.loads(catalog_path.read_text())
+    catalog["versions"][1]["rows"] += 1
+    catalog["active"] = "v000009"
+    catalog_path.write_text(json.dumps(catalog))
+    problems = store.verify()
+    assert any("v000001.arrow: missing" in p for p in problems), problems
+    assert any("v000002.arrow: 60 rows, the catalog says 61" in p for p in problems), problems
+    assert any("active version v000009 is not among the kept versions" in p for p in problems), problems
+    with pytest.raises(StoreError, match="v000001.arrow: missing"):
+        store.table(LIST, "v000001")
