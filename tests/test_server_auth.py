@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
-import subprocess
 from concurrent import futures
 from pathlib import Path
 
 import grpc
 import pytest
+from pki import make_pki
 
 from server import auth, logsafe
-from server.auth import AuthConfig, AuthConfigError, auth_interceptor, current_caller, hash_token
+from server.auth import (
+    AuthConfig,
+    AuthConfigError,
+    auth_interceptor,
+    current_caller,
+    hash_token,
+)
 from server.metrics import Metrics, metrics_interceptor
 
 SCREEN = "/interdict.v1.ScreeningService/ScreenPassengers"
@@ -263,23 +268,7 @@ def test_concurrent_callers_do_not_mix(channel):
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory) -> dict[str, bytes]:
-    openssl = shutil.which("openssl")
-    if not openssl:
-        pytest.skip("openssl CLI not available")
-    d = tmp_path_factory.mktemp("pki")
-
-    def run(*args: str) -> None:
-        subprocess.run([openssl, *args], cwd=d, check=True, capture_output=True)
-
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    run("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=interdict-test-ca",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    for name, ext in (("server", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"),
-                      ("client", "extendedKeyUsage=clientAuth\n")):
-        run("req", "-new", *ec, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}")
-        (d / f"{name}.ext").write_text(ext)
-        run("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-            "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext")
+    d = make_pki(tmp_path_factory.mktemp("pki"))
     return {"dir": d, **{f: (d / f).read_bytes() for f in ("ca.pem", "server.pem", "server.key", "client.pem",
                                                               "client.key")}}
 

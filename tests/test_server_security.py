@@ -10,13 +10,14 @@ personal data screened and of the tokens.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 grpc = pytest.importorskip("grpc")
+
+from pki import make_pki
+from serve_process import serve
 
 from server import auth
 from server.auth import hash_token
@@ -25,7 +26,6 @@ from server.proto_gen.interdict.v1 import screening_pb2 as s
 from server.proto_gen.interdict.v1 import screening_pb2_grpc, watchlist_pb2_grpc
 from server.proto_gen.interdict.v1 import watchlist_pb2 as w
 from server.rpc import Security, ServerState, start
-from serve_process import serve
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCREENER, ADMIN, OLD = "screener-token-7f3a", "admin-token-91c2", "expired-token-55e0"
@@ -216,24 +216,7 @@ def test_hash_token_prints_the_expiry(capsys, monkeypatch):
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory) -> Path:
     """A CA, a server and a client certificate it signed, an expired client certificate, and a rogue CA's client."""
-    openssl = shutil.which("openssl")
-    if not openssl:
-        pytest.skip("openssl CLI not available")
-    d = tmp_path_factory.mktemp("pki")
-
-    def run(*args: str) -> None:
-        subprocess.run([openssl, *args], cwd=d, check=True, capture_output=True)
-
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    for ca in ("ca", "rogue-ca"):
-        run("req", "-x509", *ec, "-keyout", f"{ca}.key", "-out", f"{ca}.pem", "-days", "2", "-subj", f"/CN=interdict-{ca}",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    (d / "server.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
-    (d / "client.ext").write_text("extendedKeyUsage=clientAuth\n")
-    for name, ca, ext in (("server", "ca", "server"), ("client", "ca", "client"), ("rogue", "rogue-ca", "client")):
-        run("req", "-new", *ec, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}")
-        run("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key", "-CAcreateserial",
-            "-out", f"{name}.pem", "-days", "2", "-extfile", f"{ext}.ext")
+    d = make_pki(tmp_path_factory.mktemp("pki"))
     _expired_client(d)
     return d
 
