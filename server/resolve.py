@@ -7,13 +7,15 @@ How it works:
 * **Blocking** is the native name index: a Watchlist is built from A (dedup) or from B (link) and the
   other side (A) is screened against it in batches with `engine.Screener.screen(queries, limit, floor)`;
   the `limit` best candidates of each record are its candidate pairs. One crossing of the Python/Rust
-  boundary per batch; the native core parallelises inside a batch. This runs in-process (no Dask):
-  a dataset of a few million records fits one machine's index, and the screen is the costly part.
+  boundary per batch; the native core parallelises inside a batch. By default this runs in-process (a
+  dataset of a few million records fits one machine's index); with `scheduler=` or `workers=` it runs
+  on Dask distributed (server/resolve_dask.py): A in partitions, B's index memory-mapped once per
+  worker, the pairs gathered back and clustered here by the same code.
   Optionally `block_keys(record) -> keys` adds classic record-linkage blocks (records sharing a key, e.g.
   the same birth date, become candidates too; blocks larger than `max_block` are ignored), scored with
   `engine.score_pair`. FEBRL needs them because a corrupted duplicate may share no name token.
-* **Pairs**: dedup keeps a != b, each unordered pair once (the better of the two directions' scores);
-  link keeps (a, b). Pairs scoring at least `floor` (default: `threshold`) are returned; pairs scoring
+* **Pairs**: dedup keeps a != b, each unordered pair once (the better of the two directions' scores, see
+  `offer`); link keeps (a, b). Pairs scoring at least `floor` (default: `threshold`) are returned; pairs scoring
   at least `threshold` are clustered.
 * **Clustering**: connected components over pairs >= threshold, built best-first (score descending, then
   ids) with union-find. Guard against chaining: a merge that would make a cluster larger than
@@ -108,6 +110,7 @@ class Result:
     seconds: float = 0.0
     refused_merges: int = 0
     stats: dict[str, Any] = field(default_factory=dict)
+    tasks: list[dict[str, Any]] = field(default_factory=list)  # Dask path: one row per partition (resolve_dask)
 
     def cluster_of(self, record_id: str, source: str = "a") -> str:
         for s, rid, cid, _ in self.clusters:
@@ -141,6 +144,101 @@ def _ids(records: list[dict[str, Any]], side: str) -> list[str]:
     return ids
 
 
+def watchlist_of(b: list[dict[str, Any]], ids_b: list[str], dedup: bool, version: str = "") -> engine.Watchlist:
+    """Side B (A when deduplicating) as a Watchlist: its records with a name, `_` keys left out, keyed by id."""
+    records = [{**{k: v for k, v in r.items() if not k.startswith("_")}, "id": i}
+               for r, i in zip(b, ids_b) if r.get("names")]
+    try:
+        return engine.Watchlist.from_records(records, list_id="resolve" if dedup else "resolve-b", version=version)
+    except engine.InputError as e:
+        raise ResolveError(f"{'A' if dedup else 'B'}: {e}") from None
+
+
+@dataclass(frozen=True)
+class Search:
+    """How candidate pairs are found and kept: the same for every batch, in-process or on a Dask worker."""
+
+    dedup: bool
+    threshold: float
+    floor: float
+    limit: int
+    block_keys: Callable[[Mapping[str, Any]], Iterable[Hashable]] | None = None
+    max_block: int = DEFAULT_MAX_BLOCK
+    accept: Callable[[Mapping[str, Any], Mapping[str, Any], Any], bool] | None = None
+    config: engine.Config | str | None = None
+
+
+QueryRow = tuple[str, dict[str, Any], dict[str, Any]]  # (A id, A record, its query)
+
+
+def queries_of(ids_a: Sequence[str], a: Sequence[dict[str, Any]]) -> list[QueryRow]:
+    """A's records that make a query (as_query), with their ids, in input order."""
+    out = []
+    for i, r in zip(ids_a, a):
+        q = as_query(r)
+        if q is not None:
+            out.append((i, r, q))
+    return out
+
+
+class PairFinder:
+    """Side B indexed (a Watchlist's name index and, with `block_keys`, B's blocks): finds the candidate
+    pairs of batches of A's queries. The in-process path has one; each Dask worker process opens one per
+    job (server/resolve_dask.py)."""
+
+    def __init__(self, wl: engine.Watchlist, b: Sequence[dict[str, Any]], ids_b: Sequence[str], search: Search):
+        self.search = search
+        self.watchlist = wl
+        self.screener = engine.Screener(wl, config=search.config)
+        self.by_id_b = dict(zip(ids_b, b))
+        self.entries = {i: e for i in ids_b if (e := wl.get(i)) is not None} if search.block_keys else {}
+        self.blocks: dict[Hashable, list[str]] = {}
+        if search.block_keys:
+            for i, r in zip(ids_b, b):
+                for k in search.block_keys(r):
+                    self.blocks.setdefault(k, []).append(i)
+
+    def find(self, chunk: Sequence[QueryRow]) -> tuple[list[tuple[str, Pair]], int]:
+        """One screen call for the chunk: (A id, pair) for every candidate pair at or above the floor that
+        `accept` lets through (dedup: keyed (smaller id, larger id)), and the number of candidates."""
+        s = self.search
+        k = s.limit + 1 if s.dedup else s.limit  # dedup: a record finds itself
+        hits = self.screener.screen([q for _, _, q in chunk], limit=k, threshold=s.floor)
+        out: list[tuple[str, Pair]] = []
+        candidates = 0
+        for (ia, ra, q), hs in zip(chunk, hits):
+            found = {h.entry_id: (h.score, h.band, h.features, h.matched_name) for h in hs}
+            if s.block_keys:
+                extra = {j for key in s.block_keys(ra)
+                         for j in (self.blocks.get(key, ()) if len(self.blocks.get(key, ())) <= s.max_block else ())}
+                for j in sorted(extra - set(found)):
+                    if j in self.entries:
+                        m = engine.score_pair(q, self.entries[j], config=s.config)
+                        if m.score >= s.floor:
+                            found[j] = (m.score, getattr(m, "band", None), m.features,
+                                        getattr(m, "matched_name", "") or "")
+            candidates += len(found)
+            for j, (score, band, feats, matched) in found.items():
+                if s.dedup and j == ia:
+                    continue
+                if s.accept is not None and not s.accept(ra, self.by_id_b[j], feats):
+                    continue
+                key = (min(ia, j), max(ia, j)) if s.dedup else (ia, j)
+                out.append((ia, Pair(key[0], key[1], round(float(score), 6), band or _band(score, s.threshold),
+                                     _plain(feats), matched_name=str(matched or ""))))
+        return out, candidates
+
+
+def offer(best: dict[tuple[str, str], Pair], ia: str, p: Pair) -> None:
+    """Keeps, per pair key, the better of the directions found (dedup: A->B and B->A): the higher
+    (rounded) score, on a tie the direction whose query is the key's first id. That is a strict order on
+    the candidates of one key, so the pairs kept do not depend on batching, partitioning or arrival order."""
+    key = (p.id_a, p.id_b)
+    old = best.get(key)
+    if old is None or p.score > old.score or (p.score == old.score and ia == key[0]):
+        best[key] = p
+
+
 def resolve(
     records_a: Iterable[Mapping[str, Any] | engine.Entry],
     records_b: Iterable[Mapping[str, Any] | engine.Entry] | None = None,
@@ -157,10 +255,21 @@ def resolve(
     best_only: bool = False,
     config: engine.Config | str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    threads_per_worker: int = 1,
+    partition_rows: int | None = None,
+    work_dir: str | Path | None = None,
+    before: Callable[[Any], None] | None = None,
 ) -> Result:
     """Dedup A (records_b None) or link A to B; see the module docstring. `accept(rec_a, rec_b, features)` may
     veto a pair (e.g. require birth-date agreement). `best_only` (link mode): each A record keeps only its
-    best-scoring B candidate, as when each record of A has at most one counterpart in B."""
+    best-scoring B candidate, as when each record of A has at most one counterpart in B.
+
+    With `scheduler` (a Dask scheduler address) or `workers` (a local cluster of that many processes x
+    `threads_per_worker`) the pair-finding runs on Dask (server/resolve_dask.py): A in partitions of
+    `partition_rows` records, B snapshotted under `work_dir` (a temporary directory by default; on many
+    machines, a directory every worker sees at the same path). Pairs and clusters are the same as in-process."""
     t0 = time.perf_counter()
     threshold = engine.DEFAULT_THRESHOLD if threshold is None else float(threshold)
     floor = threshold if floor is None else min(float(floor), threshold)
@@ -171,59 +280,60 @@ def resolve(
     b = a if dedup else [_record_dict(r) for r in records_b]
     ids_a = _ids(a, "A")
     ids_b = ids_a if dedup else _ids(b, "B")
-    by_id_b = dict(zip(ids_b, b))
     if block_keys is None and any(r.get("_blocks") for r in (*a, *b)):
         block_keys = _record_blocks  # read_records(..., block_cols) put them there
-    wl_records = [{**{k: v for k, v in r.items() if not k.startswith("_")}, "id": i}
-                  for r, i in zip(b, ids_b) if r.get("names")]
-    try:
-        wl = engine.Watchlist.from_records(wl_records, list_id="resolve-b" if not dedup else "resolve")
-    except engine.InputError as e:
-        raise ResolveError(f"{'A' if dedup else 'B'}: {e}") from None
-    scr = engine.Screener(wl, config=config)
-    entries = {i: wl.get(i) for i in by_id_b if wl.get(i) is not None} if block_keys else {}
-    blocks: dict[Hashable, list[str]] = {}
-    if block_keys:
-        for i, r in zip(ids_b, b):
-            for k in block_keys(r):
-                blocks.setdefault(k, []).append(i)
+    wl = watchlist_of(b, ids_b, dedup)
+    search = Search(dedup, threshold, floor, limit, block_keys, max_block, accept, config)
 
     best: dict[tuple[str, str], Pair] = {}
-    queries = [(i, r, as_query(r)) for i, r in zip(ids_a, a)]
-    queries = [(i, r, q) for i, r, q in queries if q is not None]
-    k = limit + 1 if dedup else limit  # dedup: a record finds itself
-    candidates = 0
-    for start in range(0, len(queries), batch_size):
-        chunk = queries[start:start + batch_size]
-        hits = scr.screen([q for _, _, q in chunk], limit=k, threshold=floor)
-        for (ia, ra, q), hs in zip(chunk, hits):
-            found = {h.entry_id: (h.score, h.band, h.features, h.matched_name) for h in hs}
-            if block_keys:
-                extra = {j for key in block_keys(ra) for j in (blocks.get(key, ()) if len(blocks.get(key, ())) <= max_block else ())}
-                for j in sorted(extra - set(found)):
-                    if j in entries:
-                        m = engine.score_pair(q, entries[j], config=config)
-                        if m.score >= floor:
-                            found[j] = (m.score, getattr(m, "band", None), m.features, getattr(m, "matched_name", "") or "")
-            candidates += len(found)
-            for j, (score, band, feats, matched) in found.items():
-                if dedup and j == ia:
-                    continue
-                if accept is not None and not accept(ra, by_id_b[j], feats):
-                    continue
-                key = (min(ia, j), max(ia, j)) if dedup else (ia, j)
-                old = best.get(key)
-                if old is None or score > old.score or (score == old.score and ia == key[0]):  # order-free
-                    best[key] = Pair(key[0], key[1], round(float(score), 6), band or _band(score, threshold),
-                                     _plain(feats), matched_name=str(matched or ""))
-        if progress:
-            progress(min(start + batch_size, len(queries)), len(queries))
+    stats: dict[str, Any] = {}
+    tasks: list[dict[str, Any]] = []
+    if scheduler is not None or workers is not None:
+        from . import resolve_dask
+
+        run = resolve_dask.find_pairs(
+            a, ids_a, b, ids_b, wl, search, scheduler=scheduler, workers=2 if workers is None else workers,
+            threads_per_worker=threads_per_worker, partition_rows=partition_rows or resolve_dask.DEFAULT_PARTITION_ROWS,
+            batch_size=batch_size, work_dir=work_dir, progress=progress, before=before)
+        for ia, p in run.pairs:
+            offer(best, ia, p)
+        n_queries, candidates, tasks = run.queries, run.candidates, run.tasks
+        stats.update(partitions=len(run.tasks), worker_threads=run.worker_threads,
+                     snapshot_seconds=round(run.snapshot_seconds, 3))
+    else:
+        finder = PairFinder(wl, b, ids_b, search)
+        queries = queries_of(ids_a, a)
+        n_queries, candidates = len(queries), 0
+        for start in range(0, len(queries), batch_size):
+            found, n = finder.find(queries[start:start + batch_size])
+            candidates += n
+            for ia, p in found:
+                offer(best, ia, p)
+            if progress:
+                progress(min(start + batch_size, len(queries)), len(queries))
 
     pairs = sorted(best.values(), key=lambda p: (-p.score, p.id_a, p.id_b))
     if best_only and not dedup:  # one-to-one-ish linkage: each A record keeps its best B candidate only
         seen_a: set[str] = set()
         pairs = [p for p in pairs if not (p.id_a in seen_a or seen_a.add(p.id_a))]
-    keys_a = ids_a if dedup else [f"a:{i}" for i in ids_a]
+    clusters, refused, sizes = cluster(pairs, ids_a, None if dedup else ids_b, threshold, max_cluster, strong)
+    return Result(
+        "dedup" if dedup else "link", pairs, clusters, threshold, time.perf_counter() - t0, refused,
+        {"records_a": len(a), "records_b": 0 if dedup else len(b), "queries": n_queries, "candidates": candidates,
+         "pairs": len(pairs), "pairs_at_threshold": sum(p.score >= threshold for p in pairs),
+         "clusters": len(sizes), "multi_record_clusters": sum(s > 1 for s in sizes),
+         "largest_cluster": max(sizes, default=0), **stats},
+        tasks,
+    )
+
+
+def cluster(pairs: Sequence[Pair], ids_a: Sequence[str], ids_b: Sequence[str] | None, threshold: float,
+            max_cluster: int, strong: float) -> tuple[list[tuple[str, str, str, int]], int, list[int]]:
+    """Best-first connected components over `pairs` (sorted best first) at or above `threshold`, with the
+    chaining guard; sets `clustered` on the pairs. Returns (clusters rows, merges refused, cluster sizes).
+    `ids_b` None: dedup (record keys are the ids), else link (keys `a:<id>` / `b:<id>`)."""
+    dedup = ids_b is None
+    keys_a = list(ids_a) if dedup else [f"a:{i}" for i in ids_a]
     keys_b = [] if dedup else [f"b:{i}" for i in ids_b]
     ka = (lambda i: i) if dedup else (lambda i: f"a:{i}")
     kb = (lambda i: i) if dedup else (lambda i: f"b:{i}")
@@ -262,14 +372,7 @@ def resolve(
         root = find(x)
         source, rid = ("a", x) if dedup else (x[0], x[2:])
         clusters.append((source, rid, cid[root], len(members[root])))
-    sizes = [len(m) for m in members.values()]
-    return Result(
-        "dedup" if dedup else "link", pairs, clusters, threshold, time.perf_counter() - t0, refused,
-        {"records_a": len(a), "records_b": 0 if dedup else len(b), "queries": len(queries), "candidates": candidates,
-         "pairs": len(pairs), "pairs_at_threshold": sum(p.score >= threshold for p in pairs),
-         "clusters": len(members), "multi_record_clusters": sum(s > 1 for s in sizes),
-         "largest_cluster": max(sizes, default=0)},
-    )
+    return clusters, refused, [len(m) for m in members.values()]
 
 
 def _record_blocks(r: Mapping[str, Any]) -> Iterable[Hashable]:

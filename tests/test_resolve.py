@@ -103,9 +103,11 @@ def test_cli_round_trip_parquet(tmp_path, capsys):
         ["r1", "Wolfgang", "Berger", "", ""],
     ])
     out = tmp_path / "out"
+    # the default: the pairs are found on a local Dask cluster
     rc = main(["resolve", "--input", str(src), "--output", str(out), "--id-col", "rec", "--name-cols", "given,family",
-               "--birth-date-col", "dob", "--address-cols", "street", "--threshold", "0.85"])
-    assert rc == 0, capsys.readouterr().err
+               "--birth-date-col", "dob", "--address-cols", "street", "--threshold", "0.85", "--workers", "1"])
+    assert rc == 0
+    assert "on Dask (1 partitions" in capsys.readouterr().err
     pairs = pq.read_table(out / "pairs.parquet").to_pylist()
     clusters = {r["record_id"]: r for r in pq.read_table(out / "clusters.parquet").to_pylist()}
     assert {(p["id_a"], p["id_b"]) for p in pairs if p["score"] >= 0.85} == {("p1", "p2"), ("q1", "q2")}
@@ -118,11 +120,17 @@ def test_cli_round_trip_parquet(tmp_path, capsys):
                                              "Maria Fernandes Lopez", "Wolfgang Berger"]]), tmp_path / "b.parquet")
     b_src = write_csv(tmp_path / "a.csv", ["id", "name"], [["x1", "Wolfgang Berger"]])
     rc = main(["resolve", "--input", str(b_src), "--input-b", str(tmp_path / "b.parquet"), "--output",
-               str(tmp_path / "out2")])
+               str(tmp_path / "out2"), "--in-process"])
     assert rc == 0, capsys.readouterr().err
     rows = pq.read_table(tmp_path / "out2" / "clusters.parquet").to_pylist()
     assert {r["record_id"]: r["cluster_id"] for r in rows if r["source"] == "a"} == {"x1": "a:x1"}
     assert sum(r["cluster_id"] == "a:x1" for r in rows) == 2
+
+
+def test_in_process_excludes_a_cluster(tmp_path, capsys):
+    src = write_csv(tmp_path / "p.csv", ["id", "name"], [["1", "John Smith"]])
+    rc = main(["resolve", "--input", str(src), "--output", str(tmp_path / "o"), "--in-process", "--workers", "2"])
+    assert rc != 0 and "--in-process runs without Dask" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("header,rows,args,message", [

@@ -13,7 +13,7 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use std::rc::Rc;
-use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, token_similarity, MatchKind, Token, Variant};
+use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, sketch_rules_out, token_similarity, MatchKind, Sketch, Token, Variant};
 use crate::text::name_forms;
 use ahash::{AHashMap, RandomState};
 use rayon::prelude::*;
@@ -117,6 +117,9 @@ pub struct NameIndex {
     row_glued_offsets: Array<u32>,
     row_glued: Array<Glued>,
     tokens: Vec<Token>,
+    /// Per token, its [`Sketch`] and how many rows hold it: what ruling a proposed token out needs,
+    /// side by side in one array.
+    facts: Vec<TokenFacts>,
     /// Token ids by the hash of their text (the text itself is in `tokens`): the dictionary's lookup
     /// without a second copy of every string.
     token_ids: KeyTable,
@@ -174,6 +177,20 @@ const PREFIX_LEN: usize = 6;
 /// The key of a long token's first letters (tokens are ASCII once normalised).
 fn prefix_key(t: &Token) -> Option<u64> {
     (t.text.len() > PREFIX_LEN && t.text.is_ascii()).then(|| hasher().hash_one(&t.text.as_bytes()[..PREFIX_LEN]))
+}
+
+#[derive(Clone, Copy)]
+struct TokenFacts {
+    sketch: Sketch,
+    rows: u32,
+}
+
+fn token_facts(tokens: &[Token], posting_offsets: &[u32]) -> Vec<TokenFacts> {
+    tokens
+        .par_iter()
+        .enumerate()
+        .map(|(t, tok)| TokenFacts { sketch: Sketch::of(tok), rows: posting_offsets[t + 1] - posting_offsets[t] })
+        .collect()
 }
 
 /// Per-row accumulation of evidence, one query token at a time (a row counts each query token once).
@@ -347,6 +364,7 @@ impl NameIndex {
         row_offsets.shrink_to_fit();
         row_tokens.shrink_to_fit();
         row_glued.shrink_to_fit();
+        let facts = token_facts(&tokens, &posting_offsets);
         NameIndex {
             id: next_index_id(),
             row_owner: row_owner.into(),
@@ -356,6 +374,7 @@ impl NameIndex {
             row_glued_offsets: row_glued_offsets.into(),
             row_glued: row_glued.into(),
             tokens,
+            facts,
             token_ids,
             posting_offsets: posting_offsets.into(),
             posting_rows: posting_rows.into(),
@@ -454,9 +473,8 @@ impl NameIndex {
 
     fn work_out_proposals(&self, q: &Token) -> Vec<(u32, f64)> {
         let mut seen: Vec<u32> = Vec::new();
-        if let Some(id) = self.token_id(&q.text) {
-            seen.push(id);
-        }
+        let exact = self.token_id(&q.text);
+        seen.extend(exact);
         for &k in q.phonetic.iter().filter(|&&k| k != 0) {
             if let Some(ids) = self.phonetic_keys.get(k) {
                 seen.extend_from_slice(ids);
@@ -478,14 +496,18 @@ impl NameIndex {
         }
         seen.sort_unstable();
         seen.dedup();
+        // Most proposed tokens are unrelated (a Double Metaphone key is shared by hundreds): rule
+        // them out on their sketches, and read in full only the tokens that may be similar.
+        let q_sketch = Sketch::of(q);
         seen.into_iter()
             .filter_map(|id| {
-                let tok = &self.tokens[id as usize];
-                let exact = tok.text == q.text;
-                if !exact && self.rows_of(id).len() > COMMON_TOKEN_ROWS {
-                    return None;
+                if Some(id) != exact {
+                    let facts = &self.facts[id as usize];
+                    if facts.rows as usize > COMMON_TOKEN_ROWS || sketch_rules_out(q, &q_sketch, &facts.sketch) {
+                        return None;
+                    }
                 }
-                token_similarity(q, tok).map(|(sim, _)| (id, sim))
+                token_similarity(q, &self.tokens[id as usize]).map(|(sim, _)| (id, sim))
             })
             .collect()
     }
@@ -583,6 +605,8 @@ impl NameIndex {
             .iter()
             .flat_map(|(core, variants)| core.iter().map(|t| *t as *const Token).chain(variants.iter().map(|v| &*v.glued as *const Token)))
             .collect();
+        // SAFETY: the pointers are to `forms`' tokens, alive and unmoved for the whole search
+        let query_sketches: Vec<Sketch> = query_tokens.iter().map(|&p| Sketch::of(unsafe { &*p })).collect();
         let dictionary = self.tokens.as_ptr_range();
         let token_size = std::mem::size_of::<Token>();
         SIMILARITIES.with(|memo| {
@@ -593,7 +617,14 @@ impl NameIndex {
                 match query_tokens.iter().position(|&p| p == q as *const Token) {
                     Some(qi) if dictionary.contains(&cp) => {
                         let id = (cp as usize - dictionary.start as usize) / token_size;
-                        memo.get_or(id, qi, || token_similarity(q, c))
+                        memo.get_or(id, qi, || {
+                            // most pairs are unrelated: decided on the sketch, the token's text unread
+                            if sketch_rules_out(q, &query_sketches[qi], &self.facts[id].sketch) {
+                                None
+                            } else {
+                                token_similarity(q, c)
+                            }
+                        })
                     }
                     _ => token_similarity(q, c),
                 }
@@ -1014,6 +1045,7 @@ impl NameIndex {
         let Ok([token_ids, phonetic_keys, deletion_keys, skeleton_keys, abjad_skeleton_keys, prefix_keys]) = <[KeyTable; 6]>::try_from(tables) else {
             unreachable!("six key tables")
         };
+        let facts = token_facts(&tokens, &posting_offsets);
         Ok(NameIndex {
             id: next_index_id(),
             row_owner,
@@ -1023,6 +1055,7 @@ impl NameIndex {
             row_glued_offsets,
             row_glued,
             tokens,
+            facts,
             token_ids,
             posting_offsets,
             posting_rows,

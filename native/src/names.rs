@@ -319,6 +319,97 @@ fn cannot_be_similar(q: &Token, c: &Token) -> bool {
     1.0 - FUZZY_STRETCH * (1.0 - jw) < MIN_PAIR_SIMILARITY && jw < PHONETIC_MIN_JARO_WINKLER
 }
 
+/// What [`cannot_be_similar`] needs of a token, in one small copyable record: an index keeps one per
+/// dictionary token, so that the hundreds of tokens a query token's keys propose are mostly ruled out
+/// without touching their [`Token`]s (a few scattered cache lines each).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sketch {
+    /// Bit `b & 63` for each byte `b` of the text, and for each byte met twice or more: ASCII letters
+    /// and digits fall in distinct bits, so a shared bit over-counts shared letters, never under-counts.
+    letters: u64,
+    twice: u64,
+    /// The first bytes of the text (zero past its end) and its length in bytes (at most 65,535).
+    prefix: [u8; 4],
+    len: u16,
+    /// ASCII text, written without vowels, particle.
+    flags: u8,
+    nickname: u32,
+    symbol: u32,
+}
+
+const SKETCH_ASCII: u8 = 1;
+const SKETCH_ABJAD: u8 = 2;
+const NONE_ID: u32 = u32::MAX;
+
+impl Sketch {
+    pub fn of(t: &Token) -> Sketch {
+        let bytes = t.text.as_bytes();
+        let (mut letters, mut twice) = (0u64, 0u64);
+        for &b in bytes {
+            let bit = 1u64 << (b & 63);
+            twice |= letters & bit;
+            letters |= bit;
+        }
+        let mut prefix = [0u8; 4];
+        for (p, &b) in prefix.iter_mut().zip(bytes) {
+            *p = b;
+        }
+        let flags = if bytes.is_ascii() { SKETCH_ASCII } else { 0 } | if t.abjad { SKETCH_ABJAD } else { 0 };
+        Sketch {
+            letters,
+            twice,
+            prefix,
+            len: bytes.len().min(u16::MAX as usize) as u16,
+            flags,
+            nickname: t.nickname.unwrap_or(NONE_ID),
+            symbol: t.symbol.unwrap_or(NONE_ID),
+        }
+    }
+
+    /// The Jaro-Winkler bound of [`jaro_winkler_upper_bound`] or above it, for ASCII texts: `q`'s
+    /// letters are read from its text, the other side's from its sketch.
+    fn jaro_winkler_bound(&self, q: &[u8], q_letters: u64) -> f64 {
+        let (la, lb) = (q.len(), self.len as usize);
+        if la == 0 || lb == 0 {
+            return 0.0;
+        }
+        let from_q = q.iter().filter(|&&b| self.letters >> (b & 63) & 1 == 1).count();
+        // b's bytes whose letter q holds: one per shared letter, one more per shared letter b has
+        // twice, and at most every byte b has beyond its first two of a letter
+        let beyond_two = lb - (self.letters.count_ones() + self.twice.count_ones()) as usize;
+        let from_b = ((self.letters & q_letters).count_ones() + (self.twice & q_letters).count_ones()) as usize + beyond_two;
+        let m = from_q.min(from_b).min(la).min(lb) as f64;
+        if m == 0.0 {
+            return 0.0;
+        }
+        let jaro = (m / la as f64 + m / lb as f64 + 1.0) / 3.0;
+        let prefix = q.iter().zip(&self.prefix).take(la.min(lb).min(4)).take_while(|(x, y)| x == y).count() as f64;
+        jaro + prefix * 0.1 * (1.0 - jaro)
+    }
+}
+
+/// Whether [`token_similarity`] certainly finds nothing between `q` and a token of sketch `c`:
+/// [`cannot_be_similar`] decided on the sketch (a looser bound, so it rules out fewer pairs, never a
+/// pair the full comparison would relate; equal texts have a bound of 1).
+pub fn sketch_rules_out(q: &Token, q_sketch: &Sketch, c: &Sketch) -> bool {
+    let (ql, cl) = (q.text.len(), c.len as usize);
+    if (ql == 1) != (cl == 1) {
+        return false; // an initial: decided on the texts
+    }
+    if q_sketch.flags & c.flags & SKETCH_ASCII == 0 || (q_sketch.flags | c.flags) & SKETCH_ABJAD != 0 {
+        return false;
+    }
+    if q_sketch.symbol != NONE_ID && q_sketch.symbol == c.symbol {
+        return false;
+    }
+    let nickname = |id: u32| (id != NONE_ID).then_some(id);
+    if q_sketch.nickname != NONE_ID && c.nickname != NONE_ID && nickname_related(nickname(q_sketch.nickname), nickname(c.nickname)) {
+        return false;
+    }
+    let jw = c.jaro_winkler_bound(q.text.as_bytes(), q_sketch.letters);
+    1.0 - FUZZY_STRETCH * (1.0 - jw) < MIN_PAIR_SIMILARITY && jw < PHONETIC_MIN_JARO_WINKLER
+}
+
 /// Never below the Jaro-Winkler similarity of two ASCII texts: Jaro's matched characters m are at
 /// most the characters of either text whose letter the other holds, and transpositions only lower it.
 fn jaro_winkler_upper_bound(a: &[u8], b: &[u8], prefix_weight: f64) -> f64 {
@@ -771,6 +862,31 @@ mod tests {
         }
         // the early exit must do its job on unrelated pairs, or it is only cost
         assert!(dismissed * 2 > pairs, "{dismissed} of {pairs}");
+    }
+
+    #[test]
+    fn a_sketch_rules_out_only_pairs_the_full_comparison_rejects() {
+        let mut tokens = sample_tokens();
+        // digits, doubled letters, non-ASCII, nicknames and abbreviations exercise every escape
+        for t in ["4477", "AAAA", "AAAAAAAAAAAB", "BAAAAAAAAAAA", "MÜLLER", "MULLER", "BOB", "ROBERT", "INTL", "INTERNATIONAL", "HSYN", "HUSSEIN"] {
+            tokens.push(Token::new(t));
+        }
+        let sketches: Vec<Sketch> = tokens.iter().map(Sketch::of).collect();
+        let (mut ruled_out, mut dismissed) = (0, 0);
+        for (a, sa) in tokens.iter().zip(&sketches) {
+            for (b, sb) in tokens.iter().zip(&sketches) {
+                let by_sketch = sketch_rules_out(a, sa, sb);
+                if by_sketch {
+                    ruled_out += 1;
+                    assert_eq!(token_similarity(a, b), None, "{} {}", a.text, b.text);
+                }
+                if a.text != b.text && (a.text.len() == 1) == (b.text.len() == 1) && cannot_be_similar(a, b) {
+                    dismissed += 1;
+                }
+            }
+        }
+        // the sketch's bound is looser than the texts' one, but must still catch most of what it catches
+        assert!(ruled_out * 10 >= dismissed * 8, "{ruled_out} of {dismissed}");
     }
 
     #[test]
