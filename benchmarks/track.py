@@ -71,13 +71,14 @@ PASSES = {
         ("cross_script", "nicknames", "resolve_febrl"),
     ),
     # The README's sizes (each section quotes the same settings): 1M names, 10M / 100M documents, 1M-entry
-    # gRPC list, 1M-entry and 100M-row list loads, 200k x 200k batch; every quality script.
+    # gRPC list, 1M-entry and 100M-row list loads, 200k x 200k batch, 50k-record resolve; every quality script.
     "full": Pass(
         (_bench("primitives"), _bench("ratios"), _bench("screening", INTERDICT_BENCH_LARGE="1"),
          _bench("documents", INTERDICT_BENCH_LARGE="1"), _bench("messages", INTERDICT_BENCH_PAX="2000"),
          _bench("grpc", INTERDICT_BENCH_LARGE="1", INTERDICT_BENCH_GRPC_ROWS="1000000"),
          _bench("lists", INTERDICT_BENCH_LARGE="1"),
-         _bench("batch", INTERDICT_BENCH_BATCH_NAMES="200000", INTERDICT_BENCH_BATCH_RECORDS="200000")),
+         _bench("batch", INTERDICT_BENCH_BATCH_NAMES="200000", INTERDICT_BENCH_BATCH_RECORDS="200000"),
+         _bench("resolve", INTERDICT_BENCH_RESOLVE_RECORDS="50000")),
         ("alias_recall", "cross_script", "febrl4", "nicknames", "resolve_febrl"),
     ),
 }

@@ -307,6 +307,17 @@ def _batch(b: dict, out: Collector) -> None:
             "planted queries whose entry is among their hits", ctx, "batch")
 
 
+def _resolve(b: dict, out: Collector) -> None:
+    x = b.get("extra_info") or {}
+    records = _num(x, "records")
+    ctx = f"{int(records):,} records, {x.get('workers', '?')} workers" if records else ""
+    out.add("resolve.records_per_s", _num(x, "records_per_s"), "absolute", "higher", "records/s",
+            "interdict resolve (dedup) on a local Dask cluster, the whole job", ctx, "resolve")
+    for what in ("precision", "recall"):
+        out.add(f"resolve.{what}", _num(x, what), "quality", "higher", "share",
+                f"dedup pairs at 0.85 against the planted duplicates: {what}", ctx, "resolve")
+
+
 def from_benchmark_json(data: dict, out: Collector | None = None) -> Collector:
     out = out or Collector()
     benches = data.get("benchmarks") if isinstance(data, dict) else None
@@ -335,6 +346,8 @@ def from_benchmark_json(data: dict, out: Collector | None = None) -> Collector:
             _lists(b, out)
         elif f == "test_bench_batch.py":
             _batch(b, out)
+        elif f == "test_bench_resolve.py":
+            _resolve(b, out)
         else:
             out.notes.append(f"unrecognised benchmark {b.get('fullname') or b.get('name')!r}: no figures taken")
     if primitives:

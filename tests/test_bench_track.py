@@ -77,6 +77,8 @@ def bench_json(native_ns: float = 500.0, batch_s: float = 0.02, screen_qps: floa
             _b("test_bench_grpc.py", "test_grpc_throughput_and_latency", 2.0, "grpc", None, grpc),
             _b("test_bench_lists.py", "test_load_real_list[un-sc]", 0.15, "list-load", "un-sc",
                {"rows": 1003, "peak_mb": 2.2}),
+            _b("test_bench_resolve.py", "test_resolve_dedup_throughput", 3.0, None, None,
+               {"records": 4000, "workers": "2x1", "records_per_s": 1500, "precision": 0.985, "recall": 0.997}),
         ],
     }
 
@@ -151,6 +153,8 @@ def test_figures_are_same_run_ratios_absolutes_and_quality():
     assert f["quality.alias_recall.un.rapidfuzz_recall_at_1pct_alerts"].kind == "info"
     assert f["quality.resolve_febrl.4.best_f1"].value == pytest.approx(0.962)
     assert f["screening.queries_per_s"].context == "20,000 names, 1,000 queries"
+    assert f["resolve.records_per_s"].kind == "absolute" and f["resolve.recall"].value == pytest.approx(0.997)
+    assert f["resolve.precision"].context == "4,000 records, 2x1 workers"
 
 
 def test_unknown_and_malformed_entries_are_notes_not_crashes():

@@ -202,6 +202,9 @@ struct Evidence {
     token: u32,
 }
 
+/// A lone query's candidates are scored in chunks of at least this many rows per thread.
+const PARALLEL_MIN_ROWS: usize = 16;
+
 /// Query token texts whose proposals a thread keeps (then it starts afresh): some tens of MB at most.
 const PROPOSAL_CACHE_TOKENS: usize = 20_000;
 
@@ -225,21 +228,20 @@ thread_local! {
 #[derive(Default)]
 struct SimilarityMemo {
     epoch: u32,
-    stamp: Vec<u32>,
-    slot: Vec<u32>,
+    /// Per dictionary token: (epoch stamp, slot), side by side so that a lookup is one cache line.
+    stamp_slot: Vec<(u32, u32)>,
     width: usize,
     cells: Vec<Option<Option<(f64, MatchKind)>>>,
 }
 
 impl SimilarityMemo {
     fn start(&mut self, dictionary_len: usize, query_tokens: usize) {
-        if self.stamp.len() < dictionary_len {
-            self.stamp.resize(dictionary_len, 0);
-            self.slot.resize(dictionary_len, 0);
+        if self.stamp_slot.len() < dictionary_len {
+            self.stamp_slot.resize(dictionary_len, (0, 0));
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.stamp.fill(0);
+            self.stamp_slot.fill((0, 0));
             self.epoch = 1;
         }
         self.width = query_tokens;
@@ -247,12 +249,12 @@ impl SimilarityMemo {
     }
 
     fn get_or(&mut self, id: usize, qi: usize, compute: impl FnOnce() -> Option<(f64, MatchKind)>) -> Option<(f64, MatchKind)> {
-        if self.stamp[id] != self.epoch {
-            self.stamp[id] = self.epoch;
-            self.slot[id] = (self.cells.len() / self.width.max(1)) as u32;
+        let entry = &mut self.stamp_slot[id];
+        if entry.0 != self.epoch {
+            *entry = (self.epoch, (self.cells.len() / self.width.max(1)) as u32);
             self.cells.resize(self.cells.len() + self.width, None);
         }
-        let cell = &mut self.cells[self.slot[id] as usize * self.width + qi];
+        let cell = &mut self.cells[entry.1 as usize * self.width + qi];
         *cell.get_or_insert_with(compute)
     }
 }
@@ -586,9 +588,23 @@ impl NameIndex {
 
     /// Up to `limit` (owner, name, score) for one query, one row per owner, best first.
     pub fn search(&self, query: &str, limit: usize, max_candidates: usize, min_score: f64) -> Vec<(u32, u32, f64)> {
+        self.search_on(query, limit, max_candidates, min_score, false)
+    }
+
+    /// [`NameIndex::search`] with the one query's work spread over the thread pool: its tokens'
+    /// proposals worked out side by side, its candidates scored in one chunk per thread. The same
+    /// result; for a lone query (a single-passenger call), where nothing else keeps the cores busy.
+    pub fn search_parallel(&self, query: &str, limit: usize, max_candidates: usize, min_score: f64) -> Vec<(u32, u32, f64)> {
+        self.search_on(query, limit, max_candidates, min_score, true)
+    }
+
+    fn search_on(&self, query: &str, limit: usize, max_candidates: usize, min_score: f64, parallel: bool) -> Vec<(u32, u32, f64)> {
         let query_forms = Self::prepare_query(query);
-        let rows = self.candidate_rows(&Self::blocking_tokens(&query_forms), max_candidates);
-        let mut scored: Vec<(u32, u32, f64)> = Vec::with_capacity(rows.len());
+        let blocking = Self::blocking_tokens(&query_forms);
+        if parallel {
+            self.prefetch_proposals(blocking.iter().flatten());
+        }
+        let rows = self.candidate_rows(&blocking, max_candidates);
         // Per query form: its core tokens and their glued variants, made once for all candidates.
         let forms: Vec<(Vec<&Token>, Vec<Variant>)> = query_forms
             .iter()
@@ -598,6 +614,62 @@ impl NameIndex {
                 (core, variants)
             })
             .collect();
+        let threads = rayon::current_num_threads();
+        let scored = if parallel && threads > 1 && rows.len() >= 2 * PARALLEL_MIN_ROWS {
+            let chunk = rows.len().div_ceil(threads).max(PARALLEL_MIN_ROWS);
+            rows.par_chunks(chunk).flat_map_iter(|part| self.score_rows(&forms, part, min_score)).collect()
+        } else {
+            self.score_rows(&forms, &rows, min_score)
+        };
+        let mut best: AHashMap<u32, (u32, f64)> = AHashMap::new();
+        for (owner, name, score) in scored {
+            let slot = best.entry(owner).or_insert((name, score));
+            if score > slot.1 || (score == slot.1 && name < slot.0) {
+                *slot = (name, score);
+            }
+        }
+        let mut hits: Vec<(u32, u32, f64)> = best.into_iter().map(|(o, (n, s))| (o, n, s)).collect();
+        hits.sort_unstable_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+        hits.truncate(limit);
+        hits
+    }
+
+    /// Works out, side by side, the proposals of the tokens this thread has not cached yet, and
+    /// caches them here ([`NameIndex::proposals`] then finds them).
+    fn prefetch_proposals<'t>(&self, tokens: impl Iterator<Item = &'t Token>) {
+        let missing: Vec<&Token> = PROPOSALS.with(|cell| {
+            let cache = cell.borrow();
+            let mut missing: Vec<&Token> = Vec::new();
+            for t in tokens {
+                let known = cache.0 == self.id && cache.1.contains_key(t.text.as_str());
+                if !known && !missing.iter().any(|m| m.text == t.text) {
+                    missing.push(t);
+                }
+            }
+            missing
+        });
+        if missing.len() < 2 {
+            return;
+        }
+        let found: Vec<Vec<(u32, f64)>> = missing.par_iter().map(|q| self.work_out_proposals(q)).collect();
+        PROPOSALS.with(|cell| {
+            let mut cache = cell.borrow_mut();
+            if cache.0 != self.id {
+                *cache = (self.id, AHashMap::new());
+            }
+            if cache.1.len() + missing.len() > PROPOSAL_CACHE_TOKENS {
+                cache.1.clear();
+            }
+            for (q, f) in missing.iter().zip(found) {
+                cache.1.insert(q.text.clone(), f.into());
+            }
+        });
+    }
+
+    /// (owner, name, score) of each row among `rows` whose alignment with one of the query's forms
+    /// reaches `min_score`.
+    fn score_rows(&self, forms: &[(Vec<&Token>, Vec<Variant>)], rows: &[u32], min_score: f64) -> Vec<(u32, u32, f64)> {
+        let mut scored: Vec<(u32, u32, f64)> = Vec::with_capacity(rows.len());
         // Candidate rows share dictionary tokens: each (query token, dictionary token) pair is
         // compared once per query, in a dense per-thread memo (dictionary tokens by id, the query's
         // tokens by position among `query_tokens`; anything else is compared directly).
@@ -605,7 +677,7 @@ impl NameIndex {
             .iter()
             .flat_map(|(core, variants)| core.iter().map(|t| *t as *const Token).chain(variants.iter().map(|v| &*v.glued as *const Token)))
             .collect();
-        // SAFETY: the pointers are to `forms`' tokens, alive and unmoved for the whole search
+        // SAFETY: the pointers are to `forms`' tokens, alive and unmoved for the whole call
         let query_sketches: Vec<Sketch> = query_tokens.iter().map(|&p| Sketch::of(unsafe { &*p })).collect();
         let dictionary = self.tokens.as_ptr_range();
         let token_size = std::mem::size_of::<Token>();
@@ -630,14 +702,14 @@ impl NameIndex {
                 }
             };
             let mut all: Vec<&Token> = Vec::with_capacity(8);
-            for &row_id in &rows {
+            for &row_id in rows {
                 all.clear();
                 all.extend(self.tokens_of(row_id).iter().map(|&t| &self.tokens[t as usize]));
                 let has_org_words = all.iter().any(|t| t.org_word);
                 let core_owned = if has_org_words { core_tokens(&all) } else { Vec::new() };
                 let cand: &[&Token] = if has_org_words { &core_owned } else { &all };
                 let mut score = 0.0f64;
-                for (core, variants) in &forms {
+                for (core, variants) in forms {
                     let glued = || {
                         if !has_org_words || cand.len() == all.len() {
                             self.glued_of(row_id).iter().map(|g| Variant {
@@ -656,17 +728,7 @@ impl NameIndex {
                 }
             }
         });
-        let mut best: AHashMap<u32, (u32, f64)> = AHashMap::new();
-        for (owner, name, score) in scored {
-            let slot = best.entry(owner).or_insert((name, score));
-            if score > slot.1 || (score == slot.1 && name < slot.0) {
-                *slot = (name, score);
-            }
-        }
-        let mut hits: Vec<(u32, u32, f64)> = best.into_iter().map(|(o, (n, s))| (o, n, s)).collect();
-        hits.sort_unstable_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-        hits.truncate(limit);
-        hits
+        scored
     }
 
     /// Many queries at once, in parallel.
@@ -677,6 +739,9 @@ impl NameIndex {
         max_candidates: usize,
         min_scores: &[f64],
     ) -> Vec<Vec<(u32, u32, f64)>> {
+        if let ([query], [floor]) = (queries, min_scores) {
+            return vec![self.search_parallel(query, limit, max_candidates, *floor)];
+        }
         queries.par_iter().zip(min_scores).map(|(q, &floor)| self.search(q, limit, max_candidates, floor)).collect()
     }
 }
@@ -1178,6 +1243,27 @@ mod tests {
         let batch = idx.search_batch(&qs, 5, 50, &[0.0, 0.0]);
         assert_eq!(batch[0], idx.search("John Smyth", 5, 50, 0.0));
         assert_eq!(batch[1], idx.search("Usama bin Laden", 5, 50, 0.0));
+    }
+
+    #[test]
+    fn a_lone_query_spread_over_threads_finds_what_the_plain_search_finds() {
+        let (names, owners) = synthetic(20_000);
+        let idx = NameIndex::build(&names, &owners);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+        let mut compared = 0;
+        for (i, name) in names.iter().step_by(997).enumerate() {
+            // the names themselves, a dropped letter, and a floor that keeps only close ones
+            let query = if i % 2 == 0 { name.clone() } else { name.chars().skip(1).collect() };
+            for floor in [0.0, 0.7] {
+                let plain = idx.search(&query, 20, 200, floor);
+                let spread = pool.install(|| idx.search_parallel(&query, 20, 200, floor));
+                assert_eq!(spread, plain, "{query} at {floor}");
+                let single = pool.install(|| idx.search_batch(std::slice::from_ref(&query), 20, 200, &[floor]));
+                assert_eq!(single, vec![plain.clone()]);
+                compared += plain.len();
+            }
+        }
+        assert!(compared > 100, "{compared} hits compared");
     }
 
     #[test]

@@ -677,11 +677,12 @@ pub fn align_best_raw<'c>(
 /// exceeds `(1 - MISSING_TOKEN_COST) * R`: the best set is a prefix of the tokens by similarity.
 pub fn alignment_upper_bound(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> f64 {
     let mut best_c = [0.0f64; 32];
-    if c.len() > best_c.len() {
+    // (best similarity, weight) per token of either side: on the stack, this runs for every candidate
+    let mut buf = [(0.0f64, 0.0f64); 64];
+    if c.len() > best_c.len() || q.len() + c.len() > buf.len() {
         return 1.0;
     }
-    let mut items: Vec<(f64, f64)> = Vec::with_capacity(q.len() + c.len()); // (best similarity, weight)
-    for qt in q {
+    for (i, qt) in q.iter().enumerate() {
         let mut best = 0.0f64;
         for (j, ct) in c.iter().enumerate() {
             if let Some((s, _)) = sim(qt, ct) {
@@ -689,9 +690,12 @@ pub fn alignment_upper_bound(q: &[&Token], c: &[&Token], sim: &mut Similarity) -
                 best_c[j] = best_c[j].max(s);
             }
         }
-        items.push((best, qt.weight));
+        buf[i] = (best, qt.weight);
     }
-    items.extend(c.iter().enumerate().map(|(j, ct)| (best_c[j], ct.weight)));
+    for (j, ct) in c.iter().enumerate() {
+        buf[q.len() + j] = (best_c[j], ct.weight);
+    }
+    let items = &mut buf[..q.len() + c.len()];
     let floor: f64 = MISSING_TOKEN_COST * items.iter().map(|&(_, w)| w).sum::<f64>();
     items.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
     let (mut num, mut den, mut bound) = (0.0f64, floor, 0.0f64);
