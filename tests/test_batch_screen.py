@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 from collections import Counter
 from pathlib import Path
@@ -15,6 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 pytest.importorskip("dask.distributed")
+
+from dask_cluster import kill_once, two_worker_scheduler
 
 import engine
 import watchlists
@@ -54,14 +55,7 @@ def write_dataset(root: Path, rows: list[dict[str, str]]) -> Path:
 
 @pytest.fixture(scope="module")
 def scheduler():
-    """One two-worker cluster of processes for the module (a start costs seconds)."""
-    from dask.distributed import LocalCluster
-
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40)
-    try:
-        yield cluster.scheduler_address
-    finally:
-        cluster.close()
+    yield from two_worker_scheduler()
 
 
 @pytest.fixture(scope="module")
@@ -194,18 +188,7 @@ def test_a_worker_killed_mid_run_the_job_completes_every_partition_once(tmp_path
     out = tmp_path / "hits"
     marker = str(tmp_path / "killed")
 
-    def kill_once(part):  # runs in the worker: the first task to get here kills its own process
-        import signal
-
-        try:
-            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            return
-        os.write(fd, f"{os.getpid()} {part.pid}".encode())
-        os.close(fd)
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    s = batch.run(default_ref, data, out, scheduler=scheduler, partition_rows=60, before=kill_once)
+    s = batch.run(default_ref, data, out, scheduler=scheduler, partition_rows=60, before=kill_once(marker))
     killed_pid, killed_part = Path(marker).read_text().split()
     assert (s.done, s.rows) == (4, 300)
     assert int(killed_pid) not in {r["pid_os"] for r in s.results}  # the retry ran elsewhere

@@ -5,7 +5,6 @@ exactly the pairs and clusters of the in-process path."""
 from __future__ import annotations
 
 import csv
-import os
 import random
 from pathlib import Path
 
@@ -13,6 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 pytest.importorskip("dask.distributed")
+
+from dask_cluster import kill_once, two_worker_scheduler
 
 from server import resolve as rs
 from server import resolve_dask as rd
@@ -71,14 +72,7 @@ def view(res: rs.Result) -> tuple[list, list, int]:
 
 @pytest.fixture(scope="module")
 def scheduler():
-    """One two-worker cluster of processes for the module (a start costs seconds)."""
-    from dask.distributed import LocalCluster
-
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40)
-    try:
-        yield cluster.scheduler_address
-    finally:
-        cluster.close()
+    yield from two_worker_scheduler()
 
 
 @pytest.fixture(scope="module")
@@ -160,20 +154,9 @@ def test_a_worker_killed_mid_run_every_partition_once_same_pairs(data, scheduler
     records, _, _ = data
     marker = str(tmp_path / "killed")
 
-    def kill_once(part):  # runs in the worker: the first task to get here kills its own process
-        import signal
-
-        try:
-            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            return
-        os.write(fd, f"{os.getpid()} {part.pid}".encode())
-        os.close(fd)
-        os.kill(os.getpid(), signal.SIGKILL)
-
     work = tmp_path / "work"
     work.mkdir()
-    dist = rs.resolve(records, **DEDUP, scheduler=scheduler, partition_rows=70, work_dir=work, before=kill_once)
+    dist = rs.resolve(records, **DEDUP, scheduler=scheduler, partition_rows=70, work_dir=work, before=kill_once(marker))
     killed_pid, killed_part = Path(marker).read_text().split()
     assert [t["pid"] for t in dist.tasks] == [f"a-{s:09d}" for s in range(0, 360, 70)]  # each exactly once
     assert killed_part in {t["pid"] for t in dist.tasks}
