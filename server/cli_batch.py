@@ -15,19 +15,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
 from watchlists.store import StoreError
 
 from . import batch
+from .cli_progress import progress_bar
 
 ERRORS = (batch.BatchError, StoreError)
 
@@ -35,17 +26,8 @@ ERRORS = (batch.BatchError, StoreError)
 def cmd_batch_screen(args: argparse.Namespace) -> int:
     ref = batch.resolve_list(args.list, args.output, list_id=args.list_id, store=args.store, version=args.version,
                              config=args.config)
-    console = Console(stderr=True)
     print(f"{ref.list_id} {ref.version} ({ref.rows} entries) from {ref.store}", file=sys.stderr)
-    with Progress(
-        TextColumn("screening partitions"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TimeRemainingColumn(), console=console, transient=False, disable=not console.is_terminal and not args.progress,
-    ) as bar:
-        task = bar.add_task("screen", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with progress_bar("screening partitions", force=args.progress) as progress:
         s = batch.run(
             ref, args.input, args.output, scheduler=args.scheduler, workers=args.workers,
             threads_per_worker=args.threads_per_worker, limit=args.limit, threshold=args.threshold,

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import resolve as rs
 from . import resolve_dask as rd
+from .cli_progress import progress_bar
 
 ERRORS = (rs.ResolveError,)
 # as `interdict batch screen`: one process per core of a 2-core machine
@@ -44,10 +45,6 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     a = rs.read_records(args.input, mapping)
     b = rs.read_records(args.input_b, mapping) if args.input_b else None
 
-    def progress(done: int, total: int) -> None:
-        if args.progress:
-            print(f"screened {done}/{total}", file=sys.stderr)
-
     if args.in_process and (args.scheduler is not None or args.workers is not None):
         raise rs.ResolveError("--in-process runs without Dask: give it without --scheduler and --workers")
     dask = not args.in_process
@@ -57,10 +54,12 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         if (args.workers is not None and args.workers < 1) or args.partition_rows < 1 or args.threads_per_worker < 1:
             raise rs.ResolveError("--workers, --threads-per-worker and --partition-rows must be at least 1")
         Path(args.output).mkdir(parents=True, exist_ok=True)  # the snapshot the workers read goes there
-    result = rs.resolve(a, b, threshold=args.threshold, limit=args.limit, max_cluster=args.max_cluster,
-                        strong=args.strong, best_only=args.best_only, progress=progress,
-                        **({"scheduler": args.scheduler, "workers": args.workers, "threads_per_worker": args.threads_per_worker,
-                            "partition_rows": args.partition_rows, "work_dir": args.output} if dask else {}))
+    with progress_bar("records screened", force=args.progress) as progress:
+        result = rs.resolve(a, b, threshold=args.threshold, limit=args.limit, max_cluster=args.max_cluster,
+                            strong=args.strong, best_only=args.best_only, progress=progress,
+                            **({"scheduler": args.scheduler, "workers": args.workers,
+                                "threads_per_worker": args.threads_per_worker, "partition_rows": args.partition_rows,
+                                "work_dir": args.output} if dask else {}))
     pairs, clusters = rs.write_output(result, args.output)
     s = result.stats
     where = (f" on Dask ({s['partitions']} partitions, {s['worker_threads']} worker threads)" if dask else "")
@@ -104,5 +103,5 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="local cluster: threads per worker (default 1: the native core is parallel itself)")
     r.add_argument("--partition-rows", type=int, default=rd.DEFAULT_PARTITION_ROWS,
                    help="Dask: records of A per task")
-    r.add_argument("--progress", action="store_true")
+    r.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
     r.set_defaults(func=cmd_resolve)

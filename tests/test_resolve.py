@@ -120,8 +120,10 @@ def test_cli_round_trip_parquet(tmp_path, capsys):
                                              "Maria Fernandes Lopez", "Wolfgang Berger"]]), tmp_path / "b.parquet")
     b_src = write_csv(tmp_path / "a.csv", ["id", "name"], [["x1", "Wolfgang Berger"]])
     rc = main(["resolve", "--input", str(b_src), "--input-b", str(tmp_path / "b.parquet"), "--output",
-               str(tmp_path / "out2"), "--in-process"])
-    assert rc == 0, capsys.readouterr().err
+               str(tmp_path / "out2"), "--in-process", "--progress"])
+    err = capsys.readouterr().err
+    assert rc == 0, err
+    assert "records screened" in err and "1/1" in err  # the progress bar, forced off a terminal
     rows = pq.read_table(tmp_path / "out2" / "clusters.parquet").to_pylist()
     assert {r["record_id"]: r["cluster_id"] for r in rows if r["source"] == "a"} == {"x1": "a:x1"}
     assert sum(r["cluster_id"] == "a:x1" for r in rows) == 2

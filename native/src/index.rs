@@ -202,6 +202,18 @@ struct Evidence {
     token: u32,
 }
 
+/// Searches running now, in every index of the process.
+static SEARCHES_IN_FLIGHT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts a search out of [`SEARCHES_IN_FLIGHT`] when it ends, however it ends.
+struct InFlight;
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        SEARCHES_IN_FLIGHT.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// A lone query's candidates are scored in chunks of at least this many rows per thread.
 const PARALLEL_MIN_ROWS: usize = 16;
 
@@ -739,10 +751,19 @@ impl NameIndex {
         max_candidates: usize,
         min_scores: &[f64],
     ) -> Vec<Vec<(u32, u32, f64)>> {
-        if let ([query], [floor]) = (queries, min_scores) {
-            return vec![self.search_parallel(query, limit, max_candidates, *floor)];
-        }
-        queries.par_iter().zip(min_scores).map(|(q, &floor)| self.search(q, limit, max_candidates, floor)).collect()
+        // A lone query, with no other search in flight, spreads its own work over the pool: the cores
+        // are idle otherwise. Under concurrent calls (a server's streams) splitting would only repeat
+        // work (each thread compares the shared tokens again), so each query keeps to one thread.
+        // Either way the work runs on a pool thread, whose proposal cache every call shares (a server
+        // calls from many threads of its own).
+        let in_flight = SEARCHES_IN_FLIGHT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let _leave = InFlight;
+        let lone = queries.len() == 1 && in_flight == 0;
+        queries
+            .par_iter()
+            .zip(min_scores)
+            .map(|(q, &floor)| self.search_on(q, limit, max_candidates, floor, lone))
+            .collect()
     }
 }
 
