@@ -71,7 +71,7 @@ class PartialDate:
         return "-".join(parts)
 
 
-def _strings(value: Any, where: str) -> list[str]:
+def _strings(value: Any, where: str, size_as: str = "") -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
@@ -83,6 +83,8 @@ def _strings(value: Any, where: str) -> list[str]:
         if not isinstance(v, str):
             raise InputError(f"{where}[{i}]", f"expected a string, got {type(v).__name__}")
         if v.strip():
+            if size_as:
+                _check_size(size_as, v.strip(), f"{where}[{i}]")
             out.append(v.strip())
     return out
 
@@ -158,7 +160,10 @@ class Entry:
         kind = d.get("kind", "person")
         if kind not in KINDS:
             raise InputError(f"{where}.kind", f"{kind!r} is not one of {', '.join(KINDS)}")
-        names = _strings(d.get("names"), f"{where}.names")
+        # a list's names are bounded as a query's are: one name of thousands of words would hold a
+        # thread for seconds in every comparison with it
+        names = _strings(d.get("names"), f"{where}.names", size_as="name")
+        weak_names = _strings(d.get("weak_names"), f"{where}.weak_names", size_as="name")
         documents = tuple(
             Document.from_dict(x, f"{where}.documents[{i}]", strict=False) for i, x in enumerate(d.get("documents") or ())
         )
@@ -172,7 +177,7 @@ class Entry:
             id=rid.strip(),
             kind=kind,
             names=tuple(names),
-            weak_names=tuple(_strings(d.get("weak_names"), f"{where}.weak_names")),
+            weak_names=tuple(weak_names),
             birth_dates=tuple(
                 PartialDate.parse(b, f"{where}.birth_dates[{i}]")
                 for i, b in enumerate(_strings(d.get("birth_dates"), f"{where}.birth_dates"))
@@ -262,13 +267,21 @@ class Query:
         )
 
 
-def _check_size(field: str, value: str, where: str) -> None:
+def oversized(field: str, value: str) -> str | None:
+    """Why `value` is too long for `field` (name, surname, given_names, address), or None."""
     if field in ("name", "surname", "given_names", "address") and len(value) > MAX_TEXT_CHARS:
-        raise InputError(where, f"{len(value)} characters; at most {MAX_TEXT_CHARS}")
+        return f"{len(value)} characters; at most {MAX_TEXT_CHARS}"
     if field in ("name", "surname", "given_names") and value:  # one character may give several words (U+FDFD: 4)
         words = len(normalize(value).split())
         if words > MAX_NAME_WORDS:
-            raise InputError(where, f"{words} words; at most {MAX_NAME_WORDS} in a name")
+            return f"{words} words; at most {MAX_NAME_WORDS} in a name"
+    return None
+
+
+def _check_size(field: str, value: str, where: str) -> None:
+    problem = oversized(field, value)
+    if problem:
+        raise InputError(where, problem)
 
 
 def queries_from(items: Iterable[Mapping[str, Any] | Query], where: str = "queries") -> list[Query]:

@@ -21,13 +21,21 @@ import io
 import json
 import re
 from datetime import datetime, timezone
-from typing import Any, Sequence
-
-from matplotlib.figure import Figure  # the Agg canvas: no display, no pyplot state
+from typing import TYPE_CHECKING, Any, Sequence
 
 import engine
 
 from .tune import GRID, OVERALL, GroupResult, Scored, toml_parts
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def _figure(**kw: Any) -> "Figure":
+    # imported on first plot: matplotlib costs ~1 s, and every `interdict` command loads this module
+    from matplotlib.figure import Figure  # the Agg canvas: no display, no pyplot state
+
+    return Figure(**kw)
 
 WORST = 10
 
@@ -56,7 +64,7 @@ def _png(fig: Figure) -> str:
 
 def plot_histograms(groups: Sequence[GroupResult], scored: Sequence[Scored]) -> str:
     real = [g for g in groups if g.list_id != OVERALL]
-    fig = Figure(figsize=(8, 2.6 * len(real)))
+    fig = _figure(figsize=(8, 2.6 * len(real)))
     bins = [i / 50 for i in range(51)]
     for i, g in enumerate(real):
         ax = fig.add_subplot(len(real), 1, i + 1)
@@ -74,7 +82,7 @@ def plot_histograms(groups: Sequence[GroupResult], scored: Sequence[Scored]) -> 
 
 
 def plot_pr(groups: Sequence[GroupResult]) -> str:
-    fig = Figure(figsize=(6, 4.5))
+    fig = _figure(figsize=(6, 4.5))
     ax = fig.add_subplot(1, 1, 1)
     for g in groups:
         if g.positives:
@@ -90,7 +98,7 @@ def plot_pr(groups: Sequence[GroupResult]) -> str:
 
 
 def plot_roc(groups: Sequence[GroupResult]) -> str:
-    fig = Figure(figsize=(6, 4.5))
+    fig = _figure(figsize=(6, 4.5))
     ax = fig.add_subplot(1, 1, 1)
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":")
     for g in groups:

@@ -80,3 +80,12 @@ def test_bad_list_file_is_reported(tmp_path):
     r = run("screen", "--list", str(bad), "--input", str(src))
     assert r.returncode == cli.EXIT_INPUT
     assert "list.xml" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_the_command_line_loads_no_plotting_or_cluster_library_until_a_command_needs_it():
+    # matplotlib (tune's report) and dask (batch, resolve) cost seconds to import: `interdict serve`
+    # and `interdict screen` must not wait for them
+    code = "import sys, server.cli; print(sorted(m for m in ('matplotlib', 'dask', 'distributed') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"

@@ -243,6 +243,12 @@ def test_huge_and_wordy_names_are_refused_at_once(channel):
     sent = s.ExplainMatchRequest(passenger=c.Passenger(surname="ab " * 300), list_id="un-sc", entry_id="CDi.001").SerializeToString()
     code, details, fields = call(channel, explain, sent)
     _expect_refused(explain, sent, code, details, fields, field="passenger.surname")
+    # a list's names have the same bounds: an entry with a name of hundreds of words is refused, naming it
+    upsert = _method("UpsertEntries")
+    sent = w.UpsertEntriesRequest(list_id="fuzz", entries=[c.Entry(id="H-2", names=["Long Name", "ab " * 300])]).SerializeToString()
+    code, details, fields = call(channel, upsert, sent)
+    _expect_refused(upsert, sent, code, details, fields, field="entries[0].names[1]")
+    assert "words; at most" in fields["entries[0].names[1]"]
     # at the limits, a name is screened
     ok = " ".join(["Badege"] * (engine.model.MAX_NAME_WORDS - 1))
     ok += " " + "a" * (engine.model.MAX_TEXT_CHARS - len(ok) - 1)

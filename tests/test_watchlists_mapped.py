@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import engine
 import watchlists
 from watchlists import FORMATS, ListFormatError, load_records
 
@@ -239,3 +240,20 @@ def test_generated_person_list_loads(tmp_path):
     assert all(r["nationalities"] for r in records)
     assert any(len(r["birth_dates"][0]) == 4 for r in records if r["birth_dates"])
     assert len(watchlists.load(a, mapping=mapping)) == 400
+
+
+def test_a_name_beyond_the_engines_bounds_is_refused_or_left_out_alone(tmp_path):
+    """A list's names are bounded as a query's are (1,024 characters, 64 words): the file is refused
+    naming the record, or with skip_bad only that name is left out (the entity keeps its other names)."""
+    long = "ab " * 70
+    src = write(tmp_path, f"id,name,alias\nA1,John Smith,{long}\nA2,{long},\nA3,Jane Doe,\n", "long.csv")
+    mapping = {"columns": {"id": "id", "name": "name", "aliases": {"column": "alias", "separator": "|"}}}
+    with pytest.raises(ListFormatError, match=r"record 'A1': names\[1\]: 70 words; at most 64"):
+        load_records(src, mapping=mapping)
+    problems: list[ListFormatError] = []
+    kept = load_records(src, mapping=mapping, skip_bad=True, problems=problems)
+    assert [(r["id"], r["names"]) for r in kept] == [("A1", ["John Smith"]), ("A3", ["Jane Doe"])]
+    assert [str(p).split(": ", 1)[1] for p in problems] == [
+        "record 'A1': names[1]: 70 words; at most 64 in a name", "record 'A2': names[0]: 70 words; at most 64 in a name"]
+    with pytest.raises(engine.InputError, match=r"records\[0\]\.weak_names\[0\]: 3000 characters"):
+        engine.Watchlist.from_records([{"id": "X", "names": ["ok"], "weak_names": ["y" * 3000]}])

@@ -189,6 +189,21 @@ def test_undecodable_bytes_name_their_line(tmp_path):
     assert [p.line for p in problems] == [3]
 
 
+def test_a_short_row_with_undecodable_bytes_is_one_bad_row_not_a_failed_file(tmp_path):
+    # pyarrow decodes a row with the wrong number of fields before the invalid-row handler sees it;
+    # it used to fail the whole file on such a row, even with skip_bad
+    rows = b"A1,P,FR,lost,\nA\xff\xfe2,P\nA3,P,FR,lost,\nA4,P,FR,l\xffst,\nA5,P,FR,lost,\r\n"
+    for body in (rows, rows[:-2]):  # also when the file ends with no line break
+        bad = write(tmp_path, HEADER.encode() + body)
+        with pytest.raises(ListFormatError, match=r":3: 2 fields where the header has 5"):
+            list(iter_sltd_batches(bad))
+        problems: list[ListFormatError] = []
+        kept = load_records(bad, skip_bad=True, problems=problems)
+        assert [r["documents"][0]["number"] for r in kept] == ["A1", "A3", "A5"]
+        assert [(p.line, "fields" in str(p), "status column" in str(p)) for p in problems] == [
+            (3, True, False), (5, False, True)]
+
+
 def test_line_break_in_a_value_is_fatal(tmp_path):
     bad = write(tmp_path, HEADER + 'A1,P,FR,lost,\n"A\n2",P,FR,lost,\nA3,P,FR,lost,\n')
     with pytest.raises(ListFormatError, match=r":3: a value holds a line break"):

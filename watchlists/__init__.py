@@ -13,6 +13,7 @@ reader from a binary stream to records.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any, Callable
 
 import engine
 from engine.countries import to_iso2
+from engine.model import oversized
 
 from . import un
 from . import canada, eu, uk
@@ -29,6 +31,8 @@ from . import mapped, sltd
 from ._source import Source, open_source, peek, source_name
 from .errors import ListFormatError
 from .un import parse_un_xml
+
+_log = logging.getLogger(__name__)
 
 
 __all__ = [
@@ -128,7 +132,8 @@ def _read(
             raise ListFormatError(f"a directory that no list format recognises (known formats: {known})", name)
         if format is not None and FORMATS[format].read_path is not None:
             fmt = FORMATS[format]
-            return fmt, fmt.read_path(Path(path), name, skip_bad=skip_bad, problems=problems, **options)
+            records = fmt.read_path(Path(path), name, skip_bad=skip_bad, problems=problems, **options)
+            return fmt, _bounded(records, name, skip_bad, problems)
     with open_source(path) as stream:
         if format is None:
             head, stream = peek(stream, SNIFF_BYTES)
@@ -140,7 +145,40 @@ def _read(
                     name,
                 )
         fmt = FORMATS[format]
-        return fmt, fmt.read(stream, name, skip_bad=skip_bad, problems=problems, **options)
+        return fmt, _bounded(fmt.read(stream, name, skip_bad=skip_bad, problems=problems, **options), name, skip_bad, problems)
+
+
+def _bounded(
+    records: list[dict[str, Any]], name: str, skip_bad: bool, problems: list[ListFormatError] | None
+) -> list[dict[str, Any]]:
+    """The records with every name within the engine's bounds (engine.model.oversized). A longer
+    name is an error naming its record; with `skip_bad` that name alone is left out (the entity stays
+    screenable by its other names) and reported, and a record left with no name is left out."""
+    out = []
+    for r in records:
+        keep = True
+        for label in ("names", "weak_names"):
+            values = r.get(label)
+            if not isinstance(values, list) or not values:
+                continue
+            fine = []
+            for i, n in enumerate(values):
+                problem = oversized("name", n) if isinstance(n, str) else None
+                if problem is None:
+                    fine.append(n)
+                    continue
+                err = ListFormatError(f"record {r.get('id')!r}: {label}[{i}]: {problem}", name)
+                if not skip_bad:
+                    raise err
+                _log.warning("skipped: %s", err)
+                if problems is not None:
+                    problems.append(err)
+            if len(fine) != len(values):
+                r = {**r, label: fine}
+                keep = keep and (bool(fine) or label != "names")
+        if keep or r.get("kind") == "document":  # a document record needs no name
+            out.append(r)
+    return out
 
 
 def load_records(

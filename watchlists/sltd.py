@@ -264,10 +264,21 @@ def _checked(function: Callable[[str], Any]) -> Callable[[str], tuple[Any, bool]
 
 class _Counting(io.RawIOBase):
     """The stream pyarrow reads: counts line breaks and keeps the end of what was read, so the reader
-    knows the number of the last line, whether it ends with a line break and what it holds."""
+    knows the number of the last line, whether it ends with a line break and what it holds.
 
-    def __init__(self, stream: BinaryIO, head: bytes):
+    It hands out whole lines, checked for UTF-8 (a fast test per block): pyarrow decodes a row with
+    the wrong number of fields as text before the invalid-row handler sees it, and fails the whole
+    file when it cannot. On such a line (another number of fields than the header's) the bytes that
+    are not UTF-8 become ``?``: the row is reported for its field count, as any short row is. A line
+    with the right number of fields keeps its bytes, and the row is reported naming the column."""
+
+    _LONGEST_LINE = 1 << 24  # a "line" longer than this is passed on unchecked (pyarrow refuses it)
+
+    def __init__(self, stream: BinaryIO, head: bytes, fields: int = 0):
         self.stream, self.pending = stream, head
+        self.fields = fields
+        self.carry = b""  # read but not yet handed out: an unfinished last line
+        self.ready = b""  # checked, waiting to be handed out
         self.newlines = 0
         self.tail = b""
         self.eof = False
@@ -275,11 +286,56 @@ class _Counting(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def _source_read(self, n: int) -> bytes:
         if self.pending:
-            data, self.pending = self.pending[: len(buffer)], self.pending[len(buffer):]
-        else:
-            data = self.stream.read(len(buffer))
+            data, self.pending = self.pending[:n], self.pending[n:]
+            return data
+        return self.stream.read(n)
+
+    def _fill(self, n: int) -> None:
+        while not self.ready:
+            data = self._source_read(max(n, 1 << 16))
+            block = self.carry + data if self.carry else data
+            if not data:
+                self.ready, self.carry = block, b""  # the last line, without a line break
+            else:
+                cut = block.rfind(b"\n") + 1
+                if cut == 0 and len(block) < self._LONGEST_LINE:
+                    self.carry = block
+                    continue
+                cut = cut or len(block)
+                self.ready, self.carry = block[:cut], block[cut:]
+            if not self.ready:
+                return
+            if not self.ready.isascii():
+                self.ready = self._decodable(self.ready)
+
+    def _decodable(self, block: bytes) -> bytes:
+        try:
+            block.decode("utf-8")
+            return block
+        except UnicodeDecodeError:
+            pass
+        lines = block.split(b"\n")
+        for i, line in enumerate(lines):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                if self._field_count(line) != self.fields:
+                    lines[i] = _question_marks_for_undecodable(line)
+        return b"\n".join(lines)
+
+    @staticmethod
+    def _field_count(line: bytes) -> int:
+        try:
+            return len(next(csv.reader([line.rstrip(b"\r").decode("latin-1")]), []))
+        except csv.Error:
+            return -1
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if not self.ready:
+            self._fill(len(buffer))
+        data, self.ready = self.ready[: len(buffer)], self.ready[len(buffer):]
         if not data:
             self.eof = True
             return 0
@@ -294,6 +350,16 @@ class _Counting(io.RawIOBase):
         if not self.tail or self.tail.endswith(b"\n"):
             return b""
         return self.tail.rsplit(b"\n", 1)[-1]
+
+
+def _question_marks_for_undecodable(line: bytes) -> bytes:
+    """`line` with each byte that is not part of valid UTF-8 replaced by ``?`` (same length)."""
+    while True:
+        try:
+            line.decode("utf-8")
+            return line
+        except UnicodeDecodeError as e:
+            line = line[: e.start] + b"?" * (e.end - e.start) + line[e.end :]
 
 
 class _Problems:
@@ -422,7 +488,7 @@ def _batches(
     if b"\n" not in head:
         return  # a header and no rows
 
-    counting = _Counting(stream, b"")
+    counting = _Counting(stream, b"", fields=len(header))
     lines = _Lines()
     invalid: list[tuple[int, int, str]] = []  # (line, fields, text) of rows with a wrong number of fields
 

@@ -168,17 +168,21 @@ class WatchlistServicer(watchlist_pb2_grpc.WatchlistServiceServicer):
             versions = store.versions(list_id)
             active = store.active(list_id)
             active_id = active.version if active else ""
+            served = self._versions()
             return wpb.ListVersionsResponse(
                 versions=[convert.version_message(v, active_id) for v in versions],
                 active_version=active_id,
-                list_versions=self._versions(),
+                list_versions=served,
+                serving_version=served.get(list_id, ""),
             )
         wl = next((w for w in self.state.screener.watchlists if w.list_id == list_id), None)
         if wl is None:
             raise Fail(grpc.StatusCode.NOT_FOUND, f"no list {list_id!r}")
         # The embedded list: one version, not kept in a store.
         only = wpb.VersionInfo(list_id=list_id, version=wl.version, rows=len(wl), change="embedded", active=True)
-        return wpb.ListVersionsResponse(versions=[only], active_version=wl.version, list_versions=self._versions())
+        return wpb.ListVersionsResponse(
+            versions=[only], active_version=wl.version, list_versions=self._versions(), serving_version=wl.version
+        )
 
     @handler("ActivateVersion")
     def ActivateVersion(self, request: wpb.ActivateVersionRequest, context: grpc.ServicerContext) -> wpb.ActivateVersionResponse:

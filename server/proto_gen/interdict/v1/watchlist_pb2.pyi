@@ -175,7 +175,7 @@ class ListVersionsRequest(_message.Message):
     def __init__(self, list_id: _Optional[str] = ...) -> None: ...
 
 class ListVersionsResponse(_message.Message):
-    __slots__ = ("versions", "active_version", "list_versions")
+    __slots__ = ("versions", "active_version", "list_versions", "serving_version")
     class ListVersionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -186,10 +186,12 @@ class ListVersionsResponse(_message.Message):
     VERSIONS_FIELD_NUMBER: _ClassVar[int]
     ACTIVE_VERSION_FIELD_NUMBER: _ClassVar[int]
     LIST_VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    SERVING_VERSION_FIELD_NUMBER: _ClassVar[int]
     versions: _containers.RepeatedCompositeFieldContainer[VersionInfo]
     active_version: str
     list_versions: _containers.ScalarMap[str, str]
-    def __init__(self, versions: _Optional[_Iterable[_Union[VersionInfo, _Mapping]]] = ..., active_version: _Optional[str] = ..., list_versions: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    serving_version: str
+    def __init__(self, versions: _Optional[_Iterable[_Union[VersionInfo, _Mapping]]] = ..., active_version: _Optional[str] = ..., list_versions: _Optional[_Mapping[str, str]] = ..., serving_version: _Optional[str] = ...) -> None: ...
 
 class ActivateVersionRequest(_message.Message):
     __slots__ = ("list_id", "version")
