@@ -13,7 +13,6 @@ reader from a binary stream to records.
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +27,10 @@ from . import canada, eu, uk
 from . import csl, ftm
 from . import ofac, ofac_csv
 from . import mapped, sltd
+from ._common import Reporter
 from ._source import Source, open_source, peek, source_name
 from .errors import ListFormatError
 from .un import parse_un_xml
-
-_log = logging.getLogger(__name__)
 
 
 __all__ = [
@@ -154,30 +152,28 @@ def _bounded(
     """The records with every name within the engine's bounds (engine.model.oversized). A longer
     name is an error naming its record; with `skip_bad` that name alone is left out (the entity stays
     screenable by its other names) and reported, and a record left with no name is left out."""
+    report = Reporter(name, skip_bad, problems)
     out = []
     for r in records:
-        keep = True
+        trimmed: dict[str, list[Any]] = {}
         for label in ("names", "weak_names"):
             values = r.get(label)
-            if not isinstance(values, list) or not values:
+            if not isinstance(values, list):
                 continue
             fine = []
             for i, n in enumerate(values):
                 problem = oversized("name", n) if isinstance(n, str) else None
                 if problem is None:
                     fine.append(n)
-                    continue
-                err = ListFormatError(f"record {r.get('id')!r}: {label}[{i}]: {problem}", name)
-                if not skip_bad:
-                    raise err
-                _log.warning("skipped: %s", err)
-                if problems is not None:
-                    problems.append(err)
+                else:
+                    report.bad(f"record {r.get('id')!r}: {label}[{i}]: {problem}")
             if len(fine) != len(values):
-                r = {**r, label: fine}
-                keep = keep and (bool(fine) or label != "names")
-        if keep or r.get("kind") == "document":  # a document record needs no name
-            out.append(r)
+                trimmed[label] = fine
+        if trimmed:
+            r = {**r, **trimmed}
+            if not r.get("names") and r.get("kind") != "document":  # a document record needs no name
+                continue
+        out.append(r)
     return out
 
 
