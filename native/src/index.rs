@@ -15,6 +15,7 @@ use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use std::rc::Rc;
 use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, sketch_rules_out, token_similarity, MatchKind, Sketch, Token, Variant};
 use crate::text::name_forms;
+use compact_str::CompactString;
 use ahash::{AHashMap, RandomState};
 use rayon::prelude::*;
 use std::io::{self, Write};
@@ -185,6 +186,21 @@ struct TokenFacts {
     rows: u32,
 }
 
+/// Asks the CPU to start loading the cache lines of `*x` (a hint: nothing is read or waited for).
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let p = x as *const T as *const i8;
+        for line in (0..std::mem::size_of::<T>()).step_by(64) {
+            // SAFETY: prefetching has no architectural effect; the addresses are within `*x`
+            unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.add(line)) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 fn token_facts(tokens: &[Token], posting_offsets: &[u32]) -> Vec<TokenFacts> {
     tokens
         .par_iter()
@@ -215,6 +231,10 @@ impl Drop for InFlight {
 }
 
 /// A lone query's candidates are scored in chunks of at least this many rows per thread.
+/// How many postings ahead the evidence accumulator asks for the row it will update: enough for
+/// the scattered loads to overlap.
+const ACCUMULATOR_LOOKAHEAD: usize = 16;
+
 const PARALLEL_MIN_ROWS: usize = 16;
 
 /// Query token texts whose proposals a thread keeps (then it starts afresh): some tens of MB at most.
@@ -225,7 +245,7 @@ fn next_index_id() -> u64 {
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
-type ProposalCache = (u64, AHashMap<String, Rc<[(u32, f64)]>>);
+type ProposalCache = (u64, AHashMap<CompactString, Rc<[(u32, f64)]>>);
 
 thread_local! {
     static PROPOSALS: std::cell::RefCell<ProposalCache> = std::cell::RefCell::new((0, AHashMap::new()));
@@ -511,18 +531,22 @@ impl NameIndex {
         seen.sort_unstable();
         seen.dedup();
         // Most proposed tokens are unrelated (a Double Metaphone key is shared by hundreds): rule
-        // them out on their sketches, and read in full only the tokens that may be similar.
+        // them out on their sketches, and read in full only the tokens that may be similar. Each
+        // step asks for all the scattered records it will read before reading the first, so that
+        // their cache misses overlap instead of following one another.
+        for &id in &seen {
+            prefetch(&self.facts[id as usize]);
+        }
         let q_sketch = Sketch::of(q);
+        seen.retain(|&id| {
+            let facts = &self.facts[id as usize];
+            Some(id) == exact || !(facts.rows as usize > COMMON_TOKEN_ROWS || sketch_rules_out(q, &q_sketch, &facts.sketch))
+        });
+        for &id in &seen {
+            prefetch(&self.tokens[id as usize]);
+        }
         seen.into_iter()
-            .filter_map(|id| {
-                if Some(id) != exact {
-                    let facts = &self.facts[id as usize];
-                    if facts.rows as usize > COMMON_TOKEN_ROWS || sketch_rules_out(q, &q_sketch, &facts.sketch) {
-                        return None;
-                    }
-                }
-                token_similarity(q, &self.tokens[id as usize]).map(|(sim, _)| (id, sim))
-            })
+            .filter_map(|id| token_similarity(q, &self.tokens[id as usize]).map(|(sim, _)| (id, sim)))
             .collect()
     }
 
@@ -539,7 +563,11 @@ impl NameIndex {
                 token_no += 1;
                 for &(id, sim) in self.proposals(q).iter() {
                     let w = sim * self.idf(id) * q.weight;
-                    for &row in self.rows_of(id) {
+                    let rows = self.rows_of(id);
+                    for (k, &row) in rows.iter().enumerate() {
+                        if let Some(&ahead) = rows.get(k + ACCUMULATOR_LOOKAHEAD) {
+                            prefetch(&acc[ahead as usize]);
+                        }
                         let e = &mut acc[row as usize];
                         if e.token == 0 {
                             touched.push(row);
@@ -696,6 +724,7 @@ impl NameIndex {
         SIMILARITIES.with(|memo| {
             let mut memo = memo.borrow_mut();
             memo.start(self.tokens.len(), query_tokens.len());
+            self.prefetch_rows(rows, &memo.stamp_slot);
             let mut sim = |q: &Token, c: &Token| {
                 let cp = c as *const Token;
                 match query_tokens.iter().position(|&p| p == q as *const Token) {
@@ -741,6 +770,36 @@ impl NameIndex {
             }
         });
         scored
+    }
+
+    /// Asks for what scoring `rows` reads, in three waves (each wave's addresses are read from the
+    /// lines the one before asked for): the rows' offsets, then their token lists, then their tokens,
+    /// sketches and memo slots. Scattered reads then overlap rather than wait one after another.
+    fn prefetch_rows(&self, rows: &[u32], memo_slots: &[(u32, u32)]) {
+        for &row in rows {
+            let r = row as usize;
+            prefetch(&self.row_offsets[r]);
+            prefetch(&self.row_glued_offsets[r]);
+            prefetch(&self.row_owner[r]);
+            prefetch(&self.row_name[r]);
+        }
+        for &row in rows {
+            prefetch(&self.row_tokens[self.row_offsets[row as usize] as usize]);
+            let glued = self.row_glued_offsets[row as usize] as usize;
+            if glued < self.row_glued.len() {
+                prefetch(&self.row_glued[glued]);
+            }
+        }
+        for &row in rows {
+            let tokens = self.tokens_of(row).iter().copied().chain(self.glued_of(row).iter().map(|g| g.token));
+            for t in tokens {
+                prefetch(&self.tokens[t as usize]);
+                prefetch(&self.facts[t as usize]);
+                if let Some(slot) = memo_slots.get(t as usize) {
+                    prefetch(slot);
+                }
+            }
+        }
     }
 
     /// Many queries at once, in parallel.

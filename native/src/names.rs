@@ -11,6 +11,7 @@ use crate::phonetic::double_metaphone;
 use crate::similarity::{jaro_winkler_similarity, osa_distance};
 use crate::text::name_forms;
 use ahash::{AHashMap, AHashSet, RandomState};
+use compact_str::CompactString;
 use std::sync::OnceLock;
 
 /// Pairs below this similarity are not a match at all.
@@ -86,14 +87,16 @@ impl MatchKind {
 /// One token with what the comparison needs precomputed.
 #[derive(Clone, Debug)]
 pub struct Token {
-    pub text: String,
+    /// Inline (no heap) up to 24 bytes, as nearly every name token is: a dictionary token's text is
+    /// then read from the cache line of its `Token`, not from one more scattered allocation.
+    pub text: CompactString,
     /// Hashes of the Double Metaphone primary and alternate keys (0 when empty).
     pub phonetic: [u64; 2],
     pub weight: f64,
     pub particle: bool,
     /// The consonant skeleton ([`skeleton`]) and its loose form ([`loose_skeleton`]).
-    pub skeleton: String,
-    pub loose_skeleton: String,
+    pub skeleton: CompactString,
+    pub loose_skeleton: CompactString,
     /// Written without vowels (A E I O U): an abjad transliteration, compared by skeleton.
     pub abjad: bool,
     /// The token's id in the nickname table ([`nickname_id`]), when it is a listed given name or nickname.
@@ -256,7 +259,7 @@ impl Token {
         let nickname = if particle { None } else { nickname_id(text) };
         let symbol = crate::orgs::symbol_group(text);
         let org_word = crate::orgs::is_stopword(text) || crate::orgs::is_legal_word(text);
-        Token { text: text.to_owned(), phonetic, weight, particle, skeleton, loose_skeleton, abjad, nickname, symbol, org_word }
+        Token { text: text.into(), phonetic, weight, particle, skeleton: skeleton.into(), loose_skeleton: loose_skeleton.into(), abjad, nickname, symbol, org_word }
     }
 
     /// Similarity by consonant skeleton, for a pair of which one side was written without vowels.
@@ -534,10 +537,10 @@ impl RawAlignment {
         for &(i, j, s, kind) in &self.pairs {
             q_used.set(i);
             c_used.set(j);
-            out.pairs.push((q[i].text.clone(), c[j].text.clone(), s, kind));
+            out.pairs.push((q[i].text.to_string(), c[j].text.to_string(), s, kind));
         }
-        out.unmatched_query = (0..q.len()).filter(|&i| !q_used.get(i)).map(|i| q[i].text.clone()).collect();
-        out.unmatched_candidate = (0..c.len()).filter(|&j| !c_used.get(j)).map(|j| c[j].text.clone()).collect();
+        out.unmatched_query = (0..q.len()).filter(|&i| !q_used.get(i)).map(|i| q[i].text.to_string()).collect();
+        out.unmatched_candidate = (0..c.len()).filter(|&j| !c_used.get(j)).map(|j| c[j].text.to_string()).collect();
         out
     }
 }
