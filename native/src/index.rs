@@ -99,6 +99,46 @@ impl KeyTable {
         Some(&self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize])
     }
 
+    /// [`KeyTable::get`] of many (table, key) pairs, each found id list handed to `found`. A lookup
+    /// reads three scattered places one after the other (directory, keys, offsets and ids): here
+    /// each of them is asked for, for every pair, before any is read.
+    fn get_all<'t>(wanted: &[(&'t KeyTable, u64)], mut found: impl FnMut(&'t [u32])) {
+        let bucket = |t: &KeyTable, key: u64| (key >> t.shift) as usize;
+        for &(t, key) in wanted {
+            if !t.keys.is_empty() {
+                prefetch(&t.directory[bucket(t, key)]);
+            }
+        }
+        for &(t, key) in wanted {
+            if let Some(first) = t.directory.get(bucket(t, key)).and_then(|&lo| t.keys.get(lo as usize)) {
+                prefetch(first);
+            }
+        }
+        let mut at: Vec<Option<usize>> = Vec::with_capacity(wanted.len());
+        for &(t, key) in wanted {
+            let i = (!t.keys.is_empty()).then(|| {
+                let b = bucket(t, key);
+                let (lo, hi) = (t.directory[b] as usize, t.directory[b + 1] as usize);
+                t.keys[lo..hi].iter().position(|&k| k == key).map(|i| lo + i)
+            });
+            let i = i.flatten();
+            if let Some(i) = i {
+                prefetch(&t.offsets[i]);
+            }
+            at.push(i);
+        }
+        for (&(t, _), &i) in wanted.iter().zip(&at) {
+            if let Some(first) = i.and_then(|i| t.ids.get(t.offsets[i] as usize)) {
+                prefetch(first);
+            }
+        }
+        for (&(t, _), &i) in wanted.iter().zip(&at) {
+            if let Some(i) = i {
+                found(&t.ids[t.offsets[i] as usize..t.offsets[i + 1] as usize]);
+            }
+        }
+    }
+
     fn bytes(&self) -> usize {
         self.keys.byte_len() + self.offsets.byte_len() + self.ids.byte_len() + self.directory.byte_len()
     }
@@ -506,28 +546,17 @@ impl NameIndex {
     }
 
     fn work_out_proposals(&self, q: &Token) -> Vec<(u32, f64)> {
-        let mut seen: Vec<u32> = Vec::new();
         let exact = self.token_id(&q.text);
-        seen.extend(exact);
-        for &k in q.phonetic.iter().filter(|&&k| k != 0) {
-            if let Some(ids) = self.phonetic_keys.get(k) {
-                seen.extend_from_slice(ids);
-            }
-        }
-        deletion_neighbourhood(&q.text, |k| {
-            if let Some(ids) = self.deletion_keys.get(k) {
-                seen.extend_from_slice(ids);
-            }
-        });
-        if let Some(ids) = prefix_key(q).and_then(|k| self.prefix_keys.get(k)) {
-            seen.extend_from_slice(ids);
-        }
+        let mut wanted: Vec<(&KeyTable, u64)> = Vec::with_capacity(24);
+        wanted.extend(q.phonetic.iter().filter(|&&k| k != 0).map(|&k| (&self.phonetic_keys, k)));
+        deletion_neighbourhood(&q.text, |k| wanted.push((&self.deletion_keys, k)));
+        wanted.extend(prefix_key(q).map(|k| (&self.prefix_keys, k)));
         if let Some(k) = skeleton_key(q) {
-            let keys = if q.abjad { &self.skeleton_keys } else { &self.abjad_skeleton_keys };
-            if let Some(ids) = keys.get(k) {
-                seen.extend_from_slice(ids);
-            }
+            wanted.push((if q.abjad { &self.skeleton_keys } else { &self.abjad_skeleton_keys }, k));
         }
+        let mut seen: Vec<u32> = Vec::with_capacity(256);
+        seen.extend(exact);
+        KeyTable::get_all(&wanted, |ids| seen.extend_from_slice(ids));
         seen.sort_unstable();
         seen.dedup();
         // Most proposed tokens are unrelated (a Double Metaphone key is shared by hundreds): rule
