@@ -12,7 +12,8 @@ end, and every hit names the version it came from.
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from .config import Config, Thresholds
 from . import mrz
@@ -21,6 +22,28 @@ from .model import Document, DocumentHit, Hit, InputError, Query, queries_from
 from .names import compare_names
 from .scoring import COMPATIBLE_KINDS, assess, band, describe_name, positive_evidence_budget
 from .watchlist import Watchlist
+
+T = TypeVar("T")
+
+
+# Queries per native search call when a batch is large: the next chunk's search (native, GIL
+# released, all cores) runs while Python weighs the evidence of this one.
+SEARCH_CHUNK = 1024
+
+
+def _pipelined(search: Callable[..., T], jobs: Sequence[tuple[Any, ...]]) -> Iterator[T]:
+    """`search(*job)` of each job in order, the next one already running in a helper thread
+    while the caller works on the one yielded. A lone job runs in the caller's thread."""
+    if len(jobs) == 1:
+        yield search(*jobs[0])
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="interdict-search") as ahead:
+        running = ahead.submit(search, *jobs[0])
+        for job in jobs[1:]:
+            done = running.result()
+            running = ahead.submit(search, *job)
+            yield done
+        yield running.result()
 
 
 class Screener:
@@ -84,52 +107,70 @@ class Screener:
         if not qs:
             return results
         names = [q.full_name for q in qs]
-        weights = cfg.weights
-        nickname_gain = max(0.0, weights.name_nickname)
         # what each query's evidence can add at most: its name floor, and the bound for stopping early
-        reach = [positive_evidence_budget(weights, q) for q in qs]
+        reach = [positive_evidence_budget(cfg.weights, q) for q in qs]
+        floors: dict[str, list[float]] = {}
         for wl in lists:
             report = threshold if threshold is not None else min(
                 [cfg.thresholds_for(wl.list_id, k).report for k in ("person", "organization", "vessel")]
             )
-            floors = [max(0.0, report - r) for r in reach]
-            raw = wl.name_index.search(names, limit=4 * limit + 10, max_candidates=cfg.max_candidates, min_score=floors)
-            entries, indexed_names, list_id, version = wl.entries, wl.indexed_names, wl.list_id, wl.version
-            per_kind: dict[str, Thresholds] = {}
-            for qi, (q, found) in enumerate(zip(qs, raw)):
-                if not found:
-                    continue
-                compatible = COMPATIBLE_KINDS[q.kind]
-                hits = results[qi]
-                kept: list[float] = []  # scores of this list's hits so far, for the early stop
-                for owner, name_row, name_score in found:
-                    # `found` is best name score first: once `limit` hits beat anything the rest
-                    # could reach with all the evidence in their favour, the rest cannot enter
-                    if len(kept) >= limit and name_score + reach[qi] < kept[limit - 1]:
-                        break
-                    entry = entries[owner]
-                    if entry.kind not in compatible:
-                        continue
-                    indexed = indexed_names[name_row]
-                    a = assess(q, entry, name_score, indexed.weak, weights)
-                    t = per_kind.get(entry.kind)
-                    if t is None:
-                        t = per_kind[entry.kind] = self._effective(cfg.thresholds_for(list_id, entry.kind), threshold)
-                    if a.score + nickname_gain < t.report:
-                        continue
-                    comparison = compare_names(q.full_name, indexed.name)
-                    if any(how == "nickname" for *_, how in comparison.pairs):  # the name's own features
-                        a = assess(q, entry, name_score, indexed.weak, weights, name=comparison)
-                    if a.score < t.report:
-                        continue
-                    kept.append(a.score)
-                    kept.sort(reverse=True)
-                    explanation = (describe_name(comparison),) + a.explanation
-                    hits.append(Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation))
+            floors[wl.list_id] = [max(0.0, report - r) for r in reach]
+
+        def search(wl: Watchlist, lo: int, hi: int) -> list[list[tuple[int, int, float]]]:
+            return wl.name_index.search(
+                names[lo:hi], limit=4 * limit + 10, max_candidates=cfg.max_candidates, min_score=floors[wl.list_id][lo:hi]
+            )
+
+        jobs = [(wl, lo, min(lo + SEARCH_CHUNK, len(qs))) for wl in lists for lo in range(0, len(qs), SEARCH_CHUNK)]
+        for (wl, lo, _), raw in zip(jobs, _pipelined(search, jobs)):
+            self._weigh(wl, qs, reach, raw, lo, limit, threshold, results)
         for hits in results:
             hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))
             del hits[limit:]
         return results
+
+    def _weigh(
+        self, wl: Watchlist, qs: Sequence[Query], reach: Sequence[float], raw: Sequence[Sequence[tuple[int, int, float]]],
+        offset: int, limit: int, threshold: float | None, results: list[list[Hit]],
+    ) -> None:
+        """The evidence step for one list and the queries from `offset` on: `raw` holds their
+        (entry, name row, name score) from the native search, best name score first."""
+        cfg = self.config
+        weights = cfg.weights
+        nickname_gain = max(0.0, weights.name_nickname)
+        entries, indexed_names, list_id, version = wl.entries, wl.indexed_names, wl.list_id, wl.version
+        per_kind: dict[str, Thresholds] = {}
+        for qi, found in enumerate(raw, offset):
+            if not found:
+                continue
+            q = qs[qi]
+            compatible = COMPATIBLE_KINDS[q.kind]
+            hits = results[qi]
+            kept: list[float] = []  # scores of this list's hits so far, for the early stop
+            for owner, name_row, name_score in found:
+                # `found` is best name score first: once `limit` hits beat anything the rest
+                # could reach with all the evidence in their favour, the rest cannot enter
+                if len(kept) >= limit and name_score + reach[qi] < kept[limit - 1]:
+                    break
+                entry = entries[owner]
+                if entry.kind not in compatible:
+                    continue
+                indexed = indexed_names[name_row]
+                a = assess(q, entry, name_score, indexed.weak, weights)
+                t = per_kind.get(entry.kind)
+                if t is None:
+                    t = per_kind[entry.kind] = self._effective(cfg.thresholds_for(list_id, entry.kind), threshold)
+                if a.score + nickname_gain < t.report:
+                    continue
+                comparison = compare_names(q.full_name, indexed.name)
+                if any(how == "nickname" for *_, how in comparison.pairs):  # the name's own features
+                    a = assess(q, entry, name_score, indexed.weak, weights, name=comparison)
+                if a.score < t.report:
+                    continue
+                kept.append(a.score)
+                kept.sort(reverse=True)
+                explanation = (describe_name(comparison),) + a.explanation
+                hits.append(Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation))
 
     def check_documents(
         self, documents: Sequence[Mapping[str, Any] | Document], threshold: float | None = None

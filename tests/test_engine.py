@@ -314,3 +314,43 @@ def test_hot_swap_keeps_each_call_on_one_version(wl):
     assert seen <= {v1, smaller.version}
     assert scr.versions["test"] == smaller.version
     assert scr.screen([{"name": "Juergen Mueller"}])[0] == []
+
+
+def test_a_large_batch_is_searched_in_chunks_with_the_same_hits(wl, monkeypatch):
+    """A batch larger than SEARCH_CHUNK is searched chunk by chunk, the next chunk in a helper thread
+    while the evidence of the last is weighed: the hits are those of one query at a time, on every
+    list, in order."""
+    import engine.screener as screener_module
+
+    other = engine.Watchlist.from_records(
+        [{"id": "Q1", "names": ["Usama Bin Ladin"], "birth_dates": ["1957"]}, {"id": "Q2", "names": ["Maria Garcia"]}],
+        list_id="other",
+    )
+    scr = engine.Screener([wl, other])
+    queries = [
+        {"name": n, **({"birth_date": "1957-03-10"} if i % 3 == 0 else {})}
+        for i, n in enumerate(["Usama bin Ladin", "Juergen Mueller", "Maria Garcia", "Peter Novak", "Abdul Rahman Yasin"] * 9)
+    ]
+    one_by_one = [scr.screen([q])[0] for q in queries]
+
+    monkeypatch.setattr(screener_module, "SEARCH_CHUNK", 4)
+    jobs_seen: list[tuple[str, int, int]] = []
+    threads: set[str] = set()
+    real_pipelined = screener_module._pipelined
+
+    def watched(search, jobs):
+        def search_and_note(wl_, lo, hi):
+            threads.add(threading.current_thread().name)
+            return search(wl_, lo, hi)
+
+        jobs_seen.extend((w.list_id, lo, hi) for w, lo, hi in jobs)
+        return real_pipelined(search_and_note, jobs)
+
+    monkeypatch.setattr(screener_module, "_pipelined", watched)
+    chunked = scr.screen(queries)
+    assert [[(h.entry_id, h.list_id, h.score, h.explanation) for h in hs] for hs in chunked] == [
+        [(h.entry_id, h.list_id, h.score, h.explanation) for h in hs] for hs in one_by_one
+    ]
+    assert sum(1 for hs in chunked if hs) >= 25  # the lists do match: the comparison is not of empty results
+    assert len(jobs_seen) == 2 * 12 and jobs_seen[-1] == ("other", 44, 45)
+    assert any(t.startswith("interdict-search") for t in threads)

@@ -211,9 +211,10 @@ impl From<names::Alignment> for NameComparison {
     }
 }
 
+/// With the GIL released: a server's other threads go on while the explained alignment runs.
 #[pyfunction]
-fn compare_names(query: &str, candidate: &str) -> NameComparison {
-    names::compare(query, candidate).into()
+fn compare_names(py: Python<'_>, query: &str, candidate: &str) -> NameComparison {
+    py.detach(|| names::compare(query, candidate)).into()
 }
 
 /// The generic legal form of an organisation name (`Acme Co. Ltd.` -> `LLC`), if it has one.
