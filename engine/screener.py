@@ -1,6 +1,7 @@
 """The Screener: queries in, explained hits out, against one or more watchlists.
 
-One native call per watchlist per batch proposes and scores candidate names (blocking index, token
+One native call per watchlist per batch (per chunk of SEARCH_CHUNK queries in a large batch, the next
+chunk searched while this one is weighed) proposes and scores candidate names (blocking index, token
 alignment, all cores, GIL released); Python then weighs the evidence (birth date, nationality, sex,
 documents, country) for the few candidates near the threshold and explains them.
 
