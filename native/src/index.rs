@@ -772,7 +772,16 @@ impl NameIndex {
                 }
             };
             let mut all: Vec<&Token> = Vec::with_capacity(8);
+            // A row's score depends on its tokens alone (its glued keys are made from them): rows
+            // spelling the same name, common in national lists, are aligned once per query.
+            let mut by_tokens: AHashMap<&[u32], f64> = AHashMap::with_capacity(rows.len());
             for &row_id in rows {
+                if let Some(&score) = by_tokens.get(self.tokens_of(row_id)) {
+                    if score >= min_score {
+                        scored.push((self.row_owner[row_id as usize], self.row_name[row_id as usize], score));
+                    }
+                    continue;
+                }
                 all.clear();
                 all.extend(self.tokens_of(row_id).iter().map(|&t| &self.tokens[t as usize]));
                 let has_org_words = all.iter().any(|t| t.org_word);
@@ -793,6 +802,7 @@ impl NameIndex {
                     };
                     score = score.max(align_best_score_from(core, cand, variants, glued, &mut sim, min_score.max(score)));
                 }
+                by_tokens.insert(self.tokens_of(row_id), score);
                 if score >= min_score {
                     scored.push((self.row_owner[row_id as usize], self.row_name[row_id as usize], score));
                 }
@@ -1396,6 +1406,29 @@ mod tests {
             for (owner, name, score) in idx.search(q, 20, 50, 0.0) {
                 let explained = crate::names::compare(q, &names[name as usize]).score;
                 assert!((score - explained).abs() < 1e-9, "{q} ~ {}: {score} vs {explained}", names[owner as usize]);
+            }
+        }
+    }
+
+    #[test]
+    fn rows_spelling_the_same_name_each_get_its_score() {
+        // Rows with the same tokens are aligned once per query; every one of them is still a hit,
+        // with the score the explained comparison gives, and a differently spelt row its own.
+        let names: Vec<String> = ["John Smith", "Jon Smith", "John Smith", "Smith John", "John Smith", "Acme Trading Co Ltd", "Acme Trading Co Ltd"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let owners: Vec<u32> = (0..names.len() as u32).collect();
+        let idx = NameIndex::build(&names, &owners);
+        for q in ["John Smyth", "J Smith", "Acme Trading Company"] {
+            let hits = idx.search(q, 20, 50, 0.0);
+            for (owner, name, score) in &hits {
+                let explained = crate::names::compare(q, &names[*name as usize]).score;
+                assert!((score - explained).abs() < 1e-9, "{q} ~ {}: {score} vs {explained}", names[*owner as usize]);
+            }
+            let twins: Vec<u32> = names.iter().enumerate().filter(|(_, n)| **n == names[if q.starts_with("Acme") { 5 } else { 0 }]).map(|(i, _)| i as u32).collect();
+            for t in twins {
+                assert!(hits.iter().any(|h| h.0 == t), "{q}: row {t} ({}) missing from {hits:?}", names[t as usize]);
             }
         }
     }
