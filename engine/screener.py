@@ -138,7 +138,9 @@ class Screener:
         (entry, name row, name score) from the native search, best name score first."""
         cfg = self.config
         weights = cfg.weights
-        nickname_gain = max(0.0, weights.name_nickname)
+        # what the name's own features (a nickname pair, known once the alignment is explained) can
+        # add to or take from the evidence weighed without them
+        nickname_gain, nickname_loss = max(0.0, weights.name_nickname), min(0.0, weights.name_nickname)
         entries, indexed_names, list_id, version = wl.entries, wl.indexed_names, wl.list_id, wl.version
         per_kind: dict[str, Thresholds] = {}
         for qi, found in enumerate(raw, offset):
@@ -146,12 +148,13 @@ class Screener:
                 continue
             q = qs[qi]
             compatible = COMPATIBLE_KINDS[q.kind]
-            hits = results[qi]
-            kept: list[float] = []  # scores of this list's hits so far, for the early stop
+            # 1. the evidence of each candidate that may reach the report threshold
+            may_hit: list[tuple[float, Any, Any, float, Any, Thresholds]] = []
+            surely: list[float] = []  # scores that many hits will have at least
             for owner, name_row, name_score in found:
                 # `found` is best name score first: once `limit` hits beat anything the rest
                 # could reach with all the evidence in their favour, the rest cannot enter
-                if len(kept) >= limit and name_score + reach[qi] < kept[limit - 1]:
+                if len(surely) >= limit and name_score + reach[qi] < surely[limit - 1]:
                     break
                 entry = entries[owner]
                 if entry.kind not in compatible:
@@ -163,15 +166,29 @@ class Screener:
                     t = per_kind[entry.kind] = self._effective(cfg.thresholds_for(list_id, entry.kind), threshold)
                 if a.score + nickname_gain < t.report:
                     continue
+                may_hit.append((min(1.0, a.score + nickname_gain), entry, indexed, name_score, a, t))
+                if a.score + nickname_loss >= t.report:
+                    surely.append(a.score + nickname_loss)
+                    surely.sort(reverse=True)
+            # 2. explained (the alignment, the hit) only while a candidate can still be among the
+            # `limit` best of this list: a list of common names gives dozens of equal candidates
+            may_hit.sort(key=lambda m: (-m[0], m[1].id))  # the final order: score, then entry id
+            best: list[Hit] = []
+            for most, entry, indexed, name_score, a, t in may_hit:
+                if len(best) >= limit:
+                    last = best[limit - 1]
+                    if most < last.score or (most == last.score and entry.id > last.entry_id):
+                        break  # nor can any after it: they could reach no more, and come later on a tie
                 comparison = compare_names(q.full_name, indexed.name)
                 if any(how == "nickname" for *_, how in comparison.pairs):  # the name's own features
                     a = assess(q, entry, name_score, indexed.weak, weights, name=comparison)
                 if a.score < t.report:
                     continue
-                kept.append(a.score)
-                kept.sort(reverse=True)
                 explanation = (describe_name(comparison),) + a.explanation
-                hits.append(Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation))
+                best.append(Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation))
+                best.sort(key=lambda h: (-h.score, h.entry_id))
+                del best[limit:]
+            results[qi].extend(best)
 
     def check_documents(
         self, documents: Sequence[Mapping[str, Any] | Document], threshold: float | None = None

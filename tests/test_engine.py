@@ -354,3 +354,29 @@ def test_a_large_batch_is_searched_in_chunks_with_the_same_hits(wl, monkeypatch)
     assert sum(1 for hs in chunked if hs) >= 25  # the lists do match: the comparison is not of empty results
     assert len(jobs_seen) == 2 * 12 and jobs_seen[-1] == ("other", 44, 45)
     assert any(t.startswith("interdict-search") for t in threads)
+
+
+def test_only_candidates_that_can_be_among_the_best_are_explained(monkeypatch):
+    """A list of common names gives dozens of equal candidates: the hits are the `limit` best (score,
+    then entry id), the same as the head of a longer result, and only they are explained."""
+    import engine.screener as screener_module
+
+    records = [{"id": f"E{i:03d}", "names": ["John Smith"], "birth_dates": ["1970-01-02" if i % 2 else "1981"]} for i in range(40)]
+    records += [{"id": "N001", "names": ["Johnny Smith"]}, {"id": "X001", "names": ["Jon Smyth"]}]
+    scr = engine.Screener(engine.Watchlist.from_records(records, list_id="common"))
+    query = {"name": "John Smith", "birth_date": "1970-01-02"}
+    longer = scr.screen([query], limit=60)[0]
+    assert len(longer) > 30
+
+    explained: list[tuple[str, str]] = []
+    real = screener_module.compare_names
+
+    def counting(q: str, c: str):
+        explained.append((q, c))
+        return real(q, c)
+
+    monkeypatch.setattr(screener_module, "compare_names", counting)
+    top = scr.screen([query], limit=3)[0]
+    assert [(h.entry_id, h.score, h.explanation) for h in top] == [(h.entry_id, h.score, h.explanation) for h in longer[:3]]
+    assert [h.entry_id for h in top] == ["E001", "E003", "E005"]  # the equal full birth date first, then by id
+    assert len(explained) <= 4

@@ -8,6 +8,7 @@ deadline has passed stops there with DEADLINE_EXCEEDED.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import queue
 import threading
@@ -164,67 +165,100 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
         inbox: queue.Queue[Any] = queue.Queue(maxsize=4 * size)
         stop = threading.Event()
 
+        def put(box: queue.Queue[Any], item: Any) -> bool:
+            """Puts unless the call is over (then False): no thread of a finished call stays blocked."""
+            while not stop.is_set():
+                try:
+                    box.put(item, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
         def pump() -> None:  # reads the manifest as it arrives, so results go out as soon as a batch is ready
             try:
                 for item in request_iterator:
-                    while not stop.is_set():
-                        try:
-                            inbox.put(item, timeout=0.2)
-                            break
-                        except queue.Full:
-                            continue
-                    if stop.is_set():
+                    if not put(inbox, item):
                         return
-                inbox.put(_END)
+                put(inbox, _END)
             except Exception as e:  # noqa: BLE001 - the client went away: the main loop stops
-                inbox.put(e)
+                put(inbox, e)
+
+        snap = state.snapshot()
+        versions = dict(snap.versions)
+        # Screened batches waiting to be answered: the next batch is screened (native, all cores)
+        # while the last one's results go out, one message each.
+        outbox: queue.Queue[Any] = queue.Queue(maxsize=2)
+
+        def screen_batches() -> None:
+            limit = threshold = None
+            index = 0
+            try:
+                while not stop.is_set():
+                    _check_alive(context, state)
+                    try:
+                        first = inbox.get(timeout=0.2)
+                    except queue.Empty:
+                        continue
+                    batch = [first]
+                    while len(batch) < size and batch[-1] is not _END and not isinstance(batch[-1], Exception):
+                        try:
+                            batch.append(inbox.get_nowait())
+                        except queue.Empty:
+                            break
+                    ended = batch[-1] is _END or isinstance(batch[-1], Exception)
+                    items = batch[:-1] if ended else batch
+                    if isinstance(batch[-1], Fail):  # a request message refused by server/rpc/wire.py
+                        raise batch[-1]
+                    if isinstance(batch[-1], Exception):
+                        raise Fail(grpc.StatusCode.CANCELLED, "the client stream failed")
+                    if items:
+                        if limit is None:
+                            limit, threshold = _options(state, items[0].limit, items[0].HasField("threshold"), items[0].threshold)
+                        if index + len(items) > state.limits.max_stream_passengers:
+                            raise _too_many("passengers", index + len(items), state.limits.max_stream_passengers)
+                        dicts = [convert.passenger_dict(r.passenger) for r in items]
+                        queries = _queries((f"passengers[{index + k}]", d) for k, d in enumerate(dicts))
+                        _check_alive(context, state)
+                        results = snap.screen(queries, limit=limit, threshold=threshold)
+                        state.counters["batches"] += 1
+                        record(state, "ScreenPassengerStream", context, dicts, results, versions)
+                        if not put(outbox, (index, items, results)):
+                            return
+                        index += len(items)
+                    if ended:
+                        put(outbox, _END)
+                        return
+            except BaseException as e:  # noqa: BLE001 - handed to the answering loop, which raises it
+                put(outbox, e)
 
         reader = threading.Thread(target=pump, name="stream-reader", daemon=True)
         reader.start()
-        snap = state.snapshot()
-        versions = dict(snap.versions)
-        limit = threshold = None
-        index = 0
+        # the screening thread runs in this call's context: the authenticated caller goes with it
+        screener = threading.Thread(
+            target=contextvars.copy_context().run, args=(screen_batches,), name="stream-screener", daemon=True
+        )
+        screener.start()
         try:
             while True:
                 _check_alive(context, state)
                 try:
-                    first = inbox.get(timeout=0.2)
+                    got = outbox.get(timeout=0.2)
                 except queue.Empty:
                     continue
-                batch = [first]
-                while len(batch) < size and batch[-1] is not _END and not isinstance(batch[-1], Exception):
-                    try:
-                        batch.append(inbox.get_nowait())
-                    except queue.Empty:
-                        break
-                ended = batch[-1] is _END or isinstance(batch[-1], Exception)
-                items = batch[:-1] if ended else batch
-                if isinstance(batch[-1], Fail):  # a request message refused by server/rpc/wire.py
-                    raise batch[-1]
-                if isinstance(batch[-1], Exception):
-                    raise Fail(grpc.StatusCode.CANCELLED, "the client stream failed")
-                if items:
-                    if limit is None:
-                        limit, threshold = _options(state, items[0].limit, items[0].HasField("threshold"), items[0].threshold)
-                    if index + len(items) > state.limits.max_stream_passengers:
-                        raise _too_many("passengers", index + len(items), state.limits.max_stream_passengers)
-                    dicts = [convert.passenger_dict(r.passenger) for r in items]
-                    queries = _queries((f"passengers[{index + k}]", d) for k, d in enumerate(dicts))
-                    _check_alive(context, state)
-                    results = snap.screen(queries, limit=limit, threshold=threshold)
-                    state.counters["batches"] += 1
-                    record(state, "ScreenPassengerStream", context, dicts, results, versions)
-                    for r, hits in zip(items, results):
-                        yield spb.ScreenPassengerStreamResponse(
-                            result=pb.PassengerResult(
-                                index=index, passenger_id=r.passenger.id, hits=[convert.hit_message(h) for h in hits]
-                            ),
-                            list_versions=versions,
-                        )
-                        index += 1
-                if ended:
+                if got is _END:
                     return
+                if isinstance(got, BaseException):
+                    raise got
+                index, items, results = got
+                for r, hits in zip(items, results):
+                    yield spb.ScreenPassengerStreamResponse(
+                        result=pb.PassengerResult(
+                            index=index, passenger_id=r.passenger.id, hits=[convert.hit_message(h) for h in hits]
+                        ),
+                        list_versions=versions,
+                    )
+                    index += 1
         finally:
             stop.set()
 
