@@ -174,12 +174,13 @@ class Screener:
             # `limit` best of this list: a list of common names gives dozens of equal candidates
             may_hit.sort(key=lambda m: (-m[0], m[1].id))  # the final order: score, then entry id
             best: list[Hit] = []
+            query_name = q.full_name
             for most, entry, indexed, name_score, a, t in may_hit:
                 if len(best) >= limit:
                     last = best[limit - 1]
                     if most < last.score or (most == last.score and entry.id > last.entry_id):
                         break  # nor can any after it: they could reach no more, and come later on a tie
-                comparison = compare_names(q.full_name, indexed.name)
+                comparison = compare_names(query_name, indexed.name)
                 if any(how == "nickname" for *_, how in comparison.pairs):  # the name's own features
                     a = assess(q, entry, name_score, indexed.weak, weights, name=comparison)
                 if a.score < t.report:
