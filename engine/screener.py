@@ -150,15 +150,19 @@ class Screener:
             compatible = COMPATIBLE_KINDS[q.kind]
             # 1. the evidence of each candidate that may reach the report threshold
             may_hit: list[tuple[float, Any, Any, float, Any, Thresholds]] = []
-            surely: list[float] = []  # scores that many hits will have at least
+            # (score, entry id) that hits will at least have, best first in the final order
+            surely: list[tuple[float, str]] = []
             for owner, name_row, name_score in found:
                 # `found` is best name score first: once `limit` hits beat anything the rest
                 # could reach with all the evidence in their favour, the rest cannot enter
-                if len(surely) >= limit and name_score + reach[qi] < surely[limit - 1]:
+                most = min(1.0, name_score + reach[qi])
+                if len(surely) >= limit and most < surely[limit - 1][0]:
                     break
                 entry = entries[owner]
                 if entry.kind not in compatible:
                     continue
+                if len(surely) >= limit and most == surely[limit - 1][0] and entry.id > surely[limit - 1][1]:
+                    continue  # at best a tie with `limit` hits, all of which come first on the tie
                 indexed = indexed_names[name_row]
                 a = assess(q, entry, name_score, indexed.weak, weights)
                 t = per_kind.get(entry.kind)
@@ -168,8 +172,8 @@ class Screener:
                     continue
                 may_hit.append((min(1.0, a.score + nickname_gain), entry, indexed, name_score, a, t))
                 if a.score + nickname_loss >= t.report:
-                    surely.append(a.score + nickname_loss)
-                    surely.sort(reverse=True)
+                    surely.append((a.score + nickname_loss, entry.id))
+                    surely.sort(key=lambda h: (-h[0], h[1]))
             # 2. explained (the alignment, the hit) only while a candidate can still be among the
             # `limit` best of this list: a list of common names gives dozens of equal candidates
             may_hit.sort(key=lambda m: (-m[0], m[1].id))  # the final order: score, then entry id
