@@ -124,18 +124,20 @@ class Screener:
 
         jobs = [(wl, lo, min(lo + SEARCH_CHUNK, len(qs))) for wl in lists for lo in range(0, len(qs), SEARCH_CHUNK)]
         for (wl, lo, _), raw in zip(jobs, _pipelined(search, jobs)):
-            self._weigh(wl, qs, reach, raw, lo, limit, threshold, results)
+            self._weigh(wl, qs, names, reach, raw, lo, limit, threshold, results)
         for hits in results:
             hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))
             del hits[limit:]
         return results
 
     def _weigh(
-        self, wl: Watchlist, qs: Sequence[Query], reach: Sequence[float], raw: Sequence[Sequence[tuple[int, int, float]]],
+        self, wl: Watchlist, qs: Sequence[Query], names: Sequence[str], reach: Sequence[float],
+        raw: Sequence[Sequence[tuple[int, int, float]]],
         offset: int, limit: int, threshold: float | None, results: list[list[Hit]],
     ) -> None:
-        """The evidence step for one list and the queries from `offset` on: `raw` holds their
-        (entry, name row, name score) from the native search, best name score first."""
+        """The evidence step for one list and the queries from `offset` on (`names`: their full
+        names): `raw` holds their (entry, name row, name score) from the native search, best name
+        score first."""
         cfg = self.config
         weights = cfg.weights
         # what the name's own features (a nickname pair, known once the alignment is explained) can
@@ -178,13 +180,12 @@ class Screener:
             # `limit` best of this list: a list of common names gives dozens of equal candidates
             may_hit.sort(key=lambda m: (-m[0], m[1].id))  # the final order: score, then entry id
             best: list[Hit] = []
-            query_name = q.full_name
             for most, entry, indexed, name_score, a, t in may_hit:
                 if len(best) >= limit:
                     last = best[limit - 1]
                     if most < last.score or (most == last.score and entry.id > last.entry_id):
                         break  # nor can any after it: they could reach no more, and come later on a tie
-                comparison = compare_names(query_name, indexed.name)
+                comparison = compare_names(names[qi], indexed.name)
                 if any(how == "nickname" for *_, how in comparison.pairs):  # the name's own features
                     a = assess(q, entry, name_score, indexed.weak, weights, name=comparison)
                 if a.score < t.report:

@@ -90,42 +90,44 @@ impl KeyTable {
     }
 
     fn get(&self, key: u64) -> Option<&[u32]> {
-        if self.keys.is_empty() {
-            return None;
-        }
-        let b = (key >> self.shift) as usize;
+        self.position(key).map(|i| self.ids_at(i))
+    }
+
+    /// The directory bucket of `key`, when the table has keys.
+    fn bucket(&self, key: u64) -> Option<usize> {
+        (!self.keys.is_empty()).then_some((key >> self.shift) as usize)
+    }
+
+    /// Where `key` is among the keys.
+    fn position(&self, key: u64) -> Option<usize> {
+        let b = self.bucket(key)?;
         let (lo, hi) = (self.directory[b] as usize, self.directory[b + 1] as usize);
-        let i = lo + self.keys[lo..hi].iter().position(|&k| k == key)?;
-        Some(&self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize])
+        Some(lo + self.keys[lo..hi].iter().position(|&k| k == key)?)
+    }
+
+    fn ids_at(&self, i: usize) -> &[u32] {
+        &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 
     /// [`KeyTable::get`] of many (table, key) pairs, each found id list handed to `found`. A lookup
     /// reads three scattered places one after the other (directory, keys, offsets and ids): here
     /// each of them is asked for, for every pair, before any is read.
     fn get_all<'t>(wanted: &[(&'t KeyTable, u64)], mut found: impl FnMut(&'t [u32])) {
-        let bucket = |t: &KeyTable, key: u64| (key >> t.shift) as usize;
         for &(t, key) in wanted {
-            if !t.keys.is_empty() {
-                prefetch(&t.directory[bucket(t, key)]);
+            if let Some(b) = t.bucket(key) {
+                prefetch(&t.directory[b]);
             }
         }
         for &(t, key) in wanted {
-            if let Some(first) = t.directory.get(bucket(t, key)).and_then(|&lo| t.keys.get(lo as usize)) {
+            if let Some(first) = t.bucket(key).and_then(|b| t.keys.get(t.directory[b] as usize)) {
                 prefetch(first);
             }
         }
-        let mut at: Vec<Option<usize>> = Vec::with_capacity(wanted.len());
-        for &(t, key) in wanted {
-            let i = (!t.keys.is_empty()).then(|| {
-                let b = bucket(t, key);
-                let (lo, hi) = (t.directory[b] as usize, t.directory[b + 1] as usize);
-                t.keys[lo..hi].iter().position(|&k| k == key).map(|i| lo + i)
-            });
-            let i = i.flatten();
+        let at: Vec<Option<usize>> = wanted.iter().map(|&(t, key)| t.position(key)).collect();
+        for (&(t, _), &i) in wanted.iter().zip(&at) {
             if let Some(i) = i {
                 prefetch(&t.offsets[i]);
             }
-            at.push(i);
         }
         for (&(t, _), &i) in wanted.iter().zip(&at) {
             if let Some(first) = i.and_then(|i| t.ids.get(t.offsets[i] as usize)) {
@@ -134,7 +136,7 @@ impl KeyTable {
         }
         for (&(t, _), &i) in wanted.iter().zip(&at) {
             if let Some(i) = i {
-                found(&t.ids[t.offsets[i] as usize..t.offsets[i + 1] as usize]);
+                found(t.ids_at(i));
             }
         }
     }
@@ -776,14 +778,15 @@ impl NameIndex {
             // spelling the same name, common in national lists, are aligned once per query.
             let mut by_tokens: AHashMap<&[u32], f64> = AHashMap::with_capacity(rows.len());
             for &row_id in rows {
-                if let Some(&score) = by_tokens.get(self.tokens_of(row_id)) {
+                let row_tokens = self.tokens_of(row_id);
+                if let Some(&score) = by_tokens.get(row_tokens) {
                     if score >= min_score {
                         scored.push((self.row_owner[row_id as usize], self.row_name[row_id as usize], score));
                     }
                     continue;
                 }
                 all.clear();
-                all.extend(self.tokens_of(row_id).iter().map(|&t| &self.tokens[t as usize]));
+                all.extend(row_tokens.iter().map(|&t| &self.tokens[t as usize]));
                 let has_org_words = all.iter().any(|t| t.org_word);
                 let core_owned = if has_org_words { core_tokens(&all) } else { Vec::new() };
                 let cand: &[&Token] = if has_org_words { &core_owned } else { &all };
@@ -802,7 +805,7 @@ impl NameIndex {
                     };
                     score = score.max(align_best_score_from(core, cand, variants, glued, &mut sim, min_score.max(score)));
                 }
-                by_tokens.insert(self.tokens_of(row_id), score);
+                by_tokens.insert(row_tokens, score);
                 if score >= min_score {
                     scored.push((self.row_owner[row_id as usize], self.row_name[row_id as usize], score));
                 }
