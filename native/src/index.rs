@@ -13,7 +13,8 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use std::rc::Rc;
-use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, sketch_rules_out, token_similarity, MatchKind, Sketch, Token, Variant};
+use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, Sketch, Token, Variant};
+use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
 use ahash::{AHashMap, RandomState};
@@ -233,10 +234,12 @@ struct TokenFacts {
 fn prefetch<T>(x: &T) {
     #[cfg(target_arch = "x86_64")]
     {
-        let p = x as *const T as *const i8;
-        for line in (0..std::mem::size_of::<T>()).step_by(64) {
-            // SAFETY: prefetching has no architectural effect; the addresses are within `*x`
-            unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.add(line)) };
+        // every line `*x` touches: a record need not start on a line (a 120-byte token spans three)
+        let start = x as *const T as usize;
+        let (first, last) = (start & !63, start + std::mem::size_of::<T>().max(1) - 1);
+        for line in (first..=last).step_by(64) {
+            // SAFETY: prefetching has no architectural effect, whatever the address
+            unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(line as *const i8) };
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
@@ -576,8 +579,9 @@ impl NameIndex {
         for &id in &seen {
             prefetch(&self.tokens[id as usize]);
         }
+        let pattern = JaroWinklerPattern::new(&q.text);
         seen.into_iter()
-            .filter_map(|id| token_similarity(q, &self.tokens[id as usize]).map(|(sim, _)| (id, sim)))
+            .filter_map(|id| token_similarity_by(q, &pattern, &self.tokens[id as usize]).map(|(sim, _)| (id, sim)))
             .collect()
     }
 
@@ -750,6 +754,8 @@ impl NameIndex {
             .collect();
         // SAFETY: the pointers are to `forms`' tokens, alive and unmoved for the whole call
         let query_sketches: Vec<Sketch> = query_tokens.iter().map(|&p| Sketch::of(unsafe { &*p })).collect();
+        // SAFETY: as above
+        let query_patterns: Vec<JaroWinklerPattern> = query_tokens.iter().map(|&p| JaroWinklerPattern::new(unsafe { &*p }.text.as_str())).collect();
         let dictionary = self.tokens.as_ptr_range();
         let token_size = std::mem::size_of::<Token>();
         SIMILARITIES.with(|memo| {
@@ -766,7 +772,7 @@ impl NameIndex {
                             if sketch_rules_out(q, &query_sketches[qi], &self.facts[id].sketch) {
                                 None
                             } else {
-                                token_similarity(q, c)
+                                token_similarity_by(q, &query_patterns[qi], c)
                             }
                         })
                     }

@@ -8,7 +8,7 @@
 //! particles and titles (`AL`, `BIN`, `VAN`, `MR`, `HAJI`) weigh little either way.
 
 use crate::phonetic::double_metaphone;
-use crate::similarity::{jaro_winkler_similarity, osa_distance};
+use crate::similarity::{jaro_winkler_similarity, osa_distance, JaroWinklerPattern};
 use crate::text::name_forms;
 use ahash::{AHashMap, AHashSet, RandomState};
 use compact_str::CompactString;
@@ -292,6 +292,15 @@ pub fn prepare(normalized: &str) -> Vec<Token> {
 
 /// Similarity of two tokens and how it arose; None below [`MIN_PAIR_SIMILARITY`].
 pub fn token_similarity(q: &Token, c: &Token) -> Option<(f64, MatchKind)> {
+    similarity_with(q, None, c)
+}
+
+/// [`token_similarity`] for a query token compared with many: its Jaro-Winkler pattern made once.
+pub fn token_similarity_by(q: &Token, q_pattern: &JaroWinklerPattern, c: &Token) -> Option<(f64, MatchKind)> {
+    similarity_with(q, Some(q_pattern), c)
+}
+
+fn similarity_with(q: &Token, q_pattern: Option<&JaroWinklerPattern>, c: &Token) -> Option<(f64, MatchKind)> {
     if q.text == c.text {
         return Some((1.0, MatchKind::Exact));
     }
@@ -304,7 +313,7 @@ pub fn token_similarity(q: &Token, c: &Token) -> Option<(f64, MatchKind)> {
     if cannot_be_similar(q, c) {
         return None;
     }
-    similarity_by_spelling(q, c)
+    similarity_by_spelling(q, q_pattern, c)
 }
 
 /// Whether two tokens are certainly too different for [`token_similarity`] to relate them: no
@@ -430,8 +439,11 @@ fn jaro_winkler_upper_bound(a: &[u8], b: &[u8], prefix_weight: f64) -> f64 {
 
 /// [`token_similarity`] past the exact and initial cases: Jaro-Winkler, then skeleton,
 /// abbreviation, nickname and phonetic relations.
-fn similarity_by_spelling(q: &Token, c: &Token) -> Option<(f64, MatchKind)> {
-    let jw = jaro_winkler_similarity(&q.text, &c.text, 0.1);
+fn similarity_by_spelling(q: &Token, q_pattern: Option<&JaroWinklerPattern>, c: &Token) -> Option<(f64, MatchKind)> {
+    let jw = match q_pattern {
+        Some(p) => p.similarity(&q.text, &c.text, 0.1),
+        None => jaro_winkler_similarity(&q.text, &c.text, 0.1),
+    };
     // Jaro-Winkler is generous to short, different names (SAEED ~ SABET 0.79): stretch its top
     // range so one typo in a long name keeps most of its weight and a loose resemblance little.
     let fuzzy = 1.0 - FUZZY_STRETCH * (1.0 - jw);
@@ -863,12 +875,28 @@ mod tests {
                 pairs += 1;
                 if cannot_be_similar(a, b) {
                     dismissed += 1;
-                    assert_eq!(similarity_by_spelling(a, b), None, "{} {}", a.text, b.text);
+                    assert_eq!(similarity_by_spelling(a, None, b), None, "{} {}", a.text, b.text);
                 }
             }
         }
         // the early exit must do its job on unrelated pairs, or it is only cost
         assert!(dismissed * 2 > pairs, "{dismissed} of {pairs}");
+    }
+
+    #[test]
+    fn a_query_token_with_its_pattern_compares_as_without() {
+        let mut tokens = sample_tokens();
+        tokens.extend(["MÜLLER", "MULLER", "ЖУКОВ", "ZHUKOV", "محمد", "MHMD"].map(Token::new)); // either side beyond ASCII
+        let mut related = 0;
+        for a in &tokens {
+            let pattern = JaroWinklerPattern::new(&a.text);
+            for b in &tokens {
+                let (by, plain) = (token_similarity_by(a, &pattern, b), token_similarity(a, b));
+                assert_eq!(by.map(|(s, k)| (s.to_bits(), k)), plain.map(|(s, k)| (s.to_bits(), k)), "{} {}", a.text, b.text);
+                related += plain.is_some() as usize;
+            }
+        }
+        assert!(related > tokens.len(), "{related}"); // more than the pairs of equal tokens
     }
 
     #[test]

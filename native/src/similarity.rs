@@ -61,6 +61,29 @@ pub fn jaro_winkler_similarity(a: &str, b: &str, prefix_weight: f64) -> f64 {
     on_scalars!(jaro_winkler::similarity_with_args, a, b, &args)
 }
 
+/// One text's Jaro-Winkler pattern (its characters' bit masks), built once for the many texts it is
+/// compared with: the same similarity as [`jaro_winkler_similarity`], for about a third of the cost
+/// per comparison on short names. ASCII texts only; others are compared the plain way.
+pub struct JaroWinklerPattern {
+    ascii: Option<jaro_winkler::BatchComparator<u8>>,
+}
+
+impl JaroWinklerPattern {
+    pub fn new(a: &str) -> JaroWinklerPattern {
+        JaroWinklerPattern { ascii: a.is_ascii().then(|| jaro_winkler::BatchComparator::new(a.bytes())) }
+    }
+
+    /// `jaro_winkler_similarity(a, b, prefix_weight)`, `a` being the text the pattern was made of.
+    pub fn similarity(&self, a: &str, b: &str, prefix_weight: f64) -> f64 {
+        match &self.ascii {
+            Some(pattern) if b.is_ascii() => {
+                pattern.similarity_with_args(b.bytes(), &jaro_winkler::Args::default().prefix_weight(prefix_weight))
+            }
+            _ => jaro_winkler_similarity(a, b, prefix_weight),
+        }
+    }
+}
+
 /// rapidfuzz.fuzz.ratio: normalised Indel similarity scaled to [0, 100].
 pub fn ratio(a: &str, b: &str) -> f64 {
     100.0 * on_scalars!(indel::normalized_similarity, a, b)
