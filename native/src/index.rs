@@ -276,10 +276,6 @@ impl Drop for InFlight {
 }
 
 /// A lone query's candidates are scored in chunks of at least this many rows per thread.
-/// How many postings ahead the evidence accumulator asks for the row it will update: enough for
-/// the scattered loads to overlap.
-const ACCUMULATOR_LOOKAHEAD: usize = 16;
-
 const PARALLEL_MIN_ROWS: usize = 16;
 
 /// Query token texts whose proposals a thread keeps (then it starts afresh): some tens of MB at most.
@@ -594,26 +590,40 @@ impl NameIndex {
             }
             let mut touched: Vec<u32> = Vec::new();
             let mut token_no: u32 = 0;
+            // (row, weight) of one query token's postings: gathered first, each row's accumulator
+            // asked for as it is met, then added. Most posting lists are short (a dozen rows), so
+            // asking ahead within one list would hide little of the accumulator's cache misses.
+            let mut pending: Vec<(u32, f64)> = Vec::with_capacity(1024);
             for q in query_tokens.iter().flatten() {
                 token_no += 1;
-                for &(id, sim) in self.proposals(q).iter() {
-                    let w = sim * self.idf(id) * q.weight;
-                    let rows = self.rows_of(id);
-                    for (k, &row) in rows.iter().enumerate() {
-                        if let Some(&ahead) = rows.get(k + ACCUMULATOR_LOOKAHEAD) {
-                            prefetch(&acc[ahead as usize]);
-                        }
-                        let e = &mut acc[row as usize];
-                        if e.token == 0 {
-                            touched.push(row);
-                            *e = Evidence { sum: 0.0, current: 0.0, token: token_no };
-                        } else if e.token != token_no {
-                            e.sum += e.current;
-                            e.current = 0.0;
-                            e.token = token_no;
-                        }
-                        e.current = e.current.max(w);
+                let found = self.proposals(q);
+                for &(id, _) in found.iter() {
+                    prefetch(&self.posting_offsets[id as usize]);
+                }
+                for &(id, _) in found.iter() {
+                    if let Some(first) = self.posting_rows.get(self.posting_offsets[id as usize] as usize) {
+                        prefetch(first);
                     }
+                }
+                pending.clear();
+                for &(id, sim) in found.iter() {
+                    let w = sim * self.idf(id) * q.weight;
+                    for &row in self.rows_of(id) {
+                        prefetch(&acc[row as usize]);
+                        pending.push((row, w));
+                    }
+                }
+                for &(row, w) in &pending {
+                    let e = &mut acc[row as usize];
+                    if e.token == 0 {
+                        touched.push(row);
+                        *e = Evidence { sum: 0.0, current: 0.0, token: token_no };
+                    } else if e.token != token_no {
+                        e.sum += e.current;
+                        e.current = 0.0;
+                        e.token = token_no;
+                    }
+                    e.current = e.current.max(w);
                 }
             }
             let mut ranked: Vec<(u32, f64)> = touched
