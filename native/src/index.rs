@@ -13,7 +13,7 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use std::rc::Rc;
-use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, Sketch, Token, Variant};
+use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -567,7 +567,7 @@ impl NameIndex {
         for &id in &seen {
             prefetch(&self.facts[id as usize]);
         }
-        let q_sketch = Sketch::of(q);
+        let q_sketch = QuerySketch::of(q);
         seen.retain(|&id| {
             let facts = &self.facts[id as usize];
             Some(id) == exact || !(facts.rows as usize > COMMON_TOKEN_ROWS || sketch_rules_out(q, &q_sketch, &facts.sketch))
@@ -763,7 +763,7 @@ impl NameIndex {
             .flat_map(|(core, variants)| core.iter().map(|t| *t as *const Token).chain(variants.iter().map(|v| &*v.glued as *const Token)))
             .collect();
         // SAFETY: the pointers are to `forms`' tokens, alive and unmoved for the whole call
-        let query_sketches: Vec<Sketch> = query_tokens.iter().map(|&p| Sketch::of(unsafe { &*p })).collect();
+        let query_sketches: Vec<QuerySketch> = query_tokens.iter().map(|&p| QuerySketch::of(unsafe { &*p })).collect();
         // SAFETY: as above
         let query_patterns: Vec<JaroWinklerPattern> = query_tokens.iter().map(|&p| JaroWinklerPattern::new(unsafe { &*p }.text.as_str())).collect();
         let dictionary = self.tokens.as_ptr_range();

@@ -310,7 +310,9 @@ fn similarity_with(q: &Token, q_pattern: Option<&JaroWinklerPattern>, c: &Token)
         return (full.text.as_bytes()[0] == initial.text.as_bytes()[0] && !full.particle)
             .then_some((INITIAL_SIMILARITY, MatchKind::Initial));
     }
-    if cannot_be_similar(q, c) {
+    // With a pattern the full comparison costs little more than the early check (and the callers
+    // have dismissed most unrelated pairs on their sketches already).
+    if q_pattern.is_none() && cannot_be_similar(q, c) {
         return None;
     }
     similarity_by_spelling(q, q_pattern, c)
@@ -379,13 +381,19 @@ impl Sketch {
     }
 
     /// The Jaro-Winkler bound of [`jaro_winkler_upper_bound`] or above it, for ASCII texts: `q`'s
-    /// letters are read from its text, the other side's from its sketch.
-    fn jaro_winkler_bound(&self, q: &[u8], q_letters: u64) -> f64 {
+    /// letters are read from its query sketch, the other side's from its sketch.
+    fn jaro_winkler_bound(&self, q: &[u8], query: &QuerySketch) -> f64 {
         let (la, lb) = (q.len(), self.len as usize);
         if la == 0 || lb == 0 {
             return 0.0;
         }
-        let from_q = q.iter().filter(|&&b| self.letters >> (b & 63) & 1 == 1).count();
+        let q_letters = query.sketch.letters;
+        // q's bytes whose letter b holds: each shared letter as often as q has it
+        let from_q = if query.counted {
+            query.at_least.iter().map(|&m| (m & self.letters).count_ones() as usize).sum()
+        } else {
+            q.iter().filter(|&&b| self.letters >> (b & 63) & 1 == 1).count()
+        };
         // b's bytes whose letter q holds: one per shared letter, one more per shared letter b has
         // twice, and at most every byte b has beyond its first two of a letter
         let beyond_two = lb - (self.letters.count_ones() + self.twice.count_ones()) as usize;
@@ -395,15 +403,46 @@ impl Sketch {
             return 0.0;
         }
         let jaro = (m / la as f64 + m / lb as f64 + 1.0) / 3.0;
-        let prefix = q.iter().zip(&self.prefix).take(la.min(lb).min(4)).take_while(|(x, y)| x == y).count() as f64;
+        // the common prefix, up to 4 bytes: both prefixes are zero-padded, so it is where they first differ
+        let differ = u32::from_le_bytes(query.sketch.prefix) ^ u32::from_le_bytes(self.prefix);
+        let prefix = ((differ.trailing_zeros() / 8) as usize).min(la.min(lb).min(4)) as f64;
         jaro + prefix * 0.1 * (1.0 - jaro)
+    }
+}
+
+/// A query token's sketch and what [`sketch_rules_out`] needs of its text, worked out once for the
+/// hundreds of tokens it is checked against: the letters it holds at least once, twice, ... up to
+/// `MAX_COUNTED` times (a name rarely holds one letter more than three times).
+pub struct QuerySketch {
+    sketch: Sketch,
+    at_least: [u64; MAX_COUNTED],
+    /// No letter occurs more than `MAX_COUNTED` times: else its text is read.
+    counted: bool,
+}
+
+const MAX_COUNTED: usize = 8;
+
+impl QuerySketch {
+    pub fn of(t: &Token) -> QuerySketch {
+        let mut counts = [0usize; 64];
+        for &b in t.text.as_bytes() {
+            counts[(b & 63) as usize] += 1;
+        }
+        let mut at_least = [0u64; MAX_COUNTED];
+        for (bit, &n) in counts.iter().enumerate() {
+            for mask in at_least.iter_mut().take(n) {
+                *mask |= 1 << bit;
+            }
+        }
+        QuerySketch { sketch: Sketch::of(t), at_least, counted: counts.iter().all(|&n| n <= MAX_COUNTED) }
     }
 }
 
 /// Whether [`token_similarity`] certainly finds nothing between `q` and a token of sketch `c`:
 /// [`cannot_be_similar`] decided on the sketch (a looser bound, so it rules out fewer pairs, never a
 /// pair the full comparison would relate; equal texts have a bound of 1).
-pub fn sketch_rules_out(q: &Token, q_sketch: &Sketch, c: &Sketch) -> bool {
+pub fn sketch_rules_out(q: &Token, query: &QuerySketch, c: &Sketch) -> bool {
+    let q_sketch = &query.sketch;
     let (ql, cl) = (q.text.len(), c.len as usize);
     if (ql == 1) != (cl == 1) {
         return false; // an initial: decided on the texts
@@ -418,7 +457,7 @@ pub fn sketch_rules_out(q: &Token, q_sketch: &Sketch, c: &Sketch) -> bool {
     if q_sketch.nickname != NONE_ID && c.nickname != NONE_ID && nickname_related(nickname(q_sketch.nickname), nickname(c.nickname)) {
         return false;
     }
-    let jw = c.jaro_winkler_bound(q.text.as_bytes(), q_sketch.letters);
+    let jw = c.jaro_winkler_bound(q.text.as_bytes(), query);
     1.0 - FUZZY_STRETCH * (1.0 - jw) < MIN_PAIR_SIMILARITY && jw < PHONETIC_MIN_JARO_WINKLER
 }
 
@@ -908,9 +947,19 @@ mod tests {
         }
         let sketches: Vec<Sketch> = tokens.iter().map(Sketch::of).collect();
         let (mut ruled_out, mut dismissed) = (0, 0);
-        for (a, sa) in tokens.iter().zip(&sketches) {
+        for (a, sb_a) in tokens.iter().zip(&sketches) {
+            let sa = QuerySketch::of(a);
+            let read = QuerySketch { counted: false, ..QuerySketch::of(a) }; // letters counted off the text
+            assert!(sa.counted || a.text.len() > MAX_COUNTED);
+            assert_eq!(sa.sketch.letters, sb_a.letters);
             for (b, sb) in tokens.iter().zip(&sketches) {
-                let by_sketch = sketch_rules_out(a, sa, sb);
+                if a.text.is_ascii() && b.text.is_ascii() {
+                    let (counted, from_text) = (sb.jaro_winkler_bound(a.text.as_bytes(), &sa), sb.jaro_winkler_bound(a.text.as_bytes(), &read));
+                    assert_eq!(counted.to_bits(), from_text.to_bits(), "{} {}", a.text, b.text);
+                    let exact = crate::similarity::jaro_winkler_similarity(&a.text, &b.text, 0.1);
+                    assert!(counted >= exact - 1e-12, "{} {}: bound {counted} < {exact}", a.text, b.text);
+                }
+                let by_sketch = sketch_rules_out(a, &sa, sb);
                 if by_sketch {
                     ruled_out += 1;
                     assert_eq!(token_similarity(a, b), None, "{} {}", a.text, b.text);
