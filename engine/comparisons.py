@@ -9,7 +9,7 @@ Each comparison looks at one attribute of a query and a watchlist entry and retu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Callable, Protocol
 
 from . import _native
 from .config import Weights
@@ -20,9 +20,16 @@ from .model import Entry, PartialDate, Query
 
 @dataclass(frozen=True, slots=True)
 class Contribution:
+    """`describe` writes the sentence: only for the few candidates that become hits (a screen weighs
+    many more candidates than it explains)."""
+
     feature: str
     value: float
-    reason: str
+    describe: Callable[[], str]
+
+    @property
+    def reason(self) -> str:
+        return self.describe()
 
 
 class Comparison(Protocol):
@@ -70,7 +77,7 @@ class BirthDateComparison:
         levels = [(_birth_date_level(query.birth_date, e), e) for e in entry.birth_dates]
         level, listed = min(levels, key=lambda le: _LEVEL_ORDER.index(le[0]))
         value = getattr(weights, f"birth_date_{level}")
-        return Contribution(f"birth_date.{level}", value, _LEVEL_TEXT[level].format(q=query.birth_date, e=listed))
+        return Contribution(f"birth_date.{level}", value, lambda: _LEVEL_TEXT[level].format(q=query.birth_date, e=listed))
 
 
 class NationalityComparison:
@@ -80,10 +87,10 @@ class NationalityComparison:
         if not query.nationality or not entry.nationalities:
             return None
         if any(same_country(query.nationality, n) for n in entry.nationalities):
-            return Contribution("nationality.match", weights.nationality_match, f"nationality {query.nationality} is listed")
-        listed = ", ".join(entry.nationalities)
+            return Contribution("nationality.match", weights.nationality_match, lambda: f"nationality {query.nationality} is listed")
         return Contribution(
-            "nationality.conflict", weights.nationality_conflict, f"nationality {query.nationality}, listed {listed}"
+            "nationality.conflict", weights.nationality_conflict,
+            lambda: f"nationality {query.nationality}, listed {', '.join(entry.nationalities)}",
         )
 
 
@@ -92,7 +99,7 @@ class SexComparison:
 
     def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
         if query.sex and entry.sex and query.sex != entry.sex:
-            return Contribution("sex.conflict", weights.sex_conflict, f"sex {query.sex}, listed {entry.sex}")
+            return Contribution("sex.conflict", weights.sex_conflict, lambda: f"sex {query.sex}, listed {entry.sex}")
         return None
 
 
@@ -113,7 +120,7 @@ class DocumentComparison:
                  if not q.country or not e.country or same_country(q.country, e.country)]
         for q, e in pairs:
             if document_key(q.number) == document_key(e.number):
-                return Contribution("document.match", weights.document_match, f"document {e.number} is listed")
+                return Contribution("document.match", weights.document_match, lambda: f"document {e.number} is listed")
         for q, e in pairs:
             if not weights.document_near_match or min(len(clean_number(q.number)), len(clean_number(e.number))) < self.NEAR_MIN_LENGTH:
                 continue
@@ -121,12 +128,12 @@ class DocumentComparison:
             if rel is not None:
                 how = "OCR confusions" if rel.how == "ocr" else f"one {rel.how}"
                 return Contribution("document.near_match", weights.document_near_match,
-                                    f"document {q.number} is {how} from the listed {e.number}")
+                                    lambda: f"document {q.number} is {how} from the listed {e.number}")
         # One document of a kind per issuer (a national id): another number of that type is against.
         for q, e in pairs:
             if q.type and q.type == e.type and bool(q.country) == bool(e.country):
                 return Contribution("document.conflict", weights.document_conflict,
-                                    f"{q.type} {q.number}, listed {e.number}")
+                                    lambda: f"{q.type} {q.number}, listed {e.number}")
         return None
 
 
@@ -146,7 +153,7 @@ class AddressComparison:
         if sim < self.ADDRESS_FLOOR:
             return None
         value = weights.address_match * (sim - self.ADDRESS_FLOOR) / (1.0 - self.ADDRESS_FLOOR)
-        return Contribution("address.match", value, f"address agrees {sim:.2f} with the listed {listed!r}")
+        return Contribution("address.match", value, lambda: f"address agrees {sim:.2f} with the listed {listed!r}")
 
 
 class CountryComparison:
@@ -158,9 +165,9 @@ class CountryComparison:
         if not query.country or not entry.countries:
             return None
         if any(same_country(query.country, c) for c in entry.countries):
-            return Contribution("country.match", weights.country_match, f"country {query.country} is listed")
+            return Contribution("country.match", weights.country_match, lambda: f"country {query.country} is listed")
         return Contribution(
-            "country.conflict", weights.country_conflict, f"country {query.country}, listed {', '.join(entry.countries)}"
+            "country.conflict", weights.country_conflict, lambda: f"country {query.country}, listed {', '.join(entry.countries)}"
         )
 
 
@@ -177,9 +184,9 @@ class LegalFormComparison:
         if form is None or not listed:
             return None
         if form in listed:
-            return Contribution("legal_form.match", weights.legal_form_match, f"legal form {form} is listed")
+            return Contribution("legal_form.match", weights.legal_form_match, lambda: f"legal form {form} is listed")
         return Contribution(
-            "legal_form.conflict", weights.legal_form_conflict, f"legal form {form}, listed {', '.join(sorted(listed))}"
+            "legal_form.conflict", weights.legal_form_conflict, lambda: f"legal form {form}, listed {', '.join(sorted(listed))}"
         )
 
 

@@ -7,7 +7,7 @@ clamped to [0, 1]. `features` holds every term, so an analyst sees exactly why a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .comparisons import Contribution, comparisons_for
 from .config import Config, Thresholds, Weights
@@ -55,7 +55,12 @@ def describe_name(c: NameComparison) -> str:
 class Assessment:
     score: float
     features: dict[str, float]
-    explanation: tuple[str, ...]
+    # each reason's sentence, written when the explanation is asked for (a hit), not for every candidate
+    reasons: tuple[Callable[[], str], ...]
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        return tuple(describe() for describe in self.reasons)
 
 
 # The deepening stops here: beyond it the name alone is too weak to alert anyway.
@@ -75,10 +80,10 @@ def deepen_conflict(c: Contribution, name_score: float, weights: Weights) -> Con
         return c
     if c.feature == "birth_date.conflict" and weights.birth_date_conflict_name_gap:
         extra = min(MAX_CONFLICT_DEEPENING, weights.birth_date_conflict_name_gap * gap)
-        return Contribution(c.feature, c.value - extra, f"{c.reason} (cut {extra:.2f} deeper: the name agrees only to {name_score:.2f})")
+        return Contribution(c.feature, c.value - extra, lambda: f"{c.reason} (cut {extra:.2f} deeper: the name agrees only to {name_score:.2f})")
     if c.feature == "birth_date.exact" and weights.birth_date_exact_name_gap > 0:
         extra = min(MAX_EXACT_LIFT, weights.birth_date_exact_name_gap * gap)
-        return Contribution(c.feature, c.value + extra, f"{c.reason} (counts {extra:.2f} more: the name agrees only to {name_score:.2f})")
+        return Contribution(c.feature, c.value + extra, lambda: f"{c.reason} (counts {extra:.2f} more: the name agrees only to {name_score:.2f})")
     return c
 
 
@@ -87,7 +92,11 @@ def name_features(name: NameComparison, weights: Weights) -> list[Contribution]:
     nicknames = [f"{q} ~ {k}" for q, k, _, how in name.pairs if how == "nickname"]
     if not nicknames:
         return []
-    return [Contribution("name.nickname", weights.name_nickname, "a nickname stands for a given name: " + ", ".join(nicknames))]
+    return [Contribution("name.nickname", weights.name_nickname, lambda: "a nickname stands for a given name: " + ", ".join(nicknames))]
+
+
+def _weak_alias_reason() -> str:
+    return "matched a weak (low-quality) alias"
 
 
 def assess(
@@ -95,19 +104,19 @@ def assess(
 ) -> Assessment:
     """`name`, when given, is the alignment behind `name_score`: its own features (name_features) are added."""
     features: dict[str, float] = {"name": name_score}
-    reasons: list[str] = []
+    reasons: list[Callable[[], str]] = []
     if weak:
         features["name.weak_alias"] = weights.weak_alias
-        reasons.append("matched a weak (low-quality) alias")
+        reasons.append(_weak_alias_reason)
     for c in name_features(name, weights) if name is not None else ():
         features[c.feature] = c.value
-        reasons.append(c.reason)
+        reasons.append(c.describe)
     for comparison in comparisons_for(query.kind):
         c = comparison.compare(query, entry, weights)
         if c is not None:
             c = deepen_conflict(c, name_score, weights)
             features[c.feature] = c.value
-            reasons.append(c.reason)
+            reasons.append(c.describe)
     score = max(0.0, min(1.0, sum(features.values())))
     return Assessment(score, features, tuple(reasons))
 
