@@ -661,13 +661,17 @@ fn joined_convincingly(a: &RawAlignment, pos: usize, glued: &Token, other: &[&To
     let Some(&(i, j, s, kind)) = a.pairs.iter().find(|p| (if query_side { p.0 } else { p.1 }) == pos) else {
         return false;
     };
-    let partner = &other[if query_side { j } else { i }].text;
-    let ratio = partner.len().min(glued.text.len()) as f64 / partner.len().max(glued.text.len()) as f64;
+    let partner = other[if query_side { j } else { i }];
     // A skeleton pair compares consonants only: the vowelless side is shorter by nature.
-    let short = ratio < JOINED_MIN_LENGTH_RATIO && kind != MatchKind::Skeleton;
+    let short = length_ratio(partner, glued) < JOINED_MIN_LENGTH_RATIO && kind != MatchKind::Skeleton;
     // Nor by sound alone: a glued token's consonants sound like too many names (`HOA DO` ~ `HADI`,
     // `LI MYINT` ~ `LUMINITA`); gluing is for spellings (`ABDUL RAHMAN` ~ `ABDULRAHMAN`).
     !(kind == MatchKind::Initial || kind == MatchKind::Phonetic || s < JOINED_MIN_SIMILARITY || short)
+}
+
+fn length_ratio(a: &Token, b: &Token) -> f64 {
+    let (a, b) = (a.text.len(), b.text.len());
+    a.min(b) as f64 / a.max(b) as f64
 }
 
 /// The tokens the alignment compares: a legal form and stopwords set aside ([`crate::orgs::core_positions`]).
@@ -764,11 +768,15 @@ pub fn alignment_upper_bound(q: &[&Token], c: &[&Token], sim: &mut Similarity) -
 }
 
 /// Whether a glued token has a partner on the other side close enough for [`joined_convincingly`]:
-/// a variant without one cannot change the alignment's score.
+/// a variant without one cannot change the alignment's score. Partners of the wrong length are
+/// ruled out before they are compared (only a skeleton pair, which needs a vowelless side, may differ).
 fn could_join(glued: &Token, other: &[&Token], sim: &mut Similarity, query_side: bool) -> bool {
     other.iter().any(|t| {
+        if !(glued.abjad || t.abjad) && length_ratio(glued, t) < JOINED_MIN_LENGTH_RATIO {
+            return false;
+        }
         let found = if query_side { sim(glued, t) } else { sim(t, glued) };
-        matches!(found, Some((s, kind)) if s >= JOINED_MIN_SIMILARITY && kind != MatchKind::Initial)
+        matches!(found, Some((s, kind)) if s >= JOINED_MIN_SIMILARITY && kind != MatchKind::Initial && kind != MatchKind::Phonetic)
     })
 }
 
@@ -783,18 +791,23 @@ pub fn align_best_score_from<'c>(
     sim: &mut Similarity,
     floor: f64,
 ) -> f64 {
-    let reachable = alignment_upper_bound(q, c, sim) >= floor - 1e-9;
-    let q_ok: Vec<usize> = (0..qv.len()).filter(|&k| could_join(&qv[k].glued, c, sim, true)).collect();
-    let c_all = cv();
-    let c_ok: Vec<usize> = (0..c_all.len()).filter(|&k| could_join(&c_all[k].glued, q, sim, false)).collect();
-    if !reachable && q_ok.is_empty() && c_ok.is_empty() {
-        return 0.0;
+    // The variants are checked only as far as needed: most candidates fall short of the floor and
+    // have no variant that could join; a candidate within reach needs them only for tokens left over.
+    let (mut cv, mut c_all) = (Some(cv), None);
+    if alignment_upper_bound(q, c, sim) < floor - 1e-9 && !qv.iter().any(|v| could_join(&v.glued, c, sim, true)) {
+        let cs = cv.take().map_or_else(Vec::new, |make| make());
+        if !cs.iter().any(|v| could_join(&v.glued, q, sim, false)) {
+            return 0.0;
+        }
+        c_all = Some(cs);
     }
     let plain = align_raw(q, c, sim);
     let mut best = plain.score;
     if plain.pairs.len() < q.len() {
-        for &k in &q_ok {
-            let v = &qv[k];
+        for v in qv {
+            if !could_join(&v.glued, c, sim, true) {
+                continue;
+            }
             let a = align_raw(&v.tokens(q), c, sim);
             if a.score > best + 1e-12 && joined_convincingly(&a, v.first, &v.glued, c, true) {
                 best = a.score;
@@ -802,8 +815,11 @@ pub fn align_best_score_from<'c>(
         }
     }
     if plain.pairs.len() < c.len() {
-        for &k in &c_ok {
-            let v = &c_all[k];
+        let c_all = c_all.or_else(|| cv.take().map(|make| make())).unwrap_or_default();
+        for v in &c_all {
+            if !could_join(&v.glued, q, sim, false) {
+                continue;
+            }
             let a = align_raw(q, &v.tokens(c), sim);
             if a.score > best + 1e-12 && joined_convincingly(&a, v.first, &v.glued, q, false) {
                 best = a.score;
