@@ -12,7 +12,6 @@
 //! the token dictionary is rebuilt from its texts.
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
-use std::rc::Rc;
 use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
@@ -148,8 +147,7 @@ impl KeyTable {
 }
 
 pub struct NameIndex {
-    /// This index among all built or loaded in the process (keys the per-thread proposal cache).
-    id: u64,
+    proposal_cache: ProposalCache,
     /// Row r (one indexed form of one name): its owner, its name, and its tokens
     /// `row_tokens[row_offsets[r]..row_offsets[r + 1]]`.
     row_owner: Array<u32>,
@@ -278,18 +276,64 @@ impl Drop for InFlight {
 /// A lone query's candidates are scored in chunks of at least this many rows per thread.
 const PARALLEL_MIN_ROWS: usize = 16;
 
-/// Query token texts whose proposals a thread keeps (then it starts afresh): some tens of MB at most.
-const PROPOSAL_CACHE_TOKENS: usize = 20_000;
+/// Query token texts whose proposals an index keeps, per generation (at most two are kept): some
+/// tens of MB at most.
+const PROPOSAL_CACHE_TOKENS: usize = 24_576;
+const PROPOSAL_CACHE_SHARDS: usize = 16;
 
-fn next_index_id() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+type Proposals = Arc<[(u32, f64)]>;
+
+/// Proposals worked out, shared by every thread that searches one index: they depend on a token's
+/// text alone, and names repeat (MOHAMMED, JOHN, ALI) across the threads of a batch and across
+/// calls. Sharded by text so that threads seldom wait on one another; a shard that fills starts a
+/// new generation and keeps the last one, whose tokens return to the new one when met again, so
+/// that the tokens in use survive and the rest go.
+struct ProposalCache {
+    shards: Box<[std::sync::Mutex<CacheShard>]>,
 }
 
-type ProposalCache = (u64, AHashMap<CompactString, Rc<[(u32, f64)]>>);
+#[derive(Default)]
+struct CacheShard {
+    current: AHashMap<CompactString, Proposals>,
+    previous: AHashMap<CompactString, Proposals>,
+}
+
+impl CacheShard {
+    fn insert(&mut self, text: CompactString, found: Proposals) {
+        if self.current.len() >= PROPOSAL_CACHE_TOKENS / PROPOSAL_CACHE_SHARDS {
+            self.previous = std::mem::take(&mut self.current);
+        }
+        self.current.insert(text, found);
+    }
+}
+
+impl ProposalCache {
+    fn new() -> ProposalCache {
+        ProposalCache { shards: (0..PROPOSAL_CACHE_SHARDS).map(|_| Default::default()).collect() }
+    }
+
+    fn shard(&self, text: &str) -> std::sync::MutexGuard<'_, CacheShard> {
+        let i = hasher().hash_one(text) as usize % PROPOSAL_CACHE_SHARDS;
+        // a thread that panicked holding a shard left it whole: every change is one map operation
+        self.shards[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(&self, text: &str) -> Option<Proposals> {
+        let mut shard = self.shard(text);
+        if let Some(found) = shard.current.get(text) {
+            return Some(found.clone());
+        }
+        let (text, found) = shard.previous.remove_entry(text)?;
+        shard.insert(text, found.clone());
+        Some(found)
+    }
+
+    fn insert(&self, text: &CompactString, found: Proposals) {
+        self.shard(text).insert(text.clone(), found);
+    }
+}
 
 thread_local! {
-    static PROPOSALS: std::cell::RefCell<ProposalCache> = std::cell::RefCell::new((0, AHashMap::new()));
     /// One dense accumulator per thread, as long as the largest index searched on it, reset after
     /// each query through the list of rows it touched (no hashing per posting).
     static SCRATCH: std::cell::RefCell<Vec<Evidence>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -441,7 +485,7 @@ impl NameIndex {
         row_glued.shrink_to_fit();
         let facts = token_facts(&tokens, &posting_offsets);
         NameIndex {
-            id: next_index_id(),
+            proposal_cache: ProposalCache::new(),
             row_owner: row_owner.into(),
             row_name: row_name.into(),
             row_offsets: row_offsets.into(),
@@ -525,25 +569,14 @@ impl NameIndex {
         (1.0 + self.row_count() as f64 / df).ln()
     }
 
-    /// Dictionary tokens a query token points at, with their similarity to it. They depend on the
-    /// token's text alone, and a batch repeats texts (MOHAMMED, JOHN, ALI): each thread keeps the
-    /// last ones it worked out for this index.
-    fn proposals(&self, q: &Token) -> Rc<[(u32, f64)]> {
-        PROPOSALS.with(|cell| {
-            let mut cache = cell.borrow_mut();
-            if cache.0 != self.id {
-                *cache = (self.id, AHashMap::new());
-            }
-            if let Some(found) = cache.1.get(q.text.as_str()) {
-                return found.clone();
-            }
-            let found: Rc<[(u32, f64)]> = self.work_out_proposals(q).into();
-            if cache.1.len() >= PROPOSAL_CACHE_TOKENS {
-                cache.1.clear();
-            }
-            cache.1.insert(q.text.clone(), found.clone());
-            found
-        })
+    /// Dictionary tokens a query token points at, with their similarity to it (cached: [`ProposalCache`]).
+    fn proposals(&self, q: &Token) -> Proposals {
+        if let Some(found) = self.proposal_cache.get(&q.text) {
+            return found;
+        }
+        let found: Proposals = self.work_out_proposals(q).into();
+        self.proposal_cache.insert(&q.text, found.clone());
+        found
     }
 
     fn work_out_proposals(&self, q: &Token) -> Vec<(u32, f64)> {
@@ -719,36 +752,19 @@ impl NameIndex {
         hits
     }
 
-    /// Works out, side by side, the proposals of the tokens this thread has not cached yet, and
-    /// caches them here ([`NameIndex::proposals`] then finds them).
+    /// Works out, side by side, the proposals of the tokens not cached yet, and caches them
+    /// ([`NameIndex::proposals`] then finds them).
     fn prefetch_proposals<'t>(&self, tokens: impl Iterator<Item = &'t Token>) {
-        let missing: Vec<&Token> = PROPOSALS.with(|cell| {
-            let cache = cell.borrow();
-            let mut missing: Vec<&Token> = Vec::new();
-            for t in tokens {
-                let known = cache.0 == self.id && cache.1.contains_key(t.text.as_str());
-                if !known && !missing.iter().any(|m| m.text == t.text) {
-                    missing.push(t);
-                }
+        let mut missing: Vec<&Token> = Vec::new();
+        for t in tokens {
+            if !missing.iter().any(|m| m.text == t.text) && self.proposal_cache.get(&t.text).is_none() {
+                missing.push(t);
             }
-            missing
-        });
+        }
         if missing.len() < 2 {
             return;
         }
-        let found: Vec<Vec<(u32, f64)>> = missing.par_iter().map(|q| self.work_out_proposals(q)).collect();
-        PROPOSALS.with(|cell| {
-            let mut cache = cell.borrow_mut();
-            if cache.0 != self.id {
-                *cache = (self.id, AHashMap::new());
-            }
-            if cache.1.len() + missing.len() > PROPOSAL_CACHE_TOKENS {
-                cache.1.clear();
-            }
-            for (q, f) in missing.iter().zip(found) {
-                cache.1.insert(q.text.clone(), f.into());
-            }
-        });
+        missing.par_iter().for_each(|q| self.proposal_cache.insert(&q.text, self.work_out_proposals(q).into()));
     }
 
     /// (owner, name, score) of each row among `rows` whose alignment with one of the query's forms
@@ -871,8 +887,8 @@ impl NameIndex {
         // A lone query, with no other search in flight, spreads its own work over the pool: the cores
         // are idle otherwise. Under concurrent calls (a server's streams) splitting would only repeat
         // work (each thread compares the shared tokens again), so each query keeps to one thread.
-        // Either way the work runs on a pool thread, whose proposal cache every call shares (a server
-        // calls from many threads of its own).
+        // Either way the work runs on a pool thread, whose scratch space (the evidence accumulator,
+        // the similarity memo) every call shares (a server calls from many threads of its own).
         let in_flight = SEARCHES_IN_FLIGHT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let _leave = InFlight;
         let lone = queries.len() == 1 && in_flight == 0;
@@ -1250,7 +1266,7 @@ impl NameIndex {
         };
         let facts = token_facts(&tokens, &posting_offsets);
         Ok(NameIndex {
-            id: next_index_id(),
+            proposal_cache: ProposalCache::new(),
             row_owner,
             row_name,
             row_offsets,
@@ -1322,6 +1338,28 @@ mod tests {
         assert_eq!(hits.iter().filter(|h| h.0 == 0).count(), 1);
         assert_eq!(hits[0], (0, 0, 1.0));
         assert!(idx.search("Smith", 1, 50, 0.0).len() == 1);
+    }
+
+    #[test]
+    fn the_proposal_cache_keeps_the_tokens_in_use_when_it_fills() {
+        let cache = ProposalCache::new();
+        let per_shard = PROPOSAL_CACHE_TOKENS / PROPOSAL_CACHE_SHARDS;
+        let found = |i: u32| -> Proposals { vec![(i, 1.0)].into() };
+        cache.insert(&"KEPT".into(), found(7));
+        // enough texts to fill every shard twice over: KEPT's shard starts two new generations
+        for i in 0..(4 * PROPOSAL_CACHE_TOKENS) as u32 {
+            cache.insert(&CompactString::from(format!("T{i}")), found(i));
+            if i % (per_shard as u32 / 2) == 0 {
+                assert_eq!(cache.get("KEPT").as_deref(), Some(&[(7, 1.0)][..]), "after {i}"); // met again: kept
+            }
+        }
+        assert!(cache.get("T0").is_none(), "an old token not met again is dropped");
+        let last = 4 * PROPOSAL_CACHE_TOKENS as u32 - 1;
+        assert_eq!(cache.get(&format!("T{last}")).as_deref(), Some(&[(last, 1.0)][..]));
+        for shard in cache.shards.iter() {
+            let shard = shard.lock().unwrap();
+            assert!(shard.current.len() <= per_shard && shard.previous.len() <= per_shard);
+        }
     }
 
     #[test]
