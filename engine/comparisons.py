@@ -68,16 +68,24 @@ _LEVEL_TEXT = {
 }
 
 
+_LEVEL_RANK = {level: rank for rank, level in enumerate(_LEVEL_ORDER)}
+_LEVEL_FEATURE = {level: (f"birth_date.{level}", f"birth_date_{level}") for level in _LEVEL_ORDER}
+
+
 class BirthDateComparison:
     name = "birth_date"
 
     def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
-        if query.birth_date is None or not entry.birth_dates:
+        born = query.birth_date
+        if born is None or not entry.birth_dates:
             return None
-        levels = [(_birth_date_level(query.birth_date, e), e) for e in entry.birth_dates]
-        level, listed = min(levels, key=lambda le: _LEVEL_ORDER.index(le[0]))
-        value = getattr(weights, f"birth_date_{level}")
-        return Contribution(f"birth_date.{level}", value, lambda: _LEVEL_TEXT[level].format(q=query.birth_date, e=listed))
+        if len(entry.birth_dates) == 1:  # most entries: no choice to make
+            listed = entry.birth_dates[0]
+            level = _birth_date_level(born, listed)
+        else:  # the closest of the listed dates (the first of equally close ones)
+            level, listed = min(((_birth_date_level(born, e), e) for e in entry.birth_dates), key=lambda le: _LEVEL_RANK[le[0]])
+        feature, weight = _LEVEL_FEATURE[level]
+        return Contribution(feature, getattr(weights, weight), lambda: _LEVEL_TEXT[level].format(q=born, e=listed))
 
 
 class NationalityComparison:

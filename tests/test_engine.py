@@ -380,3 +380,21 @@ def test_only_candidates_that_can_be_among_the_best_are_explained(monkeypatch):
     assert [(h.entry_id, h.score, h.explanation) for h in top] == [(h.entry_id, h.score, h.explanation) for h in longer[:3]]
     assert [h.entry_id for h in top] == ["E001", "E003", "E005"]  # the equal full birth date first, then by id
     assert len(explained) <= 4
+
+
+def test_an_entry_with_several_birth_dates_is_weighed_on_the_closest():
+    from engine.comparisons import BirthDateComparison
+    from engine.model import Entry, queries_from
+
+    w = engine.Config.coerce(None).weights
+    entry = Entry.from_dict({"id": "E", "names": ["JOHN SMITH"], "birth_dates": ["1961", "1962-05-07", "1962-05"]}, "e")
+    compare = BirthDateComparison().compare
+    for born, feature, listed in [
+        ("1962-05-07", "birth_date.exact", "1962-05-07"),  # the exact date wins over the year and the month
+        ("1962-05-09", "birth_date.month", "1962-05"),  # a conflicting day: the month-only date is closer
+        ("1961-11-11", "birth_date.year", "1961"),
+        ("1960-01-01", "birth_date.near_year", "1961"),  # one year from 1961, a conflict with the others
+    ]:
+        c = compare(queries_from([{"name": "John Smith", "birth_date": born}])[0], entry, w)
+        assert (c.feature, c.value) == (feature, getattr(w, feature.replace(".", "_")))
+        assert listed in c.reason and born in c.reason
