@@ -180,17 +180,25 @@ class Screener:
             # `limit` best of this list: a list of common names gives dozens of equal candidates
             may_hit.sort(key=lambda m: (-m[0], m[1].id))  # the final order: score, then entry id
             best: list[Hit] = []
+            # per listed name: its alignment with the query, described, and whether a nickname made it
+            # (many people on a national list share one name: it is aligned once)
+            aligned: dict[str, tuple[Any, str, bool]] = {}
             for most, entry, indexed, name_score, a, t in may_hit:
                 if len(best) >= limit:
                     last = best[limit - 1]
                     if most < last.score or (most == last.score and entry.id > last.entry_id):
                         break  # nor can any after it: they could reach no more, and come later on a tie
-                comparison = compare_names(names[qi], indexed.name)
-                if any(how == "nickname" for *_, how in comparison.pairs):  # the name's own features
+                known = aligned.get(indexed.name)
+                if known is None:
+                    comparison = compare_names(names[qi], indexed.name)
+                    nickname = any(how == "nickname" for *_, how in comparison.pairs)
+                    known = aligned[indexed.name] = (comparison, describe_name(comparison), nickname)
+                comparison, described, nickname = known
+                if nickname:  # the name's own features
                     a = assess(q, entry, name_score, indexed.weak, weights, name=comparison)
                 if a.score < t.report:
                     continue
-                explanation = (describe_name(comparison),) + a.explanation
+                explanation = (described,) + a.explanation
                 best.append(Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation))
                 best.sort(key=lambda h: (-h.score, h.entry_id))
                 del best[limit:]
