@@ -778,10 +778,16 @@ impl NameIndex {
             .iter()
             .flat_map(|(core, variants)| core.iter().map(|t| *t as *const Token).chain(variants.iter().map(|v| &*v.glued as *const Token)))
             .collect();
-        // SAFETY: the pointers are to `forms`' tokens, alive and unmoved for the whole call
-        let query_sketches: Vec<QuerySketch> = query_tokens.iter().map(|&p| QuerySketch::of(unsafe { &*p })).collect();
-        // SAFETY: as above
-        let query_patterns: Vec<JaroWinklerPattern> = query_tokens.iter().map(|&p| JaroWinklerPattern::new(unsafe { &*p }.text.as_str())).collect();
+        // What comparing each query token with many needs of it, made once: its sketch and its
+        // Jaro-Winkler pattern.
+        let prepared: Vec<(QuerySketch, JaroWinklerPattern)> = query_tokens
+            .iter()
+            .map(|&p| {
+                // SAFETY: the pointers are to `forms`' tokens, alive and unmoved for the whole call
+                let t = unsafe { &*p };
+                (QuerySketch::of(t), JaroWinklerPattern::new(&t.text))
+            })
+            .collect();
         let dictionary = self.tokens.as_ptr_range();
         let token_size = std::mem::size_of::<Token>();
         SIMILARITIES.with(|memo| {
@@ -795,10 +801,11 @@ impl NameIndex {
                         let id = (cp as usize - dictionary.start as usize) / token_size;
                         memo.get_or(id, qi, || {
                             // most pairs are unrelated: decided on the sketch, the token's text unread
-                            if sketch_rules_out(q, &query_sketches[qi], &self.facts[id].sketch) {
+                            let (sketch, pattern) = &prepared[qi];
+                            if sketch_rules_out(q, sketch, &self.facts[id].sketch) {
                                 None
                             } else {
-                                token_similarity_by(q, &query_patterns[qi], c)
+                                token_similarity_by(q, pattern, c)
                             }
                         })
                     }

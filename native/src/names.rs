@@ -793,13 +793,15 @@ pub fn align_best_score_from<'c>(
 ) -> f64 {
     // The variants are checked only as far as needed: most candidates fall short of the floor and
     // have no variant that could join; a candidate within reach needs them only for tokens left over.
-    let (mut cv, mut c_all) = (Some(cv), None);
-    if alignment_upper_bound(q, c, sim) < floor - 1e-9 && !qv.iter().any(|v| could_join(&v.glued, c, sim, true)) {
-        let cs = cv.take().map_or_else(Vec::new, |make| make());
-        if !cs.iter().any(|v| could_join(&v.glued, q, sim, false)) {
-            return 0.0;
-        }
-        c_all = Some(cs);
+    // The candidate's variants are made at most once, when first needed.
+    let c_all: std::cell::OnceCell<Vec<Variant<'c>>> = std::cell::OnceCell::new();
+    let mut cv = Some(cv);
+    let mut c_variants = || c_all.get_or_init(|| cv.take().map_or_else(Vec::new, |make| make()));
+    if alignment_upper_bound(q, c, sim) < floor - 1e-9
+        && !qv.iter().any(|v| could_join(&v.glued, c, sim, true))
+        && !c_variants().iter().any(|v| could_join(&v.glued, q, sim, false))
+    {
+        return 0.0;
     }
     let plain = align_raw(q, c, sim);
     let mut best = plain.score;
@@ -815,8 +817,7 @@ pub fn align_best_score_from<'c>(
         }
     }
     if plain.pairs.len() < c.len() {
-        let c_all = c_all.or_else(|| cv.take().map(|make| make())).unwrap_or_default();
-        for v in &c_all {
+        for v in c_variants() {
             if !could_join(&v.glued, q, sim, false) {
                 continue;
             }
