@@ -12,7 +12,7 @@
 //! the token dictionary is rebuilt from its texts.
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
-use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant};
+use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, lengths_could_join, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -225,6 +225,8 @@ fn prefix_key(t: &Token) -> Option<u64> {
 struct TokenFacts {
     sketch: Sketch,
     rows: u32,
+    /// A token of some row, not only a glued-neighbour key.
+    in_rows: bool,
 }
 
 /// Asks the CPU to start loading the cache lines of `*x` (a hint: nothing is read or waited for).
@@ -244,11 +246,15 @@ fn prefetch<T>(x: &T) {
     let _ = x;
 }
 
-fn token_facts(tokens: &[Token], posting_offsets: &[u32]) -> Vec<TokenFacts> {
+fn token_facts(tokens: &[Token], posting_offsets: &[u32], row_tokens: &[u32]) -> Vec<TokenFacts> {
+    let mut in_rows = vec![false; tokens.len()];
+    for &t in row_tokens {
+        in_rows[t as usize] = true;
+    }
     tokens
         .par_iter()
         .enumerate()
-        .map(|(t, tok)| TokenFacts { sketch: Sketch::of(tok), rows: posting_offsets[t + 1] - posting_offsets[t] })
+        .map(|(t, tok)| TokenFacts { sketch: Sketch::of(tok), rows: posting_offsets[t + 1] - posting_offsets[t], in_rows: in_rows[t] })
         .collect()
 }
 
@@ -282,6 +288,18 @@ const PROPOSAL_CACHE_TOKENS: usize = 24_576;
 const PROPOSAL_CACHE_SHARDS: usize = 16;
 
 type Proposals = Arc<[(u32, f64)]>;
+
+/// A query token's key in the [`ProposalCache`]: a glued neighbour (proposed only tokens of rows)
+/// is kept apart from the same text written as one token. Normalised tokens never hold `+`.
+fn proposal_key(q: &Token, glued: bool) -> CompactString {
+    if glued {
+        let mut key = CompactString::const_new("+");
+        key.push_str(&q.text);
+        key
+    } else {
+        q.text.clone()
+    }
+}
 
 /// Proposals worked out, shared by every thread that searches one index: they depend on a token's
 /// text alone, and names repeat (MOHAMMED, JOHN, ALI) across the threads of a batch and across
@@ -483,7 +501,7 @@ impl NameIndex {
         row_offsets.shrink_to_fit();
         row_tokens.shrink_to_fit();
         row_glued.shrink_to_fit();
-        let facts = token_facts(&tokens, &posting_offsets);
+        let facts = token_facts(&tokens, &posting_offsets, &row_tokens);
         NameIndex {
             proposal_cache: ProposalCache::new(),
             row_owner: row_owner.into(),
@@ -570,16 +588,17 @@ impl NameIndex {
     }
 
     /// Dictionary tokens a query token points at, with their similarity to it (cached: [`ProposalCache`]).
-    fn proposals(&self, q: &Token) -> Proposals {
-        if let Some(found) = self.proposal_cache.get(&q.text) {
+    fn proposals(&self, q: &Token, glued: bool) -> Proposals {
+        let key = proposal_key(q, glued);
+        if let Some(found) = self.proposal_cache.get(&key) {
             return found;
         }
-        let found: Proposals = self.work_out_proposals(q).into();
-        self.proposal_cache.insert(&q.text, found.clone());
+        let found: Proposals = self.work_out_proposals(q, glued).into();
+        self.proposal_cache.insert(&key, found.clone());
         found
     }
 
-    fn work_out_proposals(&self, q: &Token) -> Vec<(u32, f64)> {
+    fn work_out_proposals(&self, q: &Token, glued: bool) -> Vec<(u32, f64)> {
         let exact = self.token_id(&q.text);
         let mut wanted: Vec<(&KeyTable, u64)> = Vec::with_capacity(24);
         wanted.extend(q.phonetic.iter().filter(|&&k| k != 0).map(|&k| (&self.phonetic_keys, k)));
@@ -603,19 +622,29 @@ impl NameIndex {
         let q_sketch = QuerySketch::of(q);
         seen.retain(|&id| {
             let facts = &self.facts[id as usize];
-            Some(id) == exact || !(facts.rows as usize > COMMON_TOKEN_ROWS || sketch_rules_out(q, &q_sketch, &facts.sketch))
+            Some(id) == exact || !(facts.rows as usize > COMMON_TOKEN_ROWS || (glued && !facts.in_rows) || sketch_rules_out(q, &q_sketch, &facts.sketch))
         });
         for &id in &seen {
             prefetch(&self.tokens[id as usize]);
         }
         let pattern = JaroWinklerPattern::new(&q.text);
         seen.into_iter()
-            .filter_map(|id| token_similarity_by(q, &pattern, &self.tokens[id as usize]).map(|(sim, _)| (id, sim)))
+            .filter_map(|id| {
+                let c = &self.tokens[id as usize];
+                // A glued token on either side (the query's glued neighbours, a row's glued keys) is
+                // evidence only where the alignment can accept it as a joined spelling.
+                let joining = glued || !self.facts[id as usize].in_rows;
+                if joining && Some(id) != exact && !lengths_could_join(q, c) {
+                    return None;
+                }
+                let (sim, kind) = token_similarity_by(q, &pattern, c)?;
+                (!joining || Some(id) == exact || similar_enough_to_join(sim, kind)).then_some((id, sim))
+            })
             .collect()
     }
 
     /// Row ids ranked by blocking evidence, at most `max_candidates`.
-    fn candidate_rows(&self, query_tokens: &[Vec<Token>], max_candidates: usize) -> Vec<u32> {
+    fn candidate_rows(&self, query_tokens: &[Vec<(Token, bool)>], max_candidates: usize) -> Vec<u32> {
         SCRATCH.with(|scratch| {
             let mut acc = scratch.borrow_mut();
             if acc.len() < self.row_count() {
@@ -627,9 +656,9 @@ impl NameIndex {
             // asked for as it is met, then added. Most posting lists are short (a dozen rows), so
             // asking ahead within one list would hide little of the accumulator's cache misses.
             let mut pending: Vec<(u32, f64)> = Vec::with_capacity(1024);
-            for q in query_tokens.iter().flatten() {
+            for (q, glued) in query_tokens.iter().flatten() {
                 token_no += 1;
-                let found = self.proposals(q);
+                let found = self.proposals(q, *glued);
                 for &(id, _) in found.iter() {
                     prefetch(&self.posting_offsets[id as usize]);
                 }
@@ -681,13 +710,13 @@ impl NameIndex {
     }
 
     /// The query's tokens for blocking: each form's tokens and its glued neighbours.
-    fn blocking_tokens(query_forms: &[Vec<Token>]) -> Vec<Vec<Token>> {
+    fn blocking_tokens(query_forms: &[Vec<Token>]) -> Vec<Vec<(Token, bool)>> {
         query_forms
             .iter()
             .map(|form| {
                 let texts: Vec<&str> = form.iter().map(|t| t.text.as_str()).collect();
-                let glued: Vec<Token> = glued_spans(&texts, is_particle).map(|(_, _, g)| Token::new(&g)).collect();
-                form.iter().cloned().chain(glued).collect()
+                let glued = glued_spans(&texts, is_particle).map(|(_, _, g)| (Token::new(&g), true));
+                form.iter().map(|t| (t.clone(), false)).chain(glued).collect()
             })
             .collect()
     }
@@ -754,17 +783,18 @@ impl NameIndex {
 
     /// Works out, side by side, the proposals of the tokens not cached yet, and caches them
     /// ([`NameIndex::proposals`] then finds them).
-    fn prefetch_proposals<'t>(&self, tokens: impl Iterator<Item = &'t Token>) {
-        let mut missing: Vec<&Token> = Vec::new();
-        for t in tokens {
-            if !missing.iter().any(|m| m.text == t.text) && self.proposal_cache.get(&t.text).is_none() {
-                missing.push(t);
+    fn prefetch_proposals<'t>(&self, tokens: impl Iterator<Item = &'t (Token, bool)>) {
+        let mut missing: Vec<(CompactString, &Token, bool)> = Vec::new();
+        for (t, glued) in tokens {
+            let key = proposal_key(t, *glued);
+            if !missing.iter().any(|m| m.0 == key) && self.proposal_cache.get(&key).is_none() {
+                missing.push((key, t, *glued));
             }
         }
         if missing.len() < 2 {
             return;
         }
-        missing.par_iter().for_each(|q| self.proposal_cache.insert(&q.text, self.work_out_proposals(q).into()));
+        missing.par_iter().for_each(|(key, q, glued)| self.proposal_cache.insert(key, self.work_out_proposals(q, *glued).into()));
     }
 
     /// (owner, name, score) of each row among `rows` whose alignment with one of the query's forms
@@ -1271,7 +1301,7 @@ impl NameIndex {
         let Ok([token_ids, phonetic_keys, deletion_keys, skeleton_keys, abjad_skeleton_keys, prefix_keys]) = <[KeyTable; 6]>::try_from(tables) else {
             unreachable!("six key tables")
         };
-        let facts = token_facts(&tokens, &posting_offsets);
+        let facts = token_facts(&tokens, &posting_offsets, &row_tokens);
         Ok(NameIndex {
             proposal_cache: ProposalCache::new(),
             row_owner,
@@ -1377,8 +1407,33 @@ mod tests {
         let idx = NameIndex::build(&names, &[0, 1]);
         for query in ["ZKAHABIYA", "ZAHBIYA"] {
             let q = &NameIndex::prepare_query(query)[0][0];
-            assert!(idx.proposals(q).iter().any(|p| idx.tokens[p.0 as usize].text == "ZAHABIYA"), "{query}");
+            assert!(idx.proposals(q, false).iter().any(|p| idx.tokens[p.0 as usize].text == "ZAHABIYA"), "{query}");
         }
+    }
+
+    #[test]
+    fn glued_tokens_propose_only_what_the_alignment_can_join() {
+        let names: Vec<String> = ["FARHAD MOHAMMADI", "MUHAMMAD IQBAL", "ABDUL RAHMAN", "ABDULRAHMAN YASIN"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let idx = NameIndex::build(&names, &[0, 1, 2, 3]);
+        let proposed = |text: &str, glued: bool| -> Vec<String> {
+            let mut found: Vec<String> = idx.proposals(&Token::new(text), glued).iter().map(|p| idx.tokens[p.0 as usize].text.to_string()).collect();
+            found.sort();
+            found
+        };
+        // a row's token written joined (the query glues ABDUL RAHMAN) ...
+        assert!(proposed("ABDULRAHMAN", true).contains(&"ABDULRAHMAN".to_string()));
+        // ... a row's glued key met by a query token (the query writes ABDULRAHMAN) ...
+        assert!(proposed("ABDULRAHMAN", false).contains(&"ABDULRAHMAN".to_string()));
+        // ... but not one glued text against another (the alignment never pairs them), nor a
+        // token too short to be the two joined (MOHAMMAD IQBAL ~ MOHAMMADI)
+        assert_eq!(proposed("MOHAMMADIQBAL", true), Vec::<String>::new());
+        // and a query token meets a row's glued key only as its joined spelling
+        assert!(!proposed("MOHAMMAD", false).contains(&"MUHAMMADIQBAL".to_string()));
+        let first = idx.candidates("MOHAMMAD IQBAL", 10)[0];
+        assert_eq!(first, 1, "MUHAMMAD IQBAL, not a row that only resembles the glued query");
     }
 
     #[test]

@@ -772,12 +772,23 @@ pub fn alignment_upper_bound(q: &[&Token], c: &[&Token], sim: &mut Similarity) -
 /// ruled out before they are compared (only a skeleton pair, which needs a vowelless side, may differ).
 fn could_join(glued: &Token, other: &[&Token], sim: &mut Similarity, query_side: bool) -> bool {
     other.iter().any(|t| {
-        if !(glued.abjad || t.abjad) && length_ratio(glued, t) < JOINED_MIN_LENGTH_RATIO {
+        if !lengths_could_join(glued, t) {
             return false;
         }
         let found = if query_side { sim(glued, t) } else { sim(t, glued) };
-        matches!(found, Some((s, kind)) if s >= JOINED_MIN_SIMILARITY && kind != MatchKind::Initial && kind != MatchKind::Phonetic)
+        matches!(found, Some((s, kind)) if similar_enough_to_join(s, kind))
     })
+}
+
+/// Whether a glued token and a token of the other side are of lengths [`joined_convincingly`] can
+/// accept (any lengths when one is written without vowels: a skeleton pair is shorter by nature).
+pub fn lengths_could_join(glued: &Token, other: &Token) -> bool {
+    glued.abjad || other.abjad || length_ratio(glued, other) >= JOINED_MIN_LENGTH_RATIO
+}
+
+/// Whether a glued token's similarity to a partner is close enough for [`joined_convincingly`].
+pub fn similar_enough_to_join(similarity: f64, kind: MatchKind) -> bool {
+    similarity >= JOINED_MIN_SIMILARITY && kind != MatchKind::Initial && kind != MatchKind::Phonetic
 }
 
 /// [`align_best_raw`]'s score when it reaches `floor`; otherwise some score below `floor`. Candidates
