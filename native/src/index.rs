@@ -633,12 +633,12 @@ impl NameIndex {
                 let c = &self.tokens[id as usize];
                 // A glued token on either side (the query's glued neighbours, a row's glued keys) is
                 // evidence only where the alignment can accept it as a joined spelling.
-                let joining = glued || !self.facts[id as usize].in_rows;
-                if joining && Some(id) != exact && !lengths_could_join(q, c) {
+                let joining = Some(id) != exact && (glued || !self.facts[id as usize].in_rows);
+                if joining && !lengths_could_join(q, c) {
                     return None;
                 }
                 let (sim, kind) = token_similarity_by(q, &pattern, c)?;
-                (!joining || Some(id) == exact || similar_enough_to_join(sim, kind)).then_some((id, sim))
+                (!joining || similar_enough_to_join(sim, kind)).then_some((id, sim))
             })
             .collect()
     }

@@ -663,10 +663,7 @@ fn joined_convincingly(a: &RawAlignment, pos: usize, glued: &Token, other: &[&To
     };
     let partner = other[if query_side { j } else { i }];
     // A skeleton pair compares consonants only: the vowelless side is shorter by nature.
-    let short = length_ratio(partner, glued) < JOINED_MIN_LENGTH_RATIO && kind != MatchKind::Skeleton;
-    // Nor by sound alone: a glued token's consonants sound like too many names (`HOA DO` ~ `HADI`,
-    // `LI MYINT` ~ `LUMINITA`); gluing is for spellings (`ABDUL RAHMAN` ~ `ABDULRAHMAN`).
-    !(kind == MatchKind::Initial || kind == MatchKind::Phonetic || s < JOINED_MIN_SIMILARITY || short)
+    similar_enough_to_join(s, kind) && (kind == MatchKind::Skeleton || length_ratio(partner, glued) >= JOINED_MIN_LENGTH_RATIO)
 }
 
 fn length_ratio(a: &Token, b: &Token) -> f64 {
@@ -786,7 +783,9 @@ pub fn lengths_could_join(glued: &Token, other: &Token) -> bool {
     glued.abjad || other.abjad || length_ratio(glued, other) >= JOINED_MIN_LENGTH_RATIO
 }
 
-/// Whether a glued token's similarity to a partner is close enough for [`joined_convincingly`].
+/// Whether a glued token's similarity to a partner is close enough for [`joined_convincingly`]: not
+/// by sound alone either, since a glued token's consonants sound like too many names (`HOA DO` ~
+/// `HADI`, `LI MYINT` ~ `LUMINITA`); gluing is for spellings (`ABDUL RAHMAN` ~ `ABDULRAHMAN`).
 pub fn similar_enough_to_join(similarity: f64, kind: MatchKind) -> bool {
     similarity >= JOINED_MIN_SIMILARITY && kind != MatchKind::Initial && kind != MatchKind::Phonetic
 }
