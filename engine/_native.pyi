@@ -101,11 +101,11 @@ class NameIndex:
     @property
     def entry_count(self) -> int: ...
     def search(
-        self, queries: Sequence[str], limit: int = 10, max_candidates: int = 200, min_score: float | Sequence[float] = 0.0
+        self, queries: Sequence[str], limit: int = 10, max_candidates: int = 100, min_score: float | Sequence[float] = 0.0
     ) -> list[list[tuple[int, int, float]]]:
         """Per query, up to `limit` (owner, name index, name score) with a name score of at least
         `min_score` (one floor, or one per query), best entry first, one row per owner."""
-    def candidates(self, query: str, max_candidates: int = 200) -> list[int]:
+    def candidates(self, query: str, max_candidates: int = 100) -> list[int]:
         """Name indexes the blocking keys propose for one query, strongest evidence first."""
     def stats(self) -> dict[str, int]:
         """Sizes of the index's parts: rows, tokens, postings, keys, bytes of its flat arrays, and

@@ -15,7 +15,7 @@ birth_date_exact = 0.10
 birth_date_conflict = -0.15
 
 [search]
-max_candidates = 200
+max_candidates = 100
 ```
 """
 
@@ -95,13 +95,19 @@ def _thresholds(d: Mapping[str, Any], base: Thresholds, key: str) -> Thresholds:
     return t
 
 
+# Candidates aligned in full per query and list, best blocking evidence first: on the real lists
+# (benchmarks/quality/alias_recall.py) recall is as high from 50 to 200, and 1M-name screening
+# scales with it.
+DEFAULT_MAX_CANDIDATES = 100
+
+
 @dataclass(frozen=True)
 class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     list_thresholds: Mapping[str, Thresholds] = field(default_factory=dict)
     kind_thresholds: Mapping[tuple[str, str], Thresholds] = field(default_factory=dict)
     weights: Weights = field(default_factory=Weights)
-    max_candidates: int = 200
+    max_candidates: int = DEFAULT_MAX_CANDIDATES
     source: str = ""
 
     def thresholds_for(self, list_id: str, kind: str) -> Thresholds:
@@ -132,7 +138,7 @@ class Config:
             if not isinstance(v, (int, float)) or isinstance(v, bool) or not -bound <= v <= bound:
                 raise ConfigError(f"weights.{k}: expected a number in [-{bound:g}, {bound:g}], got {v!r}")
         search = d.get("search") or {}
-        max_candidates = search.get("max_candidates", 200)
+        max_candidates = search.get("max_candidates", DEFAULT_MAX_CANDIDATES)
         if not isinstance(max_candidates, int) or not 1 <= max_candidates <= 100_000:
             raise ConfigError(f"search.max_candidates: expected an integer in [1, 100000], got {max_candidates!r}")
         return cls(base, per_list, per_kind, Weights(**{k: float(v) for k, v in w.items()}), max_candidates, source)

@@ -422,7 +422,7 @@ def toml_parts(config: engine.Config | None, tuned: Iterable[tuple[str, str]]) -
                if getattr(cfg.weights, f.name) != getattr(defaults, f.name)]
     if changed:
         tail += ["[weights]", *(f"{k} = {toml_number(v)}" for k, v in changed), ""]
-    if cfg.max_candidates != 200:
+    if cfg.max_candidates != engine.Config().max_candidates:
         tail += ["[search]", f"max_candidates = {cfg.max_candidates}", ""]
     return "\n".join(head) + "\n", "\n".join(tail) + ("\n" if tail else "")
 

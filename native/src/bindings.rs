@@ -271,7 +271,7 @@ impl PyNameIndex {
     }
 
     /// `min_score`: one floor for every query, or a list with one per query.
-    #[pyo3(signature = (queries, limit = 10, max_candidates = 200, min_score = MinScore::All(0.0)))]
+    #[pyo3(signature = (queries, limit = 10, max_candidates = 100, min_score = MinScore::All(0.0)))]
     fn search(
         &self,
         py: Python<'_>,
@@ -295,7 +295,7 @@ impl PyNameIndex {
         self.inner.stats().into_iter().collect()
     }
 
-    #[pyo3(signature = (query, max_candidates = 200))]
+    #[pyo3(signature = (query, max_candidates = 100))]
     fn candidates(&self, py: Python<'_>, query: &str, max_candidates: usize) -> Vec<u32> {
         let query = query.to_owned();
         py.detach(|| self.inner.candidates(&query, max_candidates))

@@ -5,14 +5,16 @@
 //! substitution, insertion, deletion or adjacent transposition). A query token proposes dictionary
 //! tokens through those keys; every name row holding a proposed token gains the token's
 //! similarity times its rarity (inverse document frequency), so `MOHAMMED` or `ALI` add little and a
-//! rare surname a lot. The best `max_candidates` rows are then aligned in full ([`crate::names`]).
+//! rare surname a lot; a rarer spelling of a common name (`MOHAMMADI` for `MOHAMMAD`) no more than
+//! the name. The best `max_candidates` rows are then aligned in full ([`crate::names`]), on the
+//! tokens the alignment compares (a legal form is no evidence of an organisation's name).
 //!
 //! An index can be saved to one file ([`NameIndex::save`]) and memory-mapped back
 //! ([`NameIndex::load`]): its flat arrays are then used in place ([`crate::flat::Array`]), and only
 //! the token dictionary is rebuilt from its texts.
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
-use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, lengths_could_join, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant};
+use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -287,6 +289,7 @@ const PARALLEL_MIN_ROWS: usize = 16;
 const PROPOSAL_CACHE_TOKENS: usize = 24_576;
 const PROPOSAL_CACHE_SHARDS: usize = 16;
 
+/// (dictionary token, evidence a row holding it gets) per query token.
 type Proposals = Arc<[(u32, f64)]>;
 
 /// A query token's key in the [`ProposalCache`]: a glued neighbour (proposed only tokens of rows)
@@ -587,13 +590,14 @@ impl NameIndex {
         (1.0 + self.row_count() as f64 / df).ln()
     }
 
-    /// Dictionary tokens a query token points at, with their similarity to it (cached: [`ProposalCache`]).
+    /// Dictionary tokens a query token points at, with the evidence a row holding one gets
+    /// ([`NameIndex::evidence`]; cached: [`ProposalCache`]).
     fn proposals(&self, q: &Token, glued: bool) -> Proposals {
         let key = proposal_key(q, glued);
         if let Some(found) = self.proposal_cache.get(&key) {
             return found;
         }
-        let found: Proposals = self.work_out_proposals(q, glued).into();
+        let found: Proposals = self.evidence(q, self.work_out_proposals(q, glued)).into();
         self.proposal_cache.insert(&key, found.clone());
         found
     }
@@ -610,6 +614,10 @@ impl NameIndex {
         let mut seen: Vec<u32> = Vec::with_capacity(256);
         seen.extend(exact);
         KeyTable::get_all(&wanted, |ids| seen.extend_from_slice(ids));
+        // a given name's nicknames and formal names share no spelling key (`BILL`, `WILLIAM`)
+        if !glued {
+            seen.extend(q.nickname.into_iter().flat_map(nickname_relatives).filter_map(|name| self.token_id(name)));
+        }
         seen.sort_unstable();
         seen.dedup();
         // Most proposed tokens are unrelated (a Double Metaphone key is shared by hundreds): rule
@@ -643,6 +651,20 @@ impl NameIndex {
             .collect()
     }
 
+    /// (token, similarity) proposals of query token `q` -> (token, evidence for a row holding it): the
+    /// similarity times the token's rarity, capped by the rarity of the name the query spells. That is
+    /// the query token itself when listed; else its most common close spelling (at least
+    /// [`STRONG_PAIR_SIMILARITY`]): a misspelt `MOHAMAD` is a spelling of `MOHAMMAD`, common. Without
+    /// the cap, rows holding rare spellings of a common query name (`MUHAMMED`, `MOHAMMADI`) outrank
+    /// the rows that spell it as the query does.
+    fn evidence(&self, q: &Token, similar: Vec<(u32, f64)>) -> Vec<(u32, f64)> {
+        let name_rarity = match self.token_id(&q.text) {
+            Some(t) => self.idf(t),
+            None => similar.iter().filter(|p| p.1 >= STRONG_PAIR_SIMILARITY).map(|p| self.idf(p.0)).fold(f64::INFINITY, f64::min),
+        };
+        similar.into_iter().map(|(id, sim)| (id, sim * self.idf(id).min(name_rarity) * q.weight)).collect()
+    }
+
     /// Row ids ranked by blocking evidence, at most `max_candidates`.
     fn candidate_rows(&self, query_tokens: &[Vec<(Token, bool)>], max_candidates: usize) -> Vec<u32> {
         SCRATCH.with(|scratch| {
@@ -668,8 +690,7 @@ impl NameIndex {
                     }
                 }
                 pending.clear();
-                for &(id, sim) in found.iter() {
-                    let w = sim * self.idf(id) * q.weight;
+                for &(id, w) in found.iter() {
                     for &row in self.rows_of(id) {
                         prefetch(&acc[row as usize]);
                         pending.push((row, w));
@@ -709,14 +730,16 @@ impl NameIndex {
         name_forms(query).iter().map(|f| crate::names::prepare(f)).collect()
     }
 
-    /// The query's tokens for blocking: each form's tokens and its glued neighbours.
+    /// The query's tokens for blocking: each form's core tokens (a legal form and stopwords set aside,
+    /// as the alignment sets them aside) and their glued neighbours.
     fn blocking_tokens(query_forms: &[Vec<Token>]) -> Vec<Vec<(Token, bool)>> {
         query_forms
             .iter()
             .map(|form| {
-                let texts: Vec<&str> = form.iter().map(|t| t.text.as_str()).collect();
+                let core = core_tokens(&form.iter().collect::<Vec<_>>());
+                let texts: Vec<&str> = core.iter().map(|t| t.text.as_str()).collect();
                 let glued = glued_spans(&texts, is_particle).map(|(_, _, g)| (Token::new(&g), true));
-                form.iter().map(|t| (t.clone(), false)).chain(glued).collect()
+                core.iter().map(|&t| (t.clone(), false)).chain(glued).collect()
             })
             .collect()
     }
@@ -794,7 +817,7 @@ impl NameIndex {
         if missing.len() < 2 {
             return;
         }
-        missing.par_iter().for_each(|(key, q, glued)| self.proposal_cache.insert(key, self.work_out_proposals(q, *glued).into()));
+        missing.par_iter().for_each(|(key, q, glued)| self.proposal_cache.insert(key, self.evidence(q, self.work_out_proposals(q, *glued)).into()));
     }
 
     /// (owner, name, score) of each row among `rows` whose alignment with one of the query's forms
@@ -1397,6 +1420,19 @@ mod tests {
             let shard = shard.lock().unwrap();
             assert!(shard.current.len() <= per_shard && shard.previous.len() <= per_shard);
         }
+    }
+
+    #[test]
+    fn a_nickname_proposes_its_formal_name_among_many_sharing_the_surname() {
+        // forty people named GARCIA, the formal name last: only the nickname relation sets it apart
+        let mut names: Vec<String> = (0..40).map(|i| format!("{} GARCIA", ["ANA", "LUIS", "PEDRO", "ROSA"][i % 4].to_string() + &"X".repeat(i / 4))).collect();
+        names.push("WILLIAM GARCIA".to_string());
+        let owners: Vec<u32> = (0..names.len() as u32).collect();
+        let idx = NameIndex::build(&names, &owners);
+        let q = &NameIndex::prepare_query("BILL")[0][0];
+        assert!(idx.proposals(q, false).iter().any(|p| idx.tokens[p.0 as usize].text == "WILLIAM"));
+        let found = idx.candidates("Bill Garcia", 5);
+        assert_eq!(names[found[0] as usize], "WILLIAM GARCIA", "{:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
     }
 
     #[test]

@@ -111,10 +111,13 @@ pub struct Token {
 /// The nickname relations (carltonnorthern/nicknames, Apache-2.0; engine/data/nicknames/PROVENANCE.md).
 const NICKNAMES_CSV: &str = include_str!("../../engine/data/nicknames/names.csv");
 
-/// Names of the nickname table by id, and the direct relations between ids (both directions).
+/// Names of the nickname table by id, and the direct relations between ids (both directions): as
+/// pairs to test, and per id the names it relates to (what a name proposes in the blocking index).
 struct Nicknames {
     ids: AHashMap<String, u32>,
     related: AHashSet<(u32, u32)>,
+    names: Vec<String>,
+    relatives: Vec<Vec<u32>>,
 }
 
 fn nicknames() -> &'static Nicknames {
@@ -124,7 +127,7 @@ fn nicknames() -> &'static Nicknames {
 
 /// Reads `name1,has_nickname,name2` lines; particles (`AL`, `DI`) are left out, as they are never given names here.
 fn parse_nicknames(csv: &str) -> Nicknames {
-    let mut table = Nicknames { ids: AHashMap::new(), related: AHashSet::new() };
+    let mut table = Nicknames { ids: AHashMap::new(), related: AHashSet::new(), names: Vec::new(), relatives: Vec::new() };
     for line in csv.lines().skip(1) {
         let mut fields = line.split(',').map(|f| f.trim().to_ascii_uppercase());
         let (Some(a), Some(rel), Some(b)) = (fields.next(), fields.next(), fields.next()) else { continue };
@@ -133,13 +136,27 @@ fn parse_nicknames(csv: &str) -> Nicknames {
         }
         let mut id = |n: String| {
             let next = table.ids.len() as u32;
-            *table.ids.entry(n).or_insert(next)
+            *table.ids.entry(n.clone()).or_insert_with(|| {
+                table.names.push(n);
+                table.relatives.push(Vec::new());
+                next
+            })
         };
         let (x, y) = (id(a), id(b));
-        table.related.insert((x, y));
-        table.related.insert((y, x));
+        if table.related.insert((x, y)) {
+            table.relatives[x as usize].push(y);
+        }
+        if table.related.insert((y, x)) {
+            table.relatives[y as usize].push(x);
+        }
     }
     table
+}
+
+/// The given names and nicknames directly related to a token's ([`Token::nickname`]).
+pub fn nickname_relatives(id: u32) -> impl Iterator<Item = &'static str> {
+    let table = nicknames();
+    table.relatives.get(id as usize).into_iter().flatten().map(|&r| table.names[r as usize].as_str())
 }
 
 /// The id of a name in the nickname table.
