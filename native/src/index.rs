@@ -597,11 +597,12 @@ impl NameIndex {
         if let Some(found) = self.proposal_cache.get(&key) {
             return found;
         }
-        let found: Proposals = self.evidence(q, self.work_out_proposals(q, glued)).into();
+        let found: Proposals = self.work_out_proposals(q, glued).into();
         self.proposal_cache.insert(&key, found.clone());
         found
     }
 
+    /// [`NameIndex::proposals`], worked out: the similar dictionary tokens, then their [`NameIndex::evidence`].
     fn work_out_proposals(&self, q: &Token, glued: bool) -> Vec<(u32, f64)> {
         let exact = self.token_id(&q.text);
         let mut wanted: Vec<(&KeyTable, u64)> = Vec::with_capacity(24);
@@ -636,7 +637,8 @@ impl NameIndex {
             prefetch(&self.tokens[id as usize]);
         }
         let pattern = JaroWinklerPattern::new(&q.text);
-        seen.into_iter()
+        let similar = seen
+            .into_iter()
             .filter_map(|id| {
                 let c = &self.tokens[id as usize];
                 // A glued token on either side (the query's glued neighbours, a row's glued keys) is
@@ -648,17 +650,18 @@ impl NameIndex {
                 let (sim, kind) = token_similarity_by(q, &pattern, c)?;
                 (!joining || similar_enough_to_join(sim, kind)).then_some((id, sim))
             })
-            .collect()
+            .collect();
+        self.evidence(q, exact, similar)
     }
 
-    /// (token, similarity) proposals of query token `q` -> (token, evidence for a row holding it): the
-    /// similarity times the token's rarity, capped by the rarity of the name the query spells. That is
-    /// the query token itself when listed; else its most common close spelling (at least
+    /// (token, similarity) proposals of query token `q` (`exact`: its own dictionary id) -> (token,
+    /// evidence for a row holding it): the similarity times the token's rarity, capped by the rarity of
+    /// the name the query spells. That is the query token itself when listed; else its most common close spelling (at least
     /// [`STRONG_PAIR_SIMILARITY`]): a misspelt `MOHAMAD` is a spelling of `MOHAMMAD`, common. Without
     /// the cap, rows holding rare spellings of a common query name (`MUHAMMED`, `MOHAMMADI`) outrank
     /// the rows that spell it as the query does.
-    fn evidence(&self, q: &Token, similar: Vec<(u32, f64)>) -> Vec<(u32, f64)> {
-        let name_rarity = match self.token_id(&q.text) {
+    fn evidence(&self, q: &Token, exact: Option<u32>, similar: Vec<(u32, f64)>) -> Vec<(u32, f64)> {
+        let name_rarity = match exact {
             Some(t) => self.idf(t),
             None => similar.iter().filter(|p| p.1 >= STRONG_PAIR_SIMILARITY).map(|p| self.idf(p.0)).fold(f64::INFINITY, f64::min),
         };
@@ -817,7 +820,7 @@ impl NameIndex {
         if missing.len() < 2 {
             return;
         }
-        missing.par_iter().for_each(|(key, q, glued)| self.proposal_cache.insert(key, self.evidence(q, self.work_out_proposals(q, *glued)).into()));
+        missing.par_iter().for_each(|(key, q, glued)| self.proposal_cache.insert(key, self.work_out_proposals(q, *glued).into()));
     }
 
     /// (owner, name, score) of each row among `rows` whose alignment with one of the query's forms

@@ -135,12 +135,14 @@ fn parse_nicknames(csv: &str) -> Nicknames {
             continue;
         }
         let mut id = |n: String| {
-            let next = table.ids.len() as u32;
-            *table.ids.entry(n.clone()).or_insert_with(|| {
-                table.names.push(n);
-                table.relatives.push(Vec::new());
-                next
-            })
+            if let Some(&known) = table.ids.get(&n) {
+                return known;
+            }
+            let next = table.names.len() as u32;
+            table.ids.insert(n.clone(), next);
+            table.names.push(n);
+            table.relatives.push(Vec::new());
+            next
         };
         let (x, y) = (id(a), id(b));
         if table.related.insert((x, y)) {
