@@ -230,9 +230,9 @@ class Query:
     def from_dict(cls, d: Mapping[str, Any] | "Query", where: str = "query") -> "Query":
         if isinstance(d, Query):
             return d
-        if not isinstance(d, Mapping):
+        if type(d) is not dict and not isinstance(d, Mapping):  # (a plain dict skips the slower ABC check)
             raise InputError(where, f"expected an object, got {type(d).__name__}")
-        unknown = set(d) - set(cls.__dataclass_fields__)
+        unknown = d.keys() - cls.__dataclass_fields__.keys()
         if unknown:
             raise InputError(f"{where}.{sorted(unknown)[0]}", "unknown field")
         kind = d.get("kind") or "person"
@@ -243,8 +243,9 @@ class Query:
             v = d.get(f) or ""
             if not isinstance(v, str):
                 raise InputError(f"{where}.{f}", f"expected a string, got {type(v).__name__}")
-            text[f] = v.strip()
-            _check_size(f, text[f], f"{where}.{f}")
+            text[f] = v = v.strip()
+            if v:  # (most fields of a query are empty: nothing to check, no field path to write)
+                _check_size(f, v, f"{where}.{f}")
         if not (text["name"] or text["surname"] or text["given_names"]):
             raise InputError(f"{where}.name", "a query needs a name, or a surname and given names")
         bd = d.get("birth_date") or None

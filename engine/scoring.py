@@ -22,15 +22,20 @@ COMPATIBLE_KINDS = {
 }
 
 
+def birth_date_budget(weights: Weights) -> float:
+    """The most a birth date can add (an equal full date, lifted for a partial name, MAX_EXACT_LIFT)."""
+    return max(weights.birth_date_exact + min(MAX_EXACT_LIFT, max(weights.birth_date_exact_name_gap, 0)),
+               weights.birth_date_month, weights.birth_date_year, weights.birth_date_swapped,
+               weights.birth_date_near_year, weights.birth_date_placeholder, 0)
+
+
 def positive_evidence_budget(weights: Weights, query: Query | None = None) -> float:
     """The most the evidence can add: the name score a hit needs is at least threshold minus this.
     Given a query, only the evidence it carries counts (a query without a birth date earns none
     for one), so a bare name needs a name score near the threshold itself."""
     has = (lambda attribute: True) if query is None else (lambda attribute: bool(getattr(query, attribute)))
     per_attribute = [
-        max(weights.birth_date_exact + min(MAX_EXACT_LIFT, max(weights.birth_date_exact_name_gap, 0)),
-            weights.birth_date_month, weights.birth_date_year, weights.birth_date_swapped,
-            weights.birth_date_near_year, weights.birth_date_placeholder, 0) if has("birth_date") else 0.0,
+        birth_date_budget(weights) if has("birth_date") else 0.0,
         max(weights.nationality_match, 0) if has("nationality") else 0.0,
         max(weights.document_match, weights.document_near_match, 0) if has("documents") else 0.0,
         max(weights.country_match, 0) if has("country") else 0.0,
@@ -79,12 +84,34 @@ def deepen_conflict(c: Contribution, name_score: float, weights: Weights) -> Con
     if gap == 0.0:
         return c
     if c.feature == "birth_date.conflict" and weights.birth_date_conflict_name_gap:
-        extra = min(MAX_CONFLICT_DEEPENING, weights.birth_date_conflict_name_gap * gap)
+        extra = conflict_deepening(name_score, weights)
         return Contribution(c.feature, c.value - extra, lambda: f"{c.reason} (cut {extra:.2f} deeper: the name agrees only to {name_score:.2f})")
     if c.feature == "birth_date.exact" and weights.birth_date_exact_name_gap > 0:
         extra = min(MAX_EXACT_LIFT, weights.birth_date_exact_name_gap * gap)
         return Contribution(c.feature, c.value + extra, lambda: f"{c.reason} (counts {extra:.2f} more: the name agrees only to {name_score:.2f})")
     return c
+
+
+def conflict_deepening(name_score: float, weights: Weights) -> float:
+    """How much deeper a conflicting birth date cuts a name that agrees only to `name_score`."""
+    gap = 1.0 - name_score
+    if gap <= 0.0 or not weights.birth_date_conflict_name_gap:
+        return 0.0
+    return min(MAX_CONFLICT_DEEPENING, weights.birth_date_conflict_name_gap * gap)
+
+
+def birth_years_apart(query: Query, entry: Entry, name_score: float, weights: Weights) -> float | None:
+    """What the birth date contributes when the query's birth year is two or more years from every
+    listed one: then it can only conflict (cut deeper for a partial name), known without the full
+    assessment. None when it takes the full comparison (or there is no date to compare)."""
+    born = query.birth_date
+    if born is None or not entry.birth_dates:
+        return None
+    year = born.year
+    for listed in entry.birth_dates:
+        if -2 < listed.year - year < 2:
+            return None
+    return weights.birth_date_conflict - conflict_deepening(name_score, weights)
 
 
 def name_features(name: NameComparison, weights: Weights) -> list[Contribution]:

@@ -21,7 +21,7 @@ from . import mrz
 from .documents import DocumentIndex
 from .model import Document, DocumentHit, Hit, InputError, Query, queries_from
 from .names import compare_names
-from .scoring import COMPATIBLE_KINDS, assess, band, describe_name, positive_evidence_budget
+from .scoring import COMPATIBLE_KINDS, assess, band, birth_date_budget, birth_years_apart, describe_name, positive_evidence_budget
 from .watchlist import Watchlist
 
 T = TypeVar("T")
@@ -145,11 +145,14 @@ class Screener:
         nickname_gain, nickname_loss = max(0.0, weights.name_nickname), min(0.0, weights.name_nickname)
         entries, indexed_names, list_id, version = wl.entries, wl.indexed_names, wl.list_id, wl.version
         per_kind: dict[str, Thresholds] = {}
+        weak_alias, birth_date_most = weights.weak_alias, birth_date_budget(weights)
         for qi, found in enumerate(raw, offset):
             if not found:
                 continue
             q = qs[qi]
             compatible = COMPATIBLE_KINDS[q.kind]
+            # what the evidence besides a birth date (and a nickname) can add at most
+            beside_birth_date = reach[qi] - nickname_gain - (birth_date_most if q.birth_date else 0.0)
             # 1. the evidence of each candidate that may reach the report threshold
             may_hit: list[tuple[float, Any, Any, float, Any, Thresholds]] = []
             # (score, entry id) that hits will at least have, best first in the final order
@@ -166,10 +169,17 @@ class Screener:
                 if len(surely) >= limit and most == surely[limit - 1][0] and entry.id > surely[limit - 1][1]:
                     continue  # at best a tie with `limit` hits, all of which come first on the tie
                 indexed = indexed_names[name_row]
-                a = assess(q, entry, name_score, indexed.weak, weights)
                 t = per_kind.get(entry.kind)
                 if t is None:
                     t = per_kind[entry.kind] = self._effective(cfg.thresholds_for(list_id, entry.kind), threshold)
+                # a birth year far from every listed one only takes away: most candidates of a
+                # passenger with a birth date are ruled out here, before the full assessment
+                apart = birth_years_apart(q, entry, name_score, weights)
+                if apart is not None:
+                    at_most = name_score + apart + beside_birth_date + (weak_alias if indexed.weak else 0.0)
+                    if min(1.0, max(0.0, at_most)) + nickname_gain < t.report:
+                        continue
+                a = assess(q, entry, name_score, indexed.weak, weights)
                 if a.score + nickname_gain < t.report:
                     continue
                 may_hit.append((min(1.0, a.score + nickname_gain), entry, indexed, name_score, a, t))

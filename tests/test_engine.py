@@ -398,3 +398,27 @@ def test_an_entry_with_several_birth_dates_is_weighed_on_the_closest():
         c = compare(queries_from([{"name": "John Smith", "birth_date": born}])[0], entry, w)
         assert (c.feature, c.value) == (feature, getattr(w, feature.replace(".", "_")))
         assert listed in c.reason and born in c.reason
+
+
+def test_a_birth_year_far_from_every_listed_one_is_ruled_on_as_the_full_assessment_would():
+    """The screener rules out most candidates of a passenger with a birth date before assessing
+    them (scoring.birth_years_apart): where it answers, it must be what the assessment finds."""
+    from engine.model import Entry, queries_from
+    from engine.scoring import assess, birth_years_apart
+
+    weights = engine.Config.coerce(None).weights
+    answered = 0
+    for listed in (["1961"], ["1962-05-07"], ["1961", "1975-02-03"], ["1980-01-01"], []):
+        entry = Entry.from_dict({"id": "E", "names": ["JOHN SMITH"], "birth_dates": listed}, "e")
+        for born in ("1962-05-07", "1960-05-07", "1963-01-01", "1959-12-31", "1977", "1982-01-01", "1990-06-15"):
+            query = queries_from([{"name": "John Smith", "birth_date": born}])[0]
+            for name_score in (1.0, 0.93, 0.8, 0.6):
+                apart = birth_years_apart(query, entry, name_score, weights)
+                features = assess(query, entry, name_score, False, weights).features
+                if apart is None:
+                    assert "birth_date.conflict" not in features or any(abs(int(d[:4]) - int(born[:4])) < 2 for d in listed)
+                    continue
+                answered += 1
+                assert features["birth_date.conflict"] == pytest.approx(apart), (listed, born, name_score)
+    assert answered > 20
+    assert birth_years_apart(queries_from([{"name": "John Smith"}])[0], entry, 0.9, weights) is None
