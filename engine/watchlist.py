@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -19,6 +20,22 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 log = logging.getLogger(__name__)
+
+
+# A list of this many names or more is millions of long-lived Python objects, and it holds no
+# reference cycles: a full cyclic collection would walk every one of them to find nothing (about a
+# second for a million names, the GIL held, every request stalled), whenever enough other objects
+# had outlived a young collection. See _settle.
+SETTLE_MIN_NAMES = 20_000
+
+
+def _settle() -> None:
+    """Moves every object alive now to the collector's permanent generation (gc.freeze), which full
+    collections skip. They are still freed when no longer referenced (a replaced list goes with
+    its last request, by reference count); only a reference cycle that is garbage at this moment
+    would stay, and a young collection first clears the usual ones."""
+    gc.collect(1)
+    gc.freeze()
 
 
 def _build_name_index(names: list[str], owners: list[int]) -> NameIndex:
@@ -62,6 +79,8 @@ class Watchlist:
         self.name_index_origin = ""  # "built", "file" (memory-mapped) or "attached", once there is one
         self._document_index: DocumentIndex | None = None
         self._document_rows = 0  # rows of a document-list table (from_document_table)
+        if len(self._names) >= SETTLE_MIN_NAMES:
+            _settle()
 
     @classmethod
     def from_records(

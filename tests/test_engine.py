@@ -422,3 +422,32 @@ def test_a_birth_year_far_from_every_listed_one_is_ruled_on_as_the_full_assessme
                 assert features["birth_date.conflict"] == pytest.approx(apart), (listed, born, name_score)
     assert answered > 20
     assert birth_years_apart(queries_from([{"name": "John Smith"}])[0], entry, 0.9, weights) is None
+
+
+def test_a_large_list_is_kept_out_of_full_collections_and_still_freed_when_dropped(monkeypatch):
+    """A million-name list would cost every full cyclic collection a second's walk (GIL held):
+    a large list's objects go to the permanent generation, and a replaced list is still freed."""
+    import gc
+    import weakref
+
+    import engine.watchlist as watchlist
+
+    monkeypatch.setattr(watchlist, "SETTLE_MIN_NAMES", 200)
+    records = [{"id": f"E{i}", "names": [f"Person Number{i}"], "birth_dates": ["1970-01-02"]} for i in range(250)]
+    before = gc.get_freeze_count()
+    wl = engine.Watchlist.from_records(records, list_id="large")
+    assert gc.get_freeze_count() >= before + len(wl.entries)
+    frozen = gc.get_freeze_count()
+    small = engine.Watchlist.from_records(records[:100], list_id="small")  # below the size: left alone
+    assert gc.get_freeze_count() == frozen
+    screener = engine.Screener([wl, small])
+    assert screener.screen([{"name": "Person Number7"}])[0][0].entry_id == "E7"
+    gone = weakref.ref(wl)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del screener, wl
+        assert gone() is None, "a settled list must be freed by reference count alone"
+    finally:
+        if enabled:
+            gc.enable()
