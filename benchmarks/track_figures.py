@@ -274,6 +274,8 @@ def _grpc(b: dict, out: Collector) -> None:
     out.add("grpc.streaming_vs_engine_only", stream / engine_only if stream and engine_only else None, "ratio", "higher",
             "x", "ScreenPassengerStream passengers/s over engine.Screener in process, same run", ctx, s, factor=3.0)
     out.add("grpc.streaming_passengers_per_s", stream, "absolute", "higher", "passengers/s", "ScreenPassengerStream", ctx, s)
+    out.add("grpc.streaming_chunked_passengers_per_s", _num(x, "streaming_chunked", "passengers_per_s"), "info", "higher",
+            "passengers/s", "ScreenPassengerStream, passengers sent in chunks (`passengers`)", ctx, s)
     out.add("grpc.unary_batch_passengers_per_s", _num(x, "unary_batch", "passengers_per_s"), "absolute", "higher",
             "passengers/s", "ScreenPassengers in batches", ctx, s)
     out.add("grpc.single_p50_ms", _num(x, "single", "p50_ms"), "absolute", "lower", "ms", "single-passenger calls, p50",

@@ -46,6 +46,7 @@ def bench_json(native_ns: float = 500.0, batch_s: float = 0.02, screen_qps: floa
                  "engine_recall_top10_on_brute_sample": 0.99, "brute_recall_top10": 0.95, "fresh_alert_rate": 0.05,
                  "latency_p50_ms": p50, "latency_p99_ms": p99, "build_s": 5.0, "index_mb": index_mb}
     grpc = {"streaming": {"passengers": 1000, "passengers_per_s": stream},
+            "streaming_chunked": {"passengers": 1000, "passengers_per_s": 2 * stream},
             "unary_batch": {"passengers": 1000, "passengers_per_s": 700},
             "single": {"p50_ms": 7.0, "p99_ms": 15.0}, "engine_only_batch": {"passengers_per_s": 1200},
             "lists": "embedded UN list"}

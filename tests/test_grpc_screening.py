@@ -95,6 +95,30 @@ def test_stream_results_in_order_with_ids(stub):
     assert all(r.list_versions["un-sc"] for r in responses)
 
 
+def test_stream_in_chunks_gets_the_same_results_in_chunks(stub):
+    """A manifest sent in chunks (`passengers`) is answered in chunks: every passenger once, in
+    order, numbered across the whole stream, with what one passenger per message gets."""
+    people = [badege("p0")] + [innocent(i) for i in range(1, 250)] + [badege("p250")]
+    single = [r.result for r in stub.ScreenPassengerStream(s.ScreenPassengerStreamRequest(passenger=p, limit=2) for p in people)]
+    chunks = [people[:1], people[1:90], people[90:91], people[91:]]
+    responses = list(stub.ScreenPassengerStream(s.ScreenPassengerStreamRequest(passengers=part, limit=2) for part in chunks))
+    assert all(not r.HasField("result") and 0 < len(r.results) <= 100 and r.list_versions["un-sc"] for r in responses)
+    chunked = [result for r in responses for result in r.results]
+    assert [(x.index, x.passenger_id) for x in chunked] == [(i, p.id) for i, p in enumerate(people)]
+    assert [[(h.entry_id, h.score) for h in x.hits] for x in chunked] == [[(h.entry_id, h.score) for h in x.hits] for x in single]
+    assert chunked[0].hits[0].entry_id == chunked[-1].hits[0].entry_id == "CDi.001"
+
+
+def test_invalid_passenger_in_a_chunk_is_named_by_its_place_in_the_stream(stub):
+    bad = c.Passenger(id="bad", name="X Y", sex="Q")
+    items = [s.ScreenPassengerStreamRequest(passengers=[innocent(i) for i in range(3)]),
+             s.ScreenPassengerStreamRequest(passenger=innocent(3), passengers=[innocent(4), bad])]
+    with pytest.raises(grpc.RpcError) as e:
+        list(stub.ScreenPassengerStream(iter(items)))
+    assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert list(violations(e.value)) == ["passengers[5].sex"]
+
+
 def test_stream_answers_before_the_manifest_ends(stub):
     """Results go out as they are ready: the first answer arrives while the client still holds the stream open."""
     release = threading.Event()

@@ -132,6 +132,25 @@ def record(
         state.audit.record(method, _caller(context), list(queries), [[_hit_dict(h) for h in hs] for hs in hits], versions)
 
 
+# A stream sent in chunks (`passengers`) is answered in chunks of at most this many results: a message
+# stays well under a client's default 4 MiB receive limit even with `limit` hits for each.
+STREAM_RESULTS_PER_MESSAGE = 100
+
+
+def _stream_passengers(request: spb.ScreenPassengerStreamRequest) -> list[pb.Passenger]:
+    """A stream message's passengers: `passenger` (also when nothing is set: validation then names
+    it), then the chunk `passengers`."""
+    single = [request.passenger] if request.HasField("passenger") or not request.passengers else []
+    return single + list(request.passengers)
+
+
+def _stream_passenger_count(item: Any) -> int:
+    if not isinstance(item, spb.ScreenPassengerStreamRequest):
+        return 0  # the end of the stream, or its failure
+    chunk = len(item.passengers)
+    return chunk + (1 if item.HasField("passenger") or not chunk else 0)
+
+
 class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
     def __init__(self, state: ServerState):
         self.state = state
@@ -192,6 +211,7 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
 
         def screen_batches() -> None:
             limit = threshold = None
+            chunked = False
             index = 0
             try:
                 while not stop.is_set():
@@ -201,11 +221,13 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
                     except queue.Empty:
                         continue
                     batch = [first]
-                    while len(batch) < size and batch[-1] is not _END and not isinstance(batch[-1], Exception):
+                    count = _stream_passenger_count(first)
+                    while count < size and batch[-1] is not _END and not isinstance(batch[-1], Exception):
                         try:
                             batch.append(inbox.get_nowait())
                         except queue.Empty:
                             break
+                        count += _stream_passenger_count(batch[-1])
                     ended = batch[-1] is _END or isinstance(batch[-1], Exception)
                     items = batch[:-1] if ended else batch
                     if isinstance(batch[-1], Fail):  # a request message refused by server/rpc/wire.py
@@ -215,17 +237,19 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
                     if items:
                         if limit is None:
                             limit, threshold = _options(state, items[0].limit, items[0].HasField("threshold"), items[0].threshold)
-                        if index + len(items) > state.limits.max_stream_passengers:
-                            raise _too_many("passengers", index + len(items), state.limits.max_stream_passengers)
-                        dicts = [convert.passenger_dict(r.passenger) for r in items]
+                            chunked = len(items[0].passengers) > 0
+                        passengers = [p for r in items for p in _stream_passengers(r)]
+                        if index + len(passengers) > state.limits.max_stream_passengers:
+                            raise _too_many("passengers", index + len(passengers), state.limits.max_stream_passengers)
+                        dicts = [convert.passenger_dict(p) for p in passengers]
                         queries = _queries((f"passengers[{index + k}]", d) for k, d in enumerate(dicts))
                         _check_alive(context, state)
                         results = snap.screen(queries, limit=limit, threshold=threshold)
                         state.counters["batches"] += 1
                         record(state, "ScreenPassengerStream", context, dicts, results, versions)
-                        if not put(outbox, (index, items, results)):
+                        if not put(outbox, (index, passengers, results, chunked)):
                             return
-                        index += len(items)
+                        index += len(passengers)
                     if ended:
                         put(outbox, _END)
                         return
@@ -250,15 +274,19 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
                     return
                 if isinstance(got, BaseException):
                     raise got
-                index, items, results = got
-                for r, hits in zip(items, results):
-                    yield spb.ScreenPassengerStreamResponse(
-                        result=pb.PassengerResult(
-                            index=index, passenger_id=r.passenger.id, hits=[convert.hit_message(h) for h in hits]
-                        ),
-                        list_versions=versions,
-                    )
-                    index += 1
+                index, passengers, results, chunked = got
+                answers = [
+                    pb.PassengerResult(index=index + k, passenger_id=p.id, hits=[convert.hit_message(h) for h in hits])
+                    for k, (p, hits) in enumerate(zip(passengers, results))
+                ]
+                if chunked:
+                    for at in range(0, len(answers), STREAM_RESULTS_PER_MESSAGE):
+                        yield spb.ScreenPassengerStreamResponse(
+                            results=answers[at:at + STREAM_RESULTS_PER_MESSAGE], list_versions=versions
+                        )
+                else:
+                    for answer in answers:
+                        yield spb.ScreenPassengerStreamResponse(result=answer, list_versions=versions)
         finally:
             stop.set()
 

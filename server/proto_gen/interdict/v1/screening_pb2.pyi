@@ -64,17 +64,19 @@ class ScreenPassengersResponse(_message.Message):
     def __init__(self, results: _Optional[_Iterable[_Union[_common_pb2.PassengerResult, _Mapping]]] = ..., list_versions: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ScreenPassengerStreamRequest(_message.Message):
-    __slots__ = ("passenger", "limit", "threshold")
+    __slots__ = ("passenger", "limit", "threshold", "passengers")
     PASSENGER_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    PASSENGERS_FIELD_NUMBER: _ClassVar[int]
     passenger: _common_pb2.Passenger
     limit: int
     threshold: float
-    def __init__(self, passenger: _Optional[_Union[_common_pb2.Passenger, _Mapping]] = ..., limit: _Optional[int] = ..., threshold: _Optional[float] = ...) -> None: ...
+    passengers: _containers.RepeatedCompositeFieldContainer[_common_pb2.Passenger]
+    def __init__(self, passenger: _Optional[_Union[_common_pb2.Passenger, _Mapping]] = ..., limit: _Optional[int] = ..., threshold: _Optional[float] = ..., passengers: _Optional[_Iterable[_Union[_common_pb2.Passenger, _Mapping]]] = ...) -> None: ...
 
 class ScreenPassengerStreamResponse(_message.Message):
-    __slots__ = ("result", "list_versions")
+    __slots__ = ("result", "list_versions", "results")
     class ListVersionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -84,9 +86,11 @@ class ScreenPassengerStreamResponse(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     RESULT_FIELD_NUMBER: _ClassVar[int]
     LIST_VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
     result: _common_pb2.PassengerResult
     list_versions: _containers.ScalarMap[str, str]
-    def __init__(self, result: _Optional[_Union[_common_pb2.PassengerResult, _Mapping]] = ..., list_versions: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    results: _containers.RepeatedCompositeFieldContainer[_common_pb2.PassengerResult]
+    def __init__(self, result: _Optional[_Union[_common_pb2.PassengerResult, _Mapping]] = ..., list_versions: _Optional[_Mapping[str, str]] = ..., results: _Optional[_Iterable[_Union[_common_pb2.PassengerResult, _Mapping]]] = ...) -> None: ...
 
 class Party(_message.Message):
     __slots__ = ("name", "address", "country", "kind")

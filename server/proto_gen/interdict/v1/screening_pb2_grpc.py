@@ -81,7 +81,8 @@ class ScreeningServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ScreenPassengerStream(self, request_iterator, context):
-        """A manifest streamed in, one passenger per message; results streamed out, in order, as they are ready.
+        """A manifest streamed in, one passenger per message (or a chunk of them: `passengers`); results
+        streamed out, in order, as they are ready.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
