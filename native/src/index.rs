@@ -740,11 +740,10 @@ impl NameIndex {
                 }
                 let gain_left = gain_after[i + 1];
                 if !only_met && max_candidates > 0 && touched.len() > max_candidates && gain_left > 0.0 {
-                    let mut sums: Vec<f32> = touched.iter().map(|&r| acc[r as usize].sum).collect();
-                    let (_, &mut last_in, _) = sums.select_nth_unstable_by(max_candidates - 1, |a, b| b.total_cmp(a));
-                    // strictly, and with a margin for the sums' rounding: a row not met that tied
-                    // would still rank on its row id
-                    if gain_left + 1e-4 < last_in as f64 {
+                    // max_candidates rows beyond what any other can reach: strictly, and with a margin
+                    // for the sums' rounding (a row not met that tied would still rank on its row id)
+                    let out_of_reach = (gain_left + 1e-4) as f32;
+                    if touched.iter().filter(|&&r| acc[r as usize].sum > out_of_reach).count() >= max_candidates {
                         only_met = true;
                         for &r in &touched {
                             met[r as usize >> 6] |= 1 << (r & 63);
@@ -1539,12 +1538,13 @@ mod tests {
         let (names, owners) = synthetic(3_000);
         let idx = NameIndex::build(&names, &owners);
         let queries = ["Jon Smyth Rahman4", "Muhamad al Zawahiri", "Ayman Zawahri Smith", "Olga Petrov Ivanova", "Jurgen Muller Zhang7",
-                       "Wei Zhang Zhng", "Acme Trading", "Marai Smit Petrova", "Osama Laden", "Abdulrahman Ivanov", "John Smith"];
+                       "Wei Zhang Zhng", "Acme Trading", "Marai Smit Petrova", "Osama Laden", "Abdulrahman Ivanov", "John Smith",
+                       "Maria Petrova", "Wei Zhang", "Mohammed Rahman", "Olga Ivanov 12", "Ivan Muller Smith"];
         let mut narrowed = 0;
         for q in queries {
             let tokens = NameIndex::blocking_tokens(&NameIndex::prepare_query(q));
             let (all, _) = idx.rank_rows(&tokens, usize::MAX);
-            for k in [1, 10, 50, 200] {
+            for k in [1, 3, 10, 25, 50, 100, 200, 400] {
                 let (top, narrow) = idx.rank_rows(&tokens, k);
                 narrowed += narrow as usize;
                 assert_eq!(top, all[..k.min(all.len())], "{q}, {k} candidates");
