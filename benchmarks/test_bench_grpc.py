@@ -152,39 +152,27 @@ async def _load(port: int, pid: int, queries: list[c.Passenger], n: int, batch: 
         measure("unary_batch", answered, t0, cpu0)
         assert answered == n
 
-        # streaming manifests
+        # streaming manifests: one passenger per message, then in chunks of STREAM_CHUNK (`passengers`)
         per_stream = n // callers
 
-        async def manifest(k: int) -> int:
+        async def manifest(k: int, chunk: int | None) -> int:
             part = work[k * per_stream:(k + 1) * per_stream]
-            call = stub.ScreenPassengerStream(s.ScreenPassengerStreamRequest(passenger=p, limit=5) for p in part)
+            if chunk is None:
+                requests = (s.ScreenPassengerStreamRequest(passenger=p, limit=5) for p in part)
+            else:
+                requests = (s.ScreenPassengerStreamRequest(passengers=part[i:i + chunk], limit=5) for i in range(0, len(part), chunk))
             got = 0
-            async for r in call:
-                assert r.result.index == got and r.result.passenger_id == part[got].id
-                got += 1
-            return got
-
-        cpu0, t0 = _cpu_seconds(pid), time.perf_counter()
-        counts = await asyncio.gather(*(manifest(k) for k in range(callers)))
-        measure("streaming", sum(counts), t0, cpu0)
-        assert sum(counts) == per_stream * callers
-
-        # the same manifests sent in chunks of STREAM_CHUNK passengers per message, answered in chunks
-        async def chunked_manifest(k: int) -> int:
-            part = work[k * per_stream:(k + 1) * per_stream]
-            chunks = (part[i:i + STREAM_CHUNK] for i in range(0, len(part), STREAM_CHUNK))
-            call = stub.ScreenPassengerStream(s.ScreenPassengerStreamRequest(passengers=chunk, limit=5) for chunk in chunks)
-            got = 0
-            async for r in call:
-                for result in r.results:
+            async for r in stub.ScreenPassengerStream(requests):
+                for result in ([r.result] if chunk is None else r.results):
                     assert result.index == got and result.passenger_id == part[got].id
                     got += 1
             return got
 
-        cpu0, t0 = _cpu_seconds(pid), time.perf_counter()
-        counts = await asyncio.gather(*(chunked_manifest(k) for k in range(callers)))
-        measure("streaming_chunked", sum(counts), t0, cpu0)
-        assert sum(counts) == per_stream * callers
+        for name, chunk in (("streaming", None), ("streaming_chunked", STREAM_CHUNK)):
+            cpu0, t0 = _cpu_seconds(pid), time.perf_counter()
+            counts = await asyncio.gather(*(manifest(k, chunk) for k in range(callers)))
+            measure(name, sum(counts), t0, cpu0)
+            assert sum(counts) == per_stream * callers
 
         # single-passenger latency
         latencies: list[float] = []

@@ -145,10 +145,8 @@ def _stream_passengers(request: spb.ScreenPassengerStreamRequest) -> list[pb.Pas
 
 
 def _stream_passenger_count(item: Any) -> int:
-    if not isinstance(item, spb.ScreenPassengerStreamRequest):
-        return 0  # the end of the stream, or its failure
-    chunk = len(item.passengers)
-    return chunk + (1 if item.HasField("passenger") or not chunk else 0)
+    """Passengers in an inbox item (none in the end of the stream or its failure)."""
+    return len(_stream_passengers(item)) if isinstance(item, spb.ScreenPassengerStreamRequest) else 0
 
 
 class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
