@@ -297,7 +297,8 @@ const PARALLEL_MIN_ROWS: usize = 16;
 const PROPOSAL_CACHE_TOKENS: usize = 24_576;
 const PROPOSAL_CACHE_SHARDS: usize = 16;
 
-/// (dictionary token, evidence a row holding it gets) per query token.
+/// (dictionary token, evidence a row holding it gets) per query token, strongest first
+/// ([`NameIndex::candidate_rows`] counts a row's first posting of a query token as its best).
 type Proposals = Arc<[(u32, f64)]>;
 
 /// Proposals worked out, shared by every thread that searches one index: they depend on a token's
