@@ -18,6 +18,15 @@ def two_worker_scheduler() -> Iterator[str]:
         cluster.close()
 
 
+def workers_back(address: str, n: int = 2) -> None:
+    """Waits until the cluster has `n` workers again: a worker killed by `kill_once` in an earlier test
+    is restarted by its nanny in the background, slowly on a busy machine."""
+    from dask.distributed import Client
+
+    with Client(address, timeout=60) as client:
+        client.wait_for_workers(n, timeout=120)
+
+
 def kill_once(marker: str):
     """A task hook (`before=`) run in the worker: the first task to reach it kills its own worker process
     (SIGKILL), once; `marker` then holds that process's pid and the task's partition id."""
