@@ -447,8 +447,23 @@ impl NameIndex {
                 }
             }
         }
+        // Phonetic keys are the costly part: compute them for distinct tokens, in parallel.
+        let tokens: Vec<Token> = new_tokens.par_iter().map(|t| Token::new(t)).collect();
+        drop(new_tokens);
+        drop(token_ids);
+        // Tokens are numbered in the order of their sound, then their text: the tokens a query token
+        // proposes mostly share its sound, so their records (facts, postings, texts) sit close together
+        // in memory, where numbering by first appearance scattered them over the whole dictionary.
+        let (tokens, renumbered) = numbered_by_sound(tokens);
+        for id in row_tokens.iter_mut().chain(pairs.iter_mut().map(|(t, _)| t)) {
+            *id = renumbered[*id as usize];
+        }
+        for g in row_glued.iter_mut() {
+            g.token = renumbered[g.token as usize];
+        }
+        drop(renumbered);
         // Postings: a counting sort of (token, row) by token; rows stay ascending within a token.
-        let n_tokens = new_tokens.len();
+        let n_tokens = tokens.len();
         let mut posting_offsets = vec![0u32; n_tokens + 1];
         {
             // a token twice in one row counts once: pairs of one row are contiguous
@@ -470,10 +485,6 @@ impl NameIndex {
         drop(pairs);
         drop(fill);
 
-        // Phonetic keys are the costly part: compute them for distinct tokens, in parallel.
-        let tokens: Vec<Token> = new_tokens.par_iter().map(|t| Token::new(t)).collect();
-        drop(new_tokens);
-        drop(token_ids);
         let keyed = |f: &(dyn Fn(&Token, &mut Vec<u64>) + Sync)| -> KeyTable {
             let pairs: Vec<(u64, u32)> = tokens
                 .par_iter()
@@ -1005,6 +1016,23 @@ impl NameIndex {
             .map(|(q, &floor)| self.search_on(q, limit, max_candidates, floor, lone))
             .collect()
     }
+}
+
+/// `tokens` in the order of their primary Double Metaphone key, then their text, and each old
+/// token id's new one.
+fn numbered_by_sound(tokens: Vec<Token>) -> (Vec<Token>, Vec<u32>) {
+    let mut order: Vec<u32> = (0..tokens.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        let (a, b) = (&tokens[a as usize], &tokens[b as usize]);
+        a.phonetic[0].cmp(&b.phonetic[0]).then_with(|| a.text.cmp(&b.text))
+    });
+    let mut renumbered = vec![0u32; tokens.len()];
+    for (new, &old) in order.iter().enumerate() {
+        renumbered[old as usize] = new as u32;
+    }
+    let mut slots: Vec<Option<Token>> = tokens.into_iter().map(Some).collect();
+    let sorted = order.iter().map(|&old| slots[old as usize].take().expect("each token once")).collect();
+    (sorted, renumbered)
 }
 
 /// A fingerprint of the names and owners an index is built from (FNV-1a 64 over each name's UTF-8
