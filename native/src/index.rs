@@ -1021,18 +1021,13 @@ impl NameIndex {
 /// `tokens` in the order of their primary Double Metaphone key, then their text, and each old
 /// token id's new one.
 fn numbered_by_sound(tokens: Vec<Token>) -> (Vec<Token>, Vec<u32>) {
-    let mut order: Vec<u32> = (0..tokens.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| {
-        let (a, b) = (&tokens[a as usize], &tokens[b as usize]);
-        a.phonetic[0].cmp(&b.phonetic[0]).then_with(|| a.text.cmp(&b.text))
-    });
-    let mut renumbered = vec![0u32; tokens.len()];
-    for (new, &old) in order.iter().enumerate() {
-        renumbered[old as usize] = new as u32;
+    let mut numbered: Vec<(u32, Token)> = tokens.into_iter().enumerate().map(|(old, t)| (old as u32, t)).collect();
+    numbered.par_sort_unstable_by(|(_, a), (_, b)| a.phonetic[0].cmp(&b.phonetic[0]).then_with(|| a.text.cmp(&b.text)));
+    let mut renumbered = vec![0u32; numbered.len()];
+    for (new, (old, _)) in numbered.iter().enumerate() {
+        renumbered[*old as usize] = new as u32;
     }
-    let mut slots: Vec<Option<Token>> = tokens.into_iter().map(Some).collect();
-    let sorted = order.iter().map(|&old| slots[old as usize].take().expect("each token once")).collect();
-    (sorted, renumbered)
+    (numbered.into_iter().map(|(_, t)| t).collect(), renumbered)
 }
 
 /// A fingerprint of the names and owners an index is built from (FNV-1a 64 over each name's UTF-8

@@ -137,16 +137,22 @@ def record(
 STREAM_RESULTS_PER_MESSAGE = 100
 
 
+def _single_counts(request: spb.ScreenPassengerStreamRequest) -> bool:
+    """Whether a stream message's `passenger` is one of its passengers: when set, and also when nothing
+    is set (validation then names it)."""
+    return request.HasField("passenger") or not request.passengers
+
+
 def _stream_passengers(request: spb.ScreenPassengerStreamRequest) -> list[pb.Passenger]:
-    """A stream message's passengers: `passenger` (also when nothing is set: validation then names
-    it), then the chunk `passengers`."""
-    single = [request.passenger] if request.HasField("passenger") or not request.passengers else []
-    return single + list(request.passengers)
+    """A stream message's passengers: `passenger` (_single_counts), then the chunk `passengers`."""
+    return ([request.passenger] if _single_counts(request) else []) + list(request.passengers)
 
 
 def _stream_passenger_count(item: Any) -> int:
-    """Passengers in an inbox item (none in the end of the stream or its failure)."""
-    return len(_stream_passengers(item)) if isinstance(item, spb.ScreenPassengerStreamRequest) else 0
+    """Passengers in an inbox item (none in the end of the stream or its failure), without copying them."""
+    if not isinstance(item, spb.ScreenPassengerStreamRequest):
+        return 0
+    return len(item.passengers) + _single_counts(item)
 
 
 class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
