@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 from .config import Config, Thresholds
 from . import mrz
 from .documents import DocumentIndex
-from .model import Document, DocumentHit, Hit, InputError, Query, queries_from
+from .model import Document, DocumentHit, Hit, InputError, Query
 from .names import compare_names
 from .scoring import COMPATIBLE_KINDS, assess, band, birth_date_budget, birth_years_apart, describe_name, positive_evidence_budget
 from .watchlist import Watchlist
@@ -32,14 +32,40 @@ T = TypeVar("T")
 SEARCH_CHUNK = 1024
 
 
-def _pipelined(search: Callable[..., T], jobs: Sequence[tuple[Any, ...]]) -> Iterator[T]:
+def _chunks(n: int) -> list[tuple[int, int]]:
+    """[lo, hi) spans of a batch of n queries, in order: SEARCH_CHUNK each, then halving towards the
+    end down to SEARCH_CHUNK // 32. The last chunk is weighed with no search beside it, a core idle;
+    a search takes longer than weighing its queries, so each chunk's search still covers the
+    weighing of a chunk twice its size."""
+    if n <= SEARCH_CHUNK:
+        return [(0, n)]
+    tail: list[int] = []
+    size, left = max(1, SEARCH_CHUNK // 32), n
+    while size < SEARCH_CHUNK and left > 0:
+        tail.append(min(size, left))
+        left -= tail[-1]
+        size *= 2
+    sizes = [SEARCH_CHUNK] * (left // SEARCH_CHUNK) + ([left % SEARCH_CHUNK] if left % SEARCH_CHUNK else []) + tail[::-1]
+    spans, lo = [], 0
+    for size in sizes:
+        spans.append((lo, lo + size))
+        lo += size
+    return spans
+
+
+def _pipelined(
+    search: Callable[..., T], jobs: Sequence[tuple[Any, ...]], before_first: Callable[[], None] = lambda: None
+) -> Iterator[T]:
     """`search(*job)` of each job in order, the next one already running in a helper thread
-    while the caller works on the one yielded. A lone job runs in the caller's thread."""
+    while the caller works on the one yielded; `before_first` runs in the caller's thread while
+    the first job runs. A lone job runs in the caller's thread."""
     if len(jobs) == 1:
+        before_first()
         yield search(*jobs[0])
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="interdict-search") as ahead:
         running = ahead.submit(search, *jobs[0])
+        before_first()
         for job in jobs[1:]:
             done = running.result()
             running = ahead.submit(search, *job)
@@ -102,28 +128,44 @@ class Screener:
             raise InputError("limit", f"expected a positive integer, got {limit!r}")
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise InputError("threshold", f"expected a number in [0, 1], got {threshold!r}")
-        qs = queries_from(queries)
+        items = queries if isinstance(queries, Sequence) else list(queries)
+        if not items:
+            return []
         lists, cfg = self._lists, self.config
-        results: list[list[Hit]] = [[] for _ in qs]
-        if not qs:
-            return results
-        names = [q.full_name for q in qs]
-        # what each query's evidence can add at most: its name floor, and the bound for stopping early
-        reach = [positive_evidence_budget(cfg.weights, q) for q in qs]
-        floors: dict[str, list[float]] = {}
-        for wl in lists:
-            report = threshold if threshold is not None else min(
+        reports = {
+            wl.list_id: threshold if threshold is not None else min(
                 [cfg.thresholds_for(wl.list_id, k).report for k in ("person", "organization", "vessel")]
             )
-            floors[wl.list_id] = [max(0.0, report - r) for r in reach]
+            for wl in lists
+        }
+        qs: list[Query] = []
+        names: list[str] = []
+        # what each query's evidence can add at most: its name floor, and the bound for stopping early
+        reach: list[float] = []
+        floors: dict[str, list[float]] = {wl.list_id: [] for wl in lists}
+
+        def take(lo: int, hi: int) -> None:
+            """Reads queries [lo, hi): their names, reach and per-list name floors."""
+            for i in range(lo, hi):
+                q = Query.from_dict(items[i], f"queries[{i}]")
+                qs.append(q)
+                names.append(q.full_name)
+                reach.append(positive_evidence_budget(cfg.weights, q))
+                for wl in lists:
+                    floors[wl.list_id].append(max(0.0, reports[wl.list_id] - reach[-1]))
 
         def search(wl: Watchlist, lo: int, hi: int) -> list[list[tuple[int, int, float]]]:
             return wl.name_index.search(
                 names[lo:hi], limit=4 * limit + 10, max_candidates=cfg.max_candidates, min_score=floors[wl.list_id][lo:hi]
             )
 
-        jobs = [(wl, lo, min(lo + SEARCH_CHUNK, len(qs))) for wl in lists for lo in range(0, len(qs), SEARCH_CHUNK)]
-        for (wl, lo, _), raw in zip(jobs, _pipelined(search, jobs)):
+        spans = _chunks(len(items))
+        # the first chunk is read and its search started before the rest are read beside it
+        take(*spans[0])
+        jobs = [(wl, lo, hi) for wl in lists for lo, hi in spans]
+        pipeline = _pipelined(search, jobs, before_first=lambda: take(spans[0][1], len(items)))
+        results: list[list[Hit]] = [[] for _ in items]
+        for (wl, lo, _), raw in zip(jobs, pipeline):
             self._weigh(wl, qs, names, reach, raw, lo, limit, threshold, results)
         for hits in results:
             hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))

@@ -338,13 +338,13 @@ def test_a_large_batch_is_searched_in_chunks_with_the_same_hits(wl, monkeypatch)
     threads: set[str] = set()
     real_pipelined = screener_module._pipelined
 
-    def watched(search, jobs):
+    def watched(search, jobs, **kwargs):
         def search_and_note(wl_, lo, hi):
             threads.add(threading.current_thread().name)
             return search(wl_, lo, hi)
 
         jobs_seen.extend((w.list_id, lo, hi) for w, lo, hi in jobs)
-        return real_pipelined(search_and_note, jobs)
+        return real_pipelined(search_and_note, jobs, **kwargs)
 
     monkeypatch.setattr(screener_module, "_pipelined", watched)
     chunked = scr.screen(queries)
@@ -352,8 +352,28 @@ def test_a_large_batch_is_searched_in_chunks_with_the_same_hits(wl, monkeypatch)
         [(h.entry_id, h.list_id, h.score, h.explanation) for h in hs] for hs in one_by_one
     ]
     assert sum(1 for hs in chunked if hs) >= 25  # the lists do match: the comparison is not of empty results
-    assert len(jobs_seen) == 2 * 12 and jobs_seen[-1] == ("other", 44, 45)
+    # each list's 45 queries in chunks of 4 in order, the last ones halving (4 * 10 + 2 + 2 + 1)
+    spans = [(lo, hi) for list_id, lo, hi in jobs_seen if list_id == "test"]
+    assert [hi - lo for lo, hi in spans] == [4] * 10 + [2, 2, 1]
+    assert spans[0][0] == 0 and all(a[1] == b[0] for a, b in zip(spans, spans[1:])) and spans[-1][1] == 45
+    assert jobs_seen == [("test", lo, hi) for lo, hi in spans] + [("other", lo, hi) for lo, hi in spans]
     assert any(t.startswith("interdict-search") for t in threads)
+
+
+def test_a_bad_query_in_a_later_chunk_is_named_by_its_place_in_the_batch(wl, monkeypatch):
+    """Chunks after the first are read while the first is searched: a bad query there still stops
+    the call with its own place in the whole batch, whichever chunk it falls in."""
+    import engine.screener as screener_module
+
+    monkeypatch.setattr(screener_module, "SEARCH_CHUNK", 4)
+    scr = engine.Screener(wl)
+    for bad in (2, 9, 30, 44):
+        queries = [{"name": "Usama bin Ladin"} for _ in range(45)]
+        queries[bad] = {"name": "Usama bin Ladin", "birth_date": "1957-13-40"}
+        with pytest.raises(engine.InputError) as e:
+            scr.screen(queries)
+        assert e.value.field == f"queries[{bad}].birth_date"
+    assert scr.screen((q for q in [{"name": "Usama bin Ladin"}] * 9))[8]  # any iterable of queries
 
 
 def test_only_candidates_that_can_be_among_the_best_are_explained(monkeypatch):
