@@ -1048,7 +1048,7 @@ pub fn name_fingerprint<S: AsRef<str>>(names: &[S], owners: &[u32]) -> u64 {
 // One file, little-endian throughout:
 //
 //   0  magic "IDXNAME1"                 8 bytes
-//   8  format version (u32) = 2
+//   8  format version (u32) = 3
 //  12  byte-order mark (u32) 0x01020304  (reads back as such only on a little-endian reader)
 //  16  names (u64), 24 entries (u64), 32 names fingerprint (u64)
 //  40  section count (u32) = SECTIONS.len(), 44 reserved (u32) = 0
@@ -1062,8 +1062,9 @@ pub fn name_fingerprint<S: AsRef<str>>(names: &[S], owners: &[u32]) -> u64 {
 
 const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// Also bumped when the rows built from the same names change (2: Han-script names read in Korean
-/// and Japanese), so a file from an older build is refused and rebuilt, not served stale.
-const FORMAT_VERSION: u32 = 2;
+/// and Japanese; 3: glued keys that write the Arabic article as spoken), so a file from an older
+/// build is refused and rebuilt, not served stale.
+const FORMAT_VERSION: u32 = 3;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
@@ -1503,6 +1504,23 @@ mod tests {
         assert!(idx.proposals(q, false).iter().any(|p| idx.tokens[p.0 as usize].text == "WILLIAM"));
         let found = idx.candidates("Bill Garcia", 5);
         assert_eq!(names[found[0] as usize], "WILLIAM GARCIA", "{:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_name_that_glues_the_article_as_spoken_finds_the_row_that_writes_it_apart() {
+        // sixty people named HASAN: only the glued article (JAMAL AL DIN ~ JAMALEDDINE) sets the one
+        // apart, from either side
+        let mut names: Vec<String> = (0..60).map(|i| format!("HASAN {}", ["JAMALI", "KAMAL", "DINI", "SAFI"][i % 4].to_string() + &"X".repeat(i / 4))).collect();
+        names.push("HASAN JAMAL AL DIN".to_string());
+        names.push("ABDALLAH SAFIEDDINE".to_string());
+        let owners: Vec<u32> = (0..names.len() as u32).collect();
+        let idx = NameIndex::build(&names, &owners);
+        for (query, listed) in [("HASSAN JAMALEDDINE", "HASAN JAMAL AL DIN"), ("ABDULLAH SAFI AL DIN", "ABDALLAH SAFIEDDINE")] {
+            let found = idx.candidates(query, 3);
+            assert_eq!(names[found[0] as usize], listed, "{query}: {:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
+            let hits = idx.search(query, 1, 3, 0.0);
+            assert!(hits[0].2 > 0.9, "{query}: {hits:?}");
+        }
     }
 
     #[test]

@@ -621,15 +621,60 @@ pub fn align(q: &[&Token], c: &[&Token]) -> Alignment {
 }
 
 /// The spans of neighbouring tokens that may be written as one: two neighbours (`ABDUL RAHMAN` ->
-/// `ABDULRAHMAN`), and two tokens around an article, which the glued spelling assimilates or drops
-/// (`SHAMS AL DIN` -> `SHAMSUDDIN`, `NUR AL DIN` -> `NOUREDDINE`). Yields (first, last, glued text).
+/// `ABDULRAHMAN`), and two tokens around a particle, which the glued spelling drops (`MARIA DE
+/// SOUZA` -> `MARIASOUZA`, `SHAMS AL DIN` -> `SHAMSDIN`). Around the Arabic article the glued
+/// spelling writes it as spoken ([`article_spellings`]: `JAMAL AL DIN` -> `JAMALUDDIN`,
+/// `JAMALEDDIN`; `ABDUL SALAM` -> `ABDUSSALAM`), and an article already written so is kept
+/// (`NOOR UD DIN` -> `NOORUDDIN`).
+/// Yields (first, last, glued text).
 pub fn glued_spans<'a>(tokens: &'a [&'a str], particle: impl Fn(&str) -> bool + 'a) -> impl Iterator<Item = (usize, usize, String)> + 'a {
     let n = tokens.len();
     let pairs = (0..n.saturating_sub(1)).map(move |i| (i, i + 1, format!("{}{}", tokens[i], tokens[i + 1])));
-    let around = (0..n.saturating_sub(2))
-        .filter(move |&i| particle(tokens[i + 1]) && !particle(tokens[i]) && !particle(tokens[i + 2]))
-        .map(move |i| (i, i + 2, format!("{}{}", tokens[i], tokens[i + 2])));
+    let mut around = Vec::new();
+    // `ABDUL SALAM` -> `ABDUSSALAM`, `ABDEL NOUR` -> `ABDENNOUR`: the article written on `ABD`
+    // (servant of), assimilated to a sun letter
+    for (i, span) in tokens.windows(2).enumerate() {
+        let (first, next) = (span[0].as_bytes(), span[1].as_bytes());
+        let ends_in_article = first.len() > 4 && first.starts_with(b"ABD") && first.ends_with(b"L") && matches!(first[first.len() - 2], b'A' | b'E' | b'O' | b'U');
+        if ends_in_article && next.first().is_some_and(|&c| matches!(c, b'T' | b'D' | b'R' | b'Z' | b'S' | b'N')) {
+            around.push((i, i + 1, format!("{}{}{}", &span[0][..first.len() - 1], next[0] as char, span[1])));
+        }
+    }
+    for (i, span) in tokens.windows(3).enumerate() {
+        let &[first, middle, last] = span else { continue };
+        if particle(first) || particle(last) {
+            continue;
+        }
+        if particle(middle) {
+            around.push((i, i + 2, format!("{first}{last}")));
+        }
+        around.extend(article_spellings(middle, last).into_iter().map(|article| (i, i + 2, format!("{first}{article}{last}"))));
+    }
     pairs.chain(around)
+}
+
+/// How a glued name writes the Arabic article `middle` before `next`: as spoken, assimilated to a
+/// sun letter (`AL DIN` -> `UD`/`ED` + `DIN`: Nuruddin, Noureddine; `AL RAHMAN` -> `UR`/`ER`:
+/// Abdurrahman, Abderrahmane) or not (`AL KARIM` -> `UL`/`EL`: Abdulkarim, Abdelkarim). An article
+/// already written as spoken, as its own token (`UD DIN`, `AD DIN`, `UL HAQ`), likewise, and also
+/// as written. None for other tokens.
+fn article_spellings(middle: &str, next: &str) -> Vec<String> {
+    let Some(&first) = next.as_bytes().first() else { return Vec::new() };
+    let sun = matches!(first, b'T' | b'D' | b'R' | b'Z' | b'S' | b'N' | b'L');
+    let consonant = if sun { first as char } else { 'L' };
+    let article = match middle.as_bytes() {
+        b"AL" | b"EL" => true,
+        &[vowel, c] => matches!(vowel, b'A' | b'E' | b'U') && c as char == consonant,
+        _ => false,
+    };
+    if !article {
+        return Vec::new();
+    }
+    let mut spellings = vec![format!("U{consonant}"), format!("E{consonant}")];
+    if !spellings.iter().any(|s| s == middle) && middle != "AL" && middle != "EL" {
+        spellings.push(middle.to_string()); // `AD DIN` as written, too
+    }
+    spellings
 }
 
 pub fn is_particle(token: &str) -> bool {
@@ -1046,6 +1091,39 @@ mod tests {
         let a = compare("Abdul Rahman Yasin", "Abdulrahman Yasin");
         assert!(a.score > 0.95, "{a:?}");
         assert!(a.pairs.iter().any(|p| p.3 == MatchKind::Joined && p.0 == "ABDUL RAHMAN"));
+    }
+
+    #[test]
+    fn the_arabic_article_is_glued_as_spoken() {
+        let texts = ["HASAN", "JAMAL", "AL", "DIN"];
+        let glued: Vec<String> = glued_spans(&texts, is_particle).filter(|s| s.0 == 1).map(|s| s.2).collect();
+        assert_eq!(glued, ["JAMALAL", "JAMALDIN", "JAMALUDDIN", "JAMALEDDIN"]);
+        let moon: Vec<String> = glued_spans(&["ABD", "AL", "KARIM"], is_particle).map(|s| s.2).collect();
+        assert_eq!(moon, ["ABDAL", "ALKARIM", "ABDKARIM", "ABDULKARIM", "ABDELKARIM"]);
+        let written: Vec<String> = glued_spans(&["NOOR", "UD", "DIN"], is_particle).map(|s| s.2).collect();
+        assert_eq!(written, ["NOORUD", "UDDIN", "NOORUDDIN", "NOOREDDIN"]);
+        let written: Vec<String> = glued_spans(&["SALAH", "AD", "DIN"], is_particle).map(|s| s.2).collect();
+        assert_eq!(written, ["SALAHAD", "ADDIN", "SALAHUDDIN", "SALAHEDDIN", "SALAHADDIN"]);
+        // no article: two neighbours only, and a particle dropped as before
+        assert_eq!(glued_spans(&["JOHN", "ED", "SMITH"], is_particle).count(), 2);
+        let abdul: Vec<String> = glued_spans(&["ABDUL", "SALAM", "PAUL", "SMITH"], is_particle).map(|s| s.2).collect();
+        assert_eq!(abdul, ["ABDULSALAM", "SALAMPAUL", "PAULSMITH", "ABDUSSALAM"]); // PAUL SMITH: no article
+        let de: Vec<String> = glued_spans(&["MARIA", "DE", "SOUZA"], is_particle).map(|s| s.2).collect();
+        assert_eq!(de, ["MARIADE", "DESOUZA", "MARIASOUZA"]);
+        for (q, c) in [
+            ("Hassan Jamaleddine", "Hasan Jamal al-Din"),
+            ("Abdullah Safieddine", "Abdallah Safi al-Din"),
+            ("Noor ud Din Turabi", "Nooruddin Turabi"),
+            ("Salah ad Din", "Salaheddine"),
+            ("Abderrahmane Yasin", "Abd al-Rahman Yasin"),
+            ("Abdussalam Hanafi", "Abdul Salam Hanafi"),
+        ] {
+            for (a, b) in [(q, c), (c, q)] {
+                let found = compare(a, b);
+                assert!(found.score > 0.9, "{a} ~ {b}: {found:?}");
+                assert!(found.pairs.iter().any(|p| p.3 == MatchKind::Joined), "{a} ~ {b}: {found:?}");
+            }
+        }
     }
 
     #[test]
