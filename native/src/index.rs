@@ -697,8 +697,18 @@ impl NameIndex {
 
     /// [`NameIndex::candidate_rows`], and whether the last tokens only added to the rows met.
     fn rank_rows(&self, query_tokens: &[Vec<(Token, bool)>], max_candidates: usize) -> (Vec<u32>, bool) {
-        let mut lists: Vec<Proposals> = query_tokens.iter().flatten().map(|(q, glued)| self.proposals(q, *glued)).collect();
-        let strongest = |p: &Proposals| p.first().map_or(0.0, |p| p.1);
+        // (proposals, whether the token repeats an earlier one of its form: `ABDULLAH ABDULLAH`)
+        let mut lists: Vec<(Proposals, bool)> = query_tokens
+            .iter()
+            .flat_map(|form| {
+                form.iter().enumerate().map(|(k, (q, glued))| {
+                    let repeated = !glued && form[..k].iter().any(|(earlier, g)| !g && earlier.text == q.text);
+                    (self.proposals(q, *glued), repeated)
+                })
+            })
+            .collect();
+        let strongest = |p: &(Proposals, bool)| p.0.first().map_or(0.0, |p| p.1);
+        // stable: a repeated token comes after its first occurrence, whose rows it only adds to
         lists.sort_by(|a, b| strongest(b).total_cmp(&strongest(a)));
         // what a row can still gain from the tokens after the i-th: the best proposal of each
         let mut gain_after: Vec<f64> = vec![0.0; lists.len() + 1];
@@ -719,8 +729,26 @@ impl NameIndex {
             // asked for as it is met, then added. Most posting lists are short (a dozen rows), so
             // asking ahead within one list would hide little of the accumulator's cache misses.
             let mut pending: Vec<(u32, f64)> = Vec::with_capacity(1024);
-            for (i, found) in lists.iter().enumerate() {
+            for (i, (found, repeated)) in lists.iter().enumerate() {
                 let token_no = i as u32 + 1;
+                if *repeated {
+                    // a row holding the name once has its evidence from the first occurrence already;
+                    // this one counts for the rows that hold it twice (two tokens it proposes)
+                    let proposed: ahash::AHashSet<u32> = found.iter().map(|p| p.0).collect();
+                    for &(id, w) in found.iter() {
+                        for &row in self.rows_of(id) {
+                            let e = &mut acc[row as usize];
+                            if e.token == 0 || e.token == token_no || (only_met && !is_met(met, row)) {
+                                continue; // not met by the first occurrence, or counted
+                            }
+                            if self.tokens_of(row).iter().filter(|t| proposed.contains(t)).count() >= 2 {
+                                e.token = token_no;
+                                e.sum += w as f32;
+                            }
+                        }
+                    }
+                    continue;
+                }
                 for &(id, _) in found.iter() {
                     prefetch(&self.posting_offsets[id as usize]);
                 }
@@ -1520,6 +1548,21 @@ mod tests {
             assert_eq!(names[found[0] as usize], listed, "{query}: {:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
             let hits = idx.search(query, 1, 3, 0.0);
             assert!(hits[0].2 > 0.9, "{query}: {hits:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_written_twice_ranks_the_row_that_holds_it_twice_first() {
+        // forty rows hold ABDULLAH once (listed first, so a tie would rank them ahead): only the
+        // second ABDULLAH of the query sets apart the row that holds it twice
+        let mut names: Vec<String> = (0..40).map(|i| format!("ABDULLAH {}", ["KARIM", "YASIN", "OMAR", "HADI"][i % 4].to_string() + &"X".repeat(i / 4))).collect();
+        names.push("ABDULLAH ABDULLAH".to_string());
+        let owners: Vec<u32> = (0..names.len() as u32).collect();
+        let idx = NameIndex::build(&names, &owners);
+        // (two spellings, `ABDALLAH ABDULLAH`, are two tokens proposing one: not told apart yet)
+        for query in ["ABDULLAH ABDULLAH", "ABDALLAH ABDALLAH", "BDLLH BDLLH"] {
+            let found = idx.candidates(query, 3);
+            assert_eq!(names[found[0] as usize], "ABDULLAH ABDULLAH", "{query}: {:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
         }
     }
 
