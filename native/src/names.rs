@@ -636,7 +636,7 @@ pub fn glued_spans<'a>(tokens: &'a [&'a str], particle: impl Fn(&str) -> bool + 
     for (i, span) in tokens.windows(2).enumerate() {
         let (first, next) = (span[0].as_bytes(), span[1].as_bytes());
         let ends_in_article = first.len() > 4 && first.starts_with(b"ABD") && first.ends_with(b"L") && matches!(first[first.len() - 2], b'A' | b'E' | b'O' | b'U');
-        if ends_in_article && next.first().is_some_and(|&c| matches!(c, b'T' | b'D' | b'R' | b'Z' | b'S' | b'N')) {
+        if ends_in_article && next.first().is_some_and(|&c| sun_letter(c) && c != b'L') {
             around.push((i, i + 1, format!("{}{}{}", &span[0][..first.len() - 1], next[0] as char, span[1])));
         }
     }
@@ -660,8 +660,7 @@ pub fn glued_spans<'a>(tokens: &'a [&'a str], particle: impl Fn(&str) -> bool + 
 /// as written. None for other tokens.
 fn article_spellings(middle: &str, next: &str) -> Vec<String> {
     let Some(&first) = next.as_bytes().first() else { return Vec::new() };
-    let sun = matches!(first, b'T' | b'D' | b'R' | b'Z' | b'S' | b'N' | b'L');
-    let consonant = if sun { first as char } else { 'L' };
+    let consonant = if sun_letter(first) { first as char } else { 'L' };
     let article = match middle.as_bytes() {
         b"AL" | b"EL" => true,
         &[vowel, c] => matches!(vowel, b'A' | b'E' | b'U') && c as char == consonant,
@@ -675,6 +674,12 @@ fn article_spellings(middle: &str, next: &str) -> Vec<String> {
         spellings.push(middle.to_string()); // `AD DIN` as written, too
     }
     spellings
+}
+
+/// The first letter of a word that the Arabic article assimilates to, in Latin spelling (the sun
+/// letters: T, TH, D, DH, R, Z, S, SH, the emphatics written T D S Z, L, N).
+fn sun_letter(first: u8) -> bool {
+    matches!(first, b'T' | b'D' | b'R' | b'Z' | b'S' | b'N' | b'L')
 }
 
 pub fn is_particle(token: &str) -> bool {
