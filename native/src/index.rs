@@ -1471,6 +1471,18 @@ mod tests {
         NameIndex::build(&names, &owners)
     }
 
+    /// An index of `names`, each its own owner.
+    fn index_of(names: &[String]) -> NameIndex {
+        let owners: Vec<u32> = (0..names.len() as u32).collect();
+        NameIndex::build(names, &owners)
+    }
+
+    /// `n` distinct names that look alike: `name` of four stems, each then with one X more
+    /// (`ANA`, `LUIS`, ..., `ANAX`, ...), the crowd a test's one name must stand out from.
+    fn crowd(n: usize, stems: [&str; 4], name: impl Fn(&str) -> String) -> Vec<String> {
+        (0..n).map(|i| name(&(stems[i % 4].to_string() + &"X".repeat(i / 4)))).collect()
+    }
+
     #[test]
     fn counts() {
         let idx = index();
@@ -1524,10 +1536,9 @@ mod tests {
     #[test]
     fn a_nickname_proposes_its_formal_name_among_many_sharing_the_surname() {
         // forty people named GARCIA, the formal name last: only the nickname relation sets it apart
-        let mut names: Vec<String> = (0..40).map(|i| format!("{} GARCIA", ["ANA", "LUIS", "PEDRO", "ROSA"][i % 4].to_string() + &"X".repeat(i / 4))).collect();
+        let mut names = crowd(40, ["ANA", "LUIS", "PEDRO", "ROSA"], |given| format!("{given} GARCIA"));
         names.push("WILLIAM GARCIA".to_string());
-        let owners: Vec<u32> = (0..names.len() as u32).collect();
-        let idx = NameIndex::build(&names, &owners);
+        let idx = index_of(&names);
         let q = &NameIndex::prepare_query("BILL")[0][0];
         assert!(idx.proposals(q, false).iter().any(|p| idx.tokens[p.0 as usize].text == "WILLIAM"));
         let found = idx.candidates("Bill Garcia", 5);
@@ -1538,11 +1549,10 @@ mod tests {
     fn a_name_that_glues_the_article_as_spoken_finds_the_row_that_writes_it_apart() {
         // sixty people named HASAN: only the glued article (JAMAL AL DIN ~ JAMALEDDINE) sets the one
         // apart, from either side
-        let mut names: Vec<String> = (0..60).map(|i| format!("HASAN {}", ["JAMALI", "KAMAL", "DINI", "SAFI"][i % 4].to_string() + &"X".repeat(i / 4))).collect();
+        let mut names = crowd(60, ["JAMALI", "KAMAL", "DINI", "SAFI"], |surname| format!("HASAN {surname}"));
         names.push("HASAN JAMAL AL DIN".to_string());
         names.push("ABDALLAH SAFIEDDINE".to_string());
-        let owners: Vec<u32> = (0..names.len() as u32).collect();
-        let idx = NameIndex::build(&names, &owners);
+        let idx = index_of(&names);
         for (query, listed) in [("HASSAN JAMALEDDINE", "HASAN JAMAL AL DIN"), ("ABDULLAH SAFI AL DIN", "ABDALLAH SAFIEDDINE")] {
             let found = idx.candidates(query, 3);
             assert_eq!(names[found[0] as usize], listed, "{query}: {:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
@@ -1555,10 +1565,9 @@ mod tests {
     fn a_name_written_twice_ranks_the_row_that_holds_it_twice_first() {
         // forty rows hold ABDULLAH once (listed first, so a tie would rank them ahead): only the
         // second ABDULLAH of the query sets apart the row that holds it twice
-        let mut names: Vec<String> = (0..40).map(|i| format!("ABDULLAH {}", ["KARIM", "YASIN", "OMAR", "HADI"][i % 4].to_string() + &"X".repeat(i / 4))).collect();
+        let mut names = crowd(40, ["KARIM", "YASIN", "OMAR", "HADI"], |surname| format!("ABDULLAH {surname}"));
         names.push("ABDULLAH ABDULLAH".to_string());
-        let owners: Vec<u32> = (0..names.len() as u32).collect();
-        let idx = NameIndex::build(&names, &owners);
+        let idx = index_of(&names);
         // (two spellings, `ABDALLAH ABDULLAH`, are two tokens proposing one: not told apart yet)
         for query in ["ABDULLAH ABDULLAH", "ABDALLAH ABDALLAH", "BDLLH BDLLH"] {
             let found = idx.candidates(query, 3);
@@ -1702,8 +1711,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let owners: Vec<u32> = (0..names.len() as u32).collect();
-        let idx = NameIndex::build(&names, &owners);
+        let idx = index_of(&names);
         let queries = [
             "Abdulrahman Yasin", "Abdul Rahman Yaseen", "Shamsuddin Mohammed", "ACME TRADING COMPANY",
             "Smith John", "J W Smith", "Noureddine Ahmad", "Global Shipping Intl", "Yasin",
@@ -1724,8 +1732,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let owners: Vec<u32> = (0..names.len() as u32).collect();
-        let idx = NameIndex::build(&names, &owners);
+        let idx = index_of(&names);
         for q in ["John Smyth", "J Smith", "Acme Trading Company"] {
             let hits = idx.search(q, 20, 50, 0.0);
             for (owner, name, score) in &hits {
