@@ -185,7 +185,7 @@ class Screener:
         # what the name's own features (a nickname pair, known once the alignment is explained) can
         # add to or take from the evidence weighed without them
         nickname_gain, nickname_loss = max(0.0, weights.name_nickname), min(0.0, weights.name_nickname)
-        entries, indexed_names, list_id, version = wl.entries, wl.indexed_names, wl.list_id, wl.version
+        owners, indexed_names, list_id, version = wl.owners, wl.indexed_names, wl.list_id, wl.version
         per_kind: dict[str, Thresholds] = {}
         weak_alias, birth_date_most = weights.weak_alias, birth_date_budget(weights)
         for qi, found in enumerate(raw, offset):
@@ -205,11 +205,15 @@ class Screener:
                 most = min(1.0, name_score + reach[qi])
                 if len(surely) >= limit and most < surely[limit - 1][0]:
                     break
-                entry = entries[owner]
+                entry = owners[owner]
                 if entry.kind not in compatible:
                     continue
                 if len(surely) >= limit and most == surely[limit - 1][0] and entry.id > surely[limit - 1][1]:
-                    continue  # at best a tie with `limit` hits, all of which come first on the tie
+                    # at best a tie with `limit` hits, all of which come first on the tie; so do the
+                    # rest, unless the clamp to 1 lets a lower name score reach as much
+                    if name_score + reach[qi] <= 1.0:
+                        break  # equal name scores come in entry id order (Watchlist.owners)
+                    continue
                 indexed = indexed_names[name_row]
                 t = per_kind.get(entry.kind)
                 if t is None:

@@ -45,9 +45,9 @@ def _build_name_index(names: list[str], owners: list[int]) -> NameIndex:
 
 @dataclass(frozen=True, slots=True)
 class IndexedName:
-    """Row i of the name index: which entry it belongs to and whether it is a weak alias."""
+    """Row i of the name index: its entry (`Watchlist.owners[owner]`) and whether it is a weak alias."""
 
-    entry: int
+    owner: int
     name: str
     weak: bool
 
@@ -66,8 +66,16 @@ class Watchlist:
         self.entries: tuple[Entry, ...] = tuple(entries)
         self._by_id = ids
         self.version = version or self._fingerprint()
+        # The name index numbers the entries ("owners") in id order: its search gives candidates of
+        # equal name score lowest number first, the order of hits on a tie (score, then entry id), so
+        # the evidence step can stop at the first equal candidate that cannot enter (Screener._weigh).
+        by_id = [ids[entry_id] for entry_id in sorted(ids)]
+        self.owners: tuple[Entry, ...] = tuple(self.entries[i] for i in by_id)
+        owner_of = [0] * len(by_id)
+        for owner, i in enumerate(by_id):
+            owner_of[i] = owner
         self._names: list[IndexedName] = [
-            IndexedName(i, n, weak)
+            IndexedName(owner_of[i], n, weak)
             for i, e in enumerate(self.entries)
             for names, weak in ((e.names, False), (e.weak_names, True))
             for n in names
@@ -148,7 +156,7 @@ class Watchlist:
         """_native.name_fingerprint of the indexed names and their entries, in index order: what a
         saved name index must carry to be attached to this list."""
         if self._names_fingerprint is None:
-            self._names_fingerprint = _native.name_fingerprint([n.name for n in self._names], [n.entry for n in self._names])
+            self._names_fingerprint = _native.name_fingerprint([n.name for n in self._names], [n.owner for n in self._names])
         return self._names_fingerprint
 
     def attach_name_index(self, index: NameIndex) -> None:
@@ -190,7 +198,7 @@ class Watchlist:
                 log.warning("name index cache %s belongs to other names; rebuilding it", path)
             except (OSError, ValueError) as e:
                 log.warning("name index cache ignored, rebuilding it: %s", e)
-        index = _build_name_index([n.name for n in self._names], [n.entry for n in self._names])
+        index = _build_name_index([n.name for n in self._names], [n.owner for n in self._names])
         self.name_index_origin = "built"
         if path is not None:
             try:

@@ -402,6 +402,20 @@ def test_only_candidates_that_can_be_among_the_best_are_explained(monkeypatch):
     assert len(explained) <= 4
 
 
+def test_equal_candidates_beyond_the_search_limit_still_give_the_lowest_ids():
+    """More people share a name than the native search returns for a query (4 * limit + 10): the
+    index numbers the entries in id order, so the hits are still the lowest ids, as in a longer
+    result, whatever order the list file gives them in."""
+    records = [{"id": f"E{i:03d}", "names": ["Maria Silva"]} for i in reversed(range(40))]
+    wl = engine.Watchlist.from_records(records, list_id="common")
+    assert [e.id for e in wl.owners] == sorted(r["id"] for r in records)
+    assert [wl.owners[n.owner].id for n in wl.indexed_names] == [r["id"] for r in records]  # rows: the file's order
+    scr = engine.Screener(wl)
+    top = scr.screen([{"name": "Maria Silva"}], limit=5)[0]
+    assert [h.entry_id for h in top] == ["E000", "E001", "E002", "E003", "E004"]
+    assert [(h.entry_id, h.score) for h in top] == [(h.entry_id, h.score) for h in scr.screen([{"name": "Maria Silva"}], limit=40)[0][:5]]
+
+
 def test_an_entry_with_several_birth_dates_is_weighed_on_the_closest():
     from engine.comparisons import BirthDateComparison
     from engine.model import Entry, queries_from
