@@ -8,7 +8,9 @@ proof that the thread-pool server uses both cores (the native screening releases
 - streaming: concurrent `ScreenPassengerStream` manifests, passengers/s from the first send to the
   last result, one passenger per message and then in chunks of STREAM_CHUNK (`passengers`);
 - single-passenger unary calls from several concurrent callers: p50 / p99 latency;
-- `engine_only_batch`: the same queries through engine.Screener in-process, one thread (the baseline).
+- `engine_only_batch`: the same queries through engine.Screener in-process, one thread (the baseline);
+- `transport_only`: the same manifests streamed to benchmarks/grpc_echo_server.py, which screens
+  nothing: grpcio's own per-message cost, the ceiling of a one-passenger-per-message stream.
 
 Small by default (a correctness test of a few seconds on the embedded UN list). INTERDICT_BENCH_LARGE=1
 serves a synthetic 100,000-entry national list (benchmarks/synthetic_lists.py, imported into a store)
@@ -51,10 +53,9 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def _serve(*args: str) -> tuple[subprocess.Popen, int]:
+def _serve(*args: str, command: tuple[str, ...] = ("-m", "server.cli", "serve", "--port", "0", "--max-passengers", "20000")) -> tuple[subprocess.Popen, int]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--port", "0", "--max-passengers", "20000", *args],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [sys.executable, *command, *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     line = proc.stdout.readline()
     m = re.search(r":(\d+) \(", line)
@@ -116,6 +117,49 @@ def _engine_only(store_dir: str | None, queries: list[c.Passenger], n: int, batc
     return {"passengers": n, "seconds": round(wall, 3), "passengers_per_s": round(n / wall)}
 
 
+async def _manifests(stub: screening_pb2_grpc.ScreeningServiceStub, work: list[c.Passenger], callers: int, chunk: int | None) -> int:
+    """`callers` concurrent ScreenPassengerStream manifests over `work`: one passenger per message
+    (chunk None), else `chunk` per message (`passengers`). Every result is checked to come in order."""
+    per_stream = len(work) // callers
+
+    async def manifest(k: int) -> int:
+        part = work[k * per_stream:(k + 1) * per_stream]
+        if chunk is None:
+            requests = (s.ScreenPassengerStreamRequest(passenger=p, limit=5) for p in part)
+        else:
+            requests = (s.ScreenPassengerStreamRequest(passengers=part[i:i + chunk], limit=5) for i in range(0, len(part), chunk))
+        got = 0
+        async for r in stub.ScreenPassengerStream(requests):
+            for result in ([r.result] if chunk is None else r.results):
+                assert result.index == got and result.passenger_id == part[got].id
+                got += 1
+        return got
+
+    counts = await asyncio.gather(*(manifest(k) for k in range(callers)))
+    assert sum(counts) == per_stream * callers
+    return sum(counts)
+
+
+async def _transport_only(queries: list[c.Passenger], n: int, callers: int) -> dict:
+    """The same manifests against benchmarks/grpc_echo_server.py, which screens nothing: grpcio's
+    own cost per message on this machine, and so the ceiling of a one-passenger-per-message stream."""
+    proc, port = _serve(command=("benchmarks/grpc_echo_server.py",))
+    out: dict = {}
+    work = [queries[i % len(queries)] for i in range(n)]
+    try:
+        async with aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+            stub = screening_pb2_grpc.ScreeningServiceStub(ch)
+            for name, chunk in (("streaming", None), ("streaming_chunked", STREAM_CHUNK)):
+                cpu0, t0 = _cpu_seconds(proc.pid), time.perf_counter()
+                count = await _manifests(stub, work, callers, chunk)
+                wall = time.perf_counter() - t0
+                out[name] = {"passengers_per_s": round(count / wall), "server_cores": round((_cpu_seconds(proc.pid) - cpu0) / wall, 2)}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    return out
+
+
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -152,27 +196,9 @@ async def _load(port: int, pid: int, queries: list[c.Passenger], n: int, batch: 
         measure("unary_batch", answered, t0, cpu0)
         assert answered == n
 
-        # streaming manifests: one passenger per message, then in chunks of STREAM_CHUNK (`passengers`)
-        per_stream = n // callers
-
-        async def manifest(k: int, chunk: int | None) -> int:
-            part = work[k * per_stream:(k + 1) * per_stream]
-            if chunk is None:
-                requests = (s.ScreenPassengerStreamRequest(passenger=p, limit=5) for p in part)
-            else:
-                requests = (s.ScreenPassengerStreamRequest(passengers=part[i:i + chunk], limit=5) for i in range(0, len(part), chunk))
-            got = 0
-            async for r in stub.ScreenPassengerStream(requests):
-                for result in ([r.result] if chunk is None else r.results):
-                    assert result.index == got and result.passenger_id == part[got].id
-                    got += 1
-            return got
-
         for name, chunk in (("streaming", None), ("streaming_chunked", STREAM_CHUNK)):
             cpu0, t0 = _cpu_seconds(pid), time.perf_counter()
-            counts = await asyncio.gather(*(manifest(k, chunk) for k in range(callers)))
-            measure(name, sum(counts), t0, cpu0)
-            assert sum(counts) == per_stream * callers
+            measure(name, await _manifests(stub, work, callers, chunk), t0, cpu0)
 
         # single-passenger latency
         latencies: list[float] = []
@@ -219,11 +245,13 @@ def test_grpc_throughput_and_latency(benchmark, tmp_path):
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
     result["engine_only_batch"] = _engine_only(store_for_baseline, queries, n, batch)
+    result["transport_only"] = asyncio.run(_transport_only(queries, n, callers))
     result.update(lists=lists, setup_s=round(setup_s, 1), cores=os.cpu_count(), callers=callers, batch=batch)
     benchmark.extra_info.update(result)
     print("\n" + json.dumps(result, indent=2))
     assert result["streaming"]["passengers"] == (n // callers) * callers
     if LARGE:
         print(f"targets: streamed >= 5000/s: {result['streaming']['passengers_per_s']} "
-              f"(in chunks of {STREAM_CHUNK}: {result['streaming_chunked']['passengers_per_s']}); "
+              f"(in chunks of {STREAM_CHUNK}: {result['streaming_chunked']['passengers_per_s']}; "
+              f"grpcio alone, one per message: {result['transport_only']['streaming']['passengers_per_s']}); "
               f"p99 single < 20 ms: {result['single']['p99_ms']}")

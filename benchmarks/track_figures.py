@@ -285,6 +285,8 @@ def _grpc(b: dict, out: Collector) -> None:
             ctx, s)
     out.add("grpc.engine_only_passengers_per_s", engine_only, "info", "higher", "passengers/s",
             "the same queries through engine.Screener in process (the reference)", ctx, s)
+    out.add("grpc.transport_only_streaming_passengers_per_s", _num(x, "transport_only", "streaming", "passengers_per_s"),
+            "info", "higher", "passengers/s", "the same stream to a server that screens nothing (grpcio alone)", ctx, s)
 
 
 def _lists(b: dict, out: Collector) -> None:
