@@ -104,7 +104,8 @@ class NameIndex:
         self, queries: Sequence[str], limit: int = 10, max_candidates: int = 100, min_score: float | Sequence[float] = 0.0
     ) -> list[list[tuple[int, int, float]]]:
         """Per query, up to `limit` (owner, name index, name score) with a name score of at least
-        `min_score` (one floor, or one per query), best entry first, one row per owner."""
+        `min_score` (one floor, or one per query), best entry first, one row per owner; then any more
+        whose name score ties with the last of them (equal names are told apart by the evidence)."""
     def candidates(self, query: str, max_candidates: int = 100) -> list[int]:
         """Name indexes the blocking keys propose for one query, strongest evidence first."""
     def stats(self) -> dict[str, int]:

@@ -416,6 +416,17 @@ def test_equal_candidates_beyond_the_search_limit_still_give_the_lowest_ids():
     assert [(h.entry_id, h.score) for h in top] == [(h.entry_id, h.score) for h in scr.screen([{"name": "Maria Silva"}], limit=40)[0][:5]]
 
 
+def test_the_one_of_many_equal_names_born_on_the_passengers_date_is_found_whatever_its_id():
+    """40 people named John Smith, one born on the passenger's birth date: the search gives all the
+    equal names to the evidence step (not the first 4 * limit + 10 by number), which finds that one."""
+    for born_at in (0, 25, 39):
+        records = [{"id": f"E{i:03d}", "names": ["John Smith"], "birth_dates": ["1970-01-02" if i == born_at else "1981-05-05"]}
+                   for i in range(40)]
+        scr = engine.Screener(engine.Watchlist.from_records(records, list_id="common"))
+        top = scr.screen([{"name": "John Smith", "birth_date": "1970-01-02"}], limit=3)[0]
+        assert top[0].entry_id == f"E{born_at:03d}" and top[0].score > top[1].score
+
+
 def test_an_entry_with_several_birth_dates_is_weighed_on_the_closest():
     from engine.comparisons import BirthDateComparison
     from engine.model import Entry, queries_from

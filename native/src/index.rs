@@ -843,7 +843,8 @@ impl NameIndex {
         names
     }
 
-    /// Up to `limit` (owner, name, score) for one query, one row per owner, best first.
+    /// Up to `limit` (owner, name, score) for one query, one row per owner, best first, and then any
+    /// more whose name score ties with the last of them ([`through_ties`]).
     pub fn search(&self, query: &str, limit: usize, max_candidates: usize, min_score: f64) -> Vec<(u32, u32, f64)> {
         self.search_on(query, limit, max_candidates, min_score, false)
     }
@@ -887,7 +888,7 @@ impl NameIndex {
         }
         let mut hits: Vec<(u32, u32, f64)> = best.into_iter().map(|(o, (n, s))| (o, n, s)).collect();
         hits.sort_unstable_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-        hits.truncate(limit);
+        hits.truncate(through_ties(&hits, limit));
         hits
     }
 
@@ -1043,6 +1044,17 @@ impl NameIndex {
             .zip(min_scores)
             .map(|(q, &floor)| self.search_on(q, limit, max_candidates, floor, lone))
             .collect()
+    }
+}
+
+/// How many of `hits` (best name score first) to keep: `limit`, and any after them whose name score
+/// ties with the last kept. Equal names are told apart by the evidence weighed after the search (a
+/// birth date): cutting among them would drop, say, the one `John Smith` of 40 born on the
+/// passenger's birth date, for no better reason than its number.
+fn through_ties(hits: &[(u32, u32, f64)], limit: usize) -> usize {
+    match limit.checked_sub(1).and_then(|last| hits.get(last)) {
+        Some(&(_, _, last)) => limit + hits[limit..].iter().take_while(|h| h.2 == last).count(),
+        None => limit.min(hits.len()),
     }
 }
 
@@ -1508,7 +1520,23 @@ mod tests {
         let hits = idx.search("Osama bin Laden", 10, 50, 0.0);
         assert_eq!(hits.iter().filter(|h| h.0 == 0).count(), 1);
         assert_eq!(hits[0], (0, 0, 1.0));
-        assert!(idx.search("Smith", 1, 50, 0.0).len() == 1);
+        assert_eq!(idx.search("John Smith", 1, 50, 0.0).len(), 1);
+        // `Smith` is as far from John Smith as from Jane Smith: the tie is kept past the limit
+        assert_eq!(idx.search("Smith", 1, 50, 0.0).iter().map(|h| h.0).collect::<Vec<_>>(), vec![2, 3]);
+    }
+
+    #[test]
+    fn names_tied_with_the_last_hit_are_kept_past_the_limit() {
+        let mut names: Vec<String> = vec!["John Smith".into(); 40];
+        names.push("Jon Smyth".into());
+        let idx = index_of(&names);
+        let hits = idx.search("John Smith", 3, 100, 0.0);
+        assert_eq!(hits.len(), 40, "the 40 equal names, not the lesser one");
+        assert!(hits.iter().all(|h| h.2 == 1.0) && hits.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(idx.search("Jon Smyth", 3, 100, 0.0)[0].0, 40);
+        assert_eq!(through_ties(&[(0, 0, 0.9), (1, 1, 0.8), (2, 2, 0.8), (3, 3, 0.7)], 2), 3);
+        assert_eq!(through_ties(&[(0, 0, 0.9), (1, 1, 0.8)], 5), 2);
+        assert_eq!(through_ties(&[(0, 0, 0.9)], 0), 0);
     }
 
     #[test]
