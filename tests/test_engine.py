@@ -417,11 +417,12 @@ def test_equal_candidates_beyond_the_search_limit_still_give_the_lowest_ids():
 
 
 def test_the_one_of_many_equal_names_born_on_the_passengers_date_is_found_whatever_its_id():
-    """40 people named John Smith, one born on the passenger's birth date: the search gives all the
-    equal names to the evidence step (not the first 4 * limit + 10 by number), which finds that one."""
-    for born_at in (0, 25, 39):
+    """40 or 150 people named John Smith, one born on the passenger's birth date: the search gives all
+    the equal names to the evidence step (not the first 4 * limit + 10 by number, nor the first
+    max_candidates rows), which finds that one."""
+    for people, born_at in ((40, 0), (40, 25), (40, 39), (150, 149)):
         records = [{"id": f"E{i:03d}", "names": ["John Smith"], "birth_dates": ["1970-01-02" if i == born_at else "1981-05-05"]}
-                   for i in range(40)]
+                   for i in range(people)]
         scr = engine.Screener(engine.Watchlist.from_records(records, list_id="common"))
         top = scr.screen([{"name": "John Smith", "birth_date": "1970-01-02"}], limit=3)[0]
         assert top[0].entry_id == f"E{born_at:03d}" and top[0].score > top[1].score

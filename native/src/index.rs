@@ -27,6 +27,9 @@ use std::sync::Arc;
 /// Dictionary tokens in more rows than this are only followed when they match the query exactly:
 /// a fuzzy hit on a very common token is no evidence worth the work.
 const COMMON_TOKEN_ROWS: usize = 20_000;
+/// The most candidates a query keeps when more rows than `max_candidates` tie at the strongest
+/// evidence ([`with_the_top_tie`]): people sharing one name on a national list, counted in hundreds.
+const MAX_TIED_AT_TOP: usize = 1_000;
 /// Tokens shorter than this get no deletion keys (too many false neighbours).
 const MIN_DELETION_LEN: usize = 4;
 
@@ -708,6 +711,8 @@ impl NameIndex {
             })
             .collect();
         let strongest = |p: &(Proposals, bool)| p.0.first().map_or(0.0, |p| p.1);
+        // whether a row can agree with the whole name: no token of it (glued spellings aside) is unknown
+        let whole_name_listed = query_tokens.iter().flatten().zip(&lists).all(|((_, glued), (found, _))| *glued || !found.is_empty());
         // stable: a repeated token comes after its first occurrence, whose rows it only adds to
         lists.sort_by(|a, b| strongest(b).total_cmp(&strongest(a)));
         // what a row can still gain from the tokens after the i-th: the best proposal of each
@@ -806,7 +811,11 @@ impl NameIndex {
             let by_evidence = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
             if ranked.len() > max_candidates {
                 ranked.select_nth_unstable_by(max_candidates, by_evidence);
-                ranked.truncate(max_candidates);
+                let keep = with_the_top_tie(&ranked, max_candidates, if whole_name_listed { gain_after[0] } else { f64::INFINITY });
+                if keep > max_candidates && ranked.len() > keep {
+                    ranked.select_nth_unstable_by(keep, by_evidence);
+                }
+                ranked.truncate(keep);
             }
             ranked.sort_unstable_by(by_evidence);
             (ranked.into_iter().map(|(row, _)| row).collect(), only_met)
@@ -1045,6 +1054,23 @@ impl NameIndex {
             .map(|(q, &floor)| self.search_on(q, limit, max_candidates, floor, lone))
             .collect()
     }
+}
+
+/// How many of the `ranked` rows (row, evidence) to keep: `max_candidates`, or more when more rows
+/// than that hold all the evidence a row can (`full`: every query token's best proposal; infinite
+/// when a token of the query proposes nothing), a name that many people on the list bear. Their
+/// birth dates tell them apart, weighed after the search, so blocking keeps them all (up to
+/// [`MAX_TIED_AT_TOP`]) rather than the first by row number. Rows that tie below `full` are cut as
+/// before: they are many, and as far from the query as each other. `ranked` has its best
+/// `max_candidates` first (in any order): the row after them tells whether more hold it all.
+fn with_the_top_tie(ranked: &[(u32, f64)], max_candidates: usize, full: f64) -> usize {
+    // the sums are f32 (Evidence), added in the order of the query's tokens
+    let holds_all = |r: &(u32, f64)| r.1 + 1e-4 >= full;
+    if max_candidates == 0 || !ranked.get(max_candidates).is_some_and(holds_all) {
+        return max_candidates;
+    }
+    let tied = max_candidates + ranked[max_candidates..].iter().filter(|r| holds_all(r)).count();
+    tied.min(MAX_TIED_AT_TOP.max(max_candidates))
 }
 
 /// How many of `hits` (best name score first) to keep: `limit`, and any after them whose name score
@@ -1526,6 +1552,26 @@ mod tests {
     }
 
     #[test]
+    fn more_equal_names_than_candidates_are_all_candidates() {
+        let mut names: Vec<String> = vec!["John Smith".into(); 150];
+        names.extend(["John Smithson", "Johan Smith"].map(String::from));
+        let idx = index_of(&names);
+        let rows = idx.candidate_rows(&NameIndex::blocking_tokens(&NameIndex::prepare_query("John Smith")), 100);
+        assert_eq!(rows.len(), 150, "all the equal names, and only them");
+        assert!(rows.iter().all(|&r| r < 150));
+        assert_eq!(idx.search("John Smith", 3, 100, 0.0).len(), 150);
+        // fewer equal names than candidates: the bound as before
+        assert_eq!(idx.candidate_rows(&NameIndex::blocking_tokens(&NameIndex::prepare_query("Johan Smithson")), 100).len(), 100);
+        // a token met nowhere (`Xqzv`): the rows holding the other one tie, below full agreement
+        let partial = idx.candidate_rows(&NameIndex::blocking_tokens(&NameIndex::prepare_query("John Xqzvw")), 100);
+        assert_eq!(partial.len(), 100);
+        assert_eq!(with_the_top_tie(&[(0, 2.0), (1, 1.0), (2, 1.0)], 1, 2.0), 1);
+        assert_eq!(with_the_top_tie(&[(0, 2.0), (1, 2.0), (2, 1.0)], 1, 2.0), 2);
+        assert_eq!(with_the_top_tie(&[(0, 2.0), (1, 2.0), (2, 1.0)], 1, 3.0), 1, "not all the evidence");
+        assert_eq!(with_the_top_tie(&vec![(0, 1.0); 5_000], 100, 1.0), MAX_TIED_AT_TOP);
+    }
+
+    #[test]
     fn names_tied_with_the_last_hit_are_kept_past_the_limit() {
         let mut names: Vec<String> = vec!["John Smith".into(); 40];
         names.push("Jon Smyth".into());
@@ -1669,7 +1715,9 @@ mod tests {
             for k in [1, 3, 10, 25, 50, 100, 200, 400] {
                 let (top, narrow) = idx.rank_rows(&tokens, k);
                 narrowed += narrow as usize;
-                assert_eq!(top, all[..k.min(all.len())], "{q}, {k} candidates");
+                // more than k rows tied at the top are all kept (with_the_top_tie), in the same order
+                assert!(top.len() >= k.min(all.len()), "{q}, {k} candidates");
+                assert_eq!(top, all[..top.len()], "{q}, {k} candidates");
             }
         }
         assert!(narrowed >= 10, "the common surnames' rows were never left out: {narrowed}");
