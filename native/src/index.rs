@@ -27,8 +27,8 @@ use std::sync::Arc;
 /// Dictionary tokens in more rows than this are only followed when they match the query exactly:
 /// a fuzzy hit on a very common token is no evidence worth the work.
 const COMMON_TOKEN_ROWS: usize = 20_000;
-/// The most candidates a query keeps when more rows than `max_candidates` tie at the strongest
-/// evidence ([`with_the_top_tie`]): people sharing one name on a national list, counted in hundreds.
+/// The most candidates a query keeps when more rows than `max_candidates` agree with its whole name
+/// ([`with_the_top_tie`]): people sharing one name on a national list, counted in hundreds.
 const MAX_TIED_AT_TOP: usize = 1_000;
 /// Tokens shorter than this get no deletion keys (too many false neighbours).
 const MIN_DELETION_LEN: usize = 4;
@@ -1560,9 +1560,9 @@ mod tests {
         assert_eq!(rows.len(), 150, "all the equal names, and only them");
         assert!(rows.iter().all(|&r| r < 150));
         assert_eq!(idx.search("John Smith", 3, 100, 0.0).len(), 150);
-        // fewer equal names than candidates: the bound as before
+        // no row agrees with the whole name: the bound as before
         assert_eq!(idx.candidate_rows(&NameIndex::blocking_tokens(&NameIndex::prepare_query("Johan Smithson")), 100).len(), 100);
-        // a token met nowhere (`Xqzv`): the rows holding the other one tie, below full agreement
+        // a token met nowhere (`Xqzvw`): the rows holding the other one tie, below full agreement
         let partial = idx.candidate_rows(&NameIndex::blocking_tokens(&NameIndex::prepare_query("John Xqzvw")), 100);
         assert_eq!(partial.len(), 100);
         assert_eq!(with_the_top_tie(&[(0, 2.0), (1, 1.0), (2, 1.0)], 1, 2.0), 1);
