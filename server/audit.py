@@ -360,7 +360,7 @@ def _verify(db: sqlite3.Connection, anchor: str | None) -> VerifyResult:
     if anchor:
         a_seq, sep, a_hash = anchor.strip().rpartition(":")
         anchor_hash = a_hash.lower()
-        if len(anchor_hash) != 64 or (sep and not a_seq.isdigit()):
+        if len(anchor_hash) != 64 or (sep and not (a_seq.isascii() and a_seq.isdigit())):
             raise AuditError(f"bad anchor {anchor!r}: expected SEQ:HASH (64 hex digits), as printed by verify")
         anchor_seq = int(a_seq) if sep else None
     cur = db.execute(

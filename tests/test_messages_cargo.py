@@ -172,6 +172,14 @@ def test_fhl_bad_house_line_is_a_house_error():
     assert [(p.name, p.city, p.country) for p in r.parties] == [("ACME LTD", "LONDON", "GB")]
 
 
+def test_digits_that_are_not_ascii_are_not_numbers():
+    """str.isdigit() also accepts '\u00b3', which int() refuses (found by the atheris harness): a house's
+    pieces and an air waybill serial are ASCII digits, or not numbers."""
+    r = parse_cargo_imp("FHL/4\nMBI/020-12345675LHRJFK/T1K5\nHBS/HAWB1/LHRJFK/\u00b32/K40\nSHP\nNAM/ACME LTD\nLOC/LONDON\n/GB")
+    assert (r.waybills[1].number, r.waybills[1].pieces, r.waybills[1].weight) == ("HAWB1", None, "40 K")
+    assert awb_check_digit_ok("1234567\u00b3") is False
+
+
 # -- XFWB / XFZB -----------------------------------------------------------------------------------
 
 

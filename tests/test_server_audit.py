@@ -152,6 +152,8 @@ def test_truncation_detected_with_anchor(log: AuditLog):
     assert not result.ok and "anchor" in result.reason  # ... but not against an earlier head
     with pytest.raises(AuditError, match="bad anchor"):
         verify(log.path, anchor="x:y")
+    with pytest.raises(AuditError, match="bad anchor"):  # a digit to str.isdigit(), not to int()
+        verify(log.path, anchor=f"\u00b3:{head}")
 
 
 def test_retention_keeps_chain_verifiable(tmp_path: Path):

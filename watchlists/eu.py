@@ -148,7 +148,7 @@ def _names(elem: ET.Element) -> tuple[list[str], list[str], list[str], str | Non
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _birth_dates(elem: ET.Element) -> tuple[list[str], list[dict[str, Any]], list[str]]:

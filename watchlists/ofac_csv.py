@@ -140,7 +140,7 @@ def read_ofac_csv_path(
     report = c.Reporter(str(sdn_path), skip_bad, problems)
     for line, row in _rows(sdn_path, report):
         ent = _value(row[0])
-        if not ent.isdigit():
+        if not (ent.isascii() and ent.isdigit()):
             report.bad(f"ent_num {row[0]!r} is not a number", line)
         elif ent in entries:
             report.bad(f"ent_num {ent}: duplicate record", line)

@@ -37,6 +37,7 @@ from typing import Any
 
 from .. import _native
 from ..countries import COUNTRY_NAMES
+from .edifact import digits
 from .model import MessageError, Party
 
 _HEADER = re.compile(r"^(FWB|FHL)(?:/(\d{1,3}))?$")
@@ -102,7 +103,7 @@ class CargoResult:
 
 def awb_check_digit_ok(serial: str) -> bool:
     """Whether an 8-digit AWB serial's last digit is its first seven modulo 7 (12345675: 1234567 % 7 == 5)."""
-    return len(serial) == 8 and serial.isdigit() and int(serial[:7]) % 7 == int(serial[7])
+    return len(serial) == 8 and digits(serial) and int(serial[:7]) % 7 == int(serial[7])
 
 
 def check_digit_warning(where: str, prefix: str, serial: str) -> str | None:
@@ -310,7 +311,7 @@ def _house(line: _Line, master: str) -> Waybill:
         house.origin, house.destination = route[:3], route[3:]
     else:
         house.errors.append(f"line {line.number}: {route!r} is not an origin and destination (e.g. LHRJFK)")
-    if pieces.isdigit():
+    if digits(pieces):
         house.pieces = int(pieces)
     if re.fullmatch(r"[KL]\d{1,7}(?:\.\d{1,2})?", weight):
         house.weight = f"{weight[1:]} {weight[0]}"
@@ -321,7 +322,7 @@ def _goods(block: list[_Line], waybill: Waybill) -> None:
     """RTD continuation lines: /NG/ nature of goods, /NC/ consolidation, /NH/ HS code (after an
     optional line number: `/2/NG/ATTACHED LIST`)."""
     for line in block[1:]:
-        fields = line.fields[1:] if line.fields[:1] and line.fields[0].isdigit() else line.fields
+        fields = line.fields[1:] if line.fields[:1] and digits(line.fields[0]) else line.fields
         if len(fields) >= 2 and fields[0] in ("NG", "NC"):
             waybill.description = f"{waybill.description} {'/'.join(fields[1:])}".strip()
         elif len(fields) >= 2 and fields[0] == "NH":

@@ -37,6 +37,7 @@ from .cargo import (
     check_digit_warning,
     party_kind,
 )
+from .edifact import digits
 from .model import MessageError, Party
 
 _ROOTS = {"Waybill": ("XFWB", "iata:waybill:1"), "HouseWaybill": ("XFZB", "iata:housewaybill:1")}
@@ -231,7 +232,7 @@ def _consignment(elem: ET.Element | None, waybill: Waybill) -> None:
     waybill.origin = _child_text(elem, "OriginLocation", "ID")
     waybill.destination = _child_text(elem, "FinalDestinationLocation", "ID")
     pieces = _child_text(elem, "TotalPieceQuantity")
-    waybill.pieces = int(pieces) if pieces.isdigit() else None
+    waybill.pieces = int(pieces) if digits(pieces) else None
     weight = _find(elem, "IncludedTareGrossWeightMeasure")
     if weight is None:
         weight = _find(elem, "GrossWeightMeasure")
@@ -242,7 +243,7 @@ def _consignment(elem: ET.Element | None, waybill: Waybill) -> None:
     )
     for item in elem:
         if _local(item.tag) in ("IncludedMasterConsignmentItem", "IncludedHouseConsignmentItem"):
-            waybill.hs_codes += [c for c in _texts(item, "TypeCode") if c.isdigit()]
+            waybill.hs_codes += [c for c in _texts(item, "TypeCode") if digits(c)]
             goods = _child_text(item, "NatureIdentificationTransportCargo", "Identification")
             if goods and goods not in waybill.description:
                 waybill.description = f"{waybill.description} {goods}".strip()

@@ -29,6 +29,7 @@ from typing import Any
 from .. import mrz as _zone
 from ..countries import ALPHA3_TO_ALPHA2, to_iso2
 from ..model import InputError
+from .edifact import digits
 from .model import MessageError, TravelDocumentInfo, Traveller
 
 # Doc 9303 part 3: codes that are not ISO 3166-1 alpha-3. Those naming a state map to its code.
@@ -312,7 +313,7 @@ def _date(value: str, what: str, century: Callable[[int], int], errors: list[str
     yy, mm, dd = value[0:2], value[2:4], value[4:6]
     if yy == "<<":
         return ""
-    if not yy.isdigit() or not (mm.isdigit() or mm == "<<") or not (dd.isdigit() or dd == "<<"):
+    if not digits(yy) or not (digits(mm) or mm == "<<") or not (digits(dd) or dd == "<<"):
         errors.append(f"{what} {value!r} is not YYMMDD")
         return ""
     year = century(int(yy))
