@@ -24,10 +24,11 @@ class Echo(screening_pb2_grpc.ScreeningServiceServicer):
     def ScreenPassengerStream(self, request_iterator, context):
         index = 0
         for request in request_iterator:
-            passengers = [request.passenger] if request.HasField("passenger") else list(request.passengers)
+            single = request.HasField("passenger")
+            passengers = [request.passenger] if single else request.passengers
             results = [c.PassengerResult(index=index + k, passenger_id=p.id) for k, p in enumerate(passengers)]
             index += len(results)
-            if request.HasField("passenger"):
+            if single:
                 yield s.ScreenPassengerStreamResponse(result=results[0], list_versions={"echo": "v1"})
             else:
                 yield s.ScreenPassengerStreamResponse(results=results, list_versions={"echo": "v1"})

@@ -37,8 +37,7 @@ from typing import Any
 
 from .. import _native
 from ..countries import COUNTRY_NAMES
-from .edifact import digits
-from .model import MessageError, Party
+from .model import MessageError, Party, digits
 
 _HEADER = re.compile(r"^(FWB|FHL)(?:/(\d{1,3}))?$")
 _CONSIGNMENT = re.compile(

@@ -37,8 +37,7 @@ from .cargo import (
     check_digit_warning,
     party_kind,
 )
-from .edifact import digits
-from .model import MessageError, Party
+from .model import MessageError, Party, digits
 
 _ROOTS = {"Waybill": ("XFWB", "iata:waybill:1"), "HouseWaybill": ("XFZB", "iata:housewaybill:1")}
 _PARTIES = {

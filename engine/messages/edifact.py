@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..countries import ALPHA3_TO_ALPHA2, MRZ_CODES, to_iso2
-from .model import MessageError, segment_where
+from .model import MessageError, digits, segment_where
 
 __all__ = [
     "DEFAULT_SEPARATORS",
@@ -612,11 +612,6 @@ def write_interchange(
 
 # --------------------------------------------------------------------------------------------------
 # Data values shared by PAXLST and PNRGOV
-
-
-def digits(text: str) -> bool:
-    """ASCII digits only: str.isdigit() also accepts '²', which int() refuses."""
-    return text.isascii() and text.isdigit()
 
 
 def birth_year(yy: int, reference_year: int) -> int:

@@ -23,6 +23,12 @@ class MessageError(InputError):
         self.where = where
 
 
+def digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '²', which int() refuses. Every parser reads a
+    number through this before int()."""
+    return text.isascii() and text.isdigit()
+
+
 def segment_where(number: int, tag: str) -> str:
     """How EDIFACT errors name a segment: its 1-based position in the interchange and its tag."""
     return f"segment {number} ({tag})"

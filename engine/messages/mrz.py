@@ -29,8 +29,7 @@ from typing import Any
 from .. import mrz as _zone
 from ..countries import ALPHA3_TO_ALPHA2, to_iso2
 from ..model import InputError
-from .edifact import digits
-from .model import MessageError, TravelDocumentInfo, Traveller
+from .model import MessageError, TravelDocumentInfo, Traveller, digits
 
 # Doc 9303 part 3: codes that are not ISO 3166-1 alpha-3. Those naming a state map to its code.
 _STATE_CODES = {

@@ -31,14 +31,13 @@ from .edifact import (
     Message,
     Segment,
     country_alpha3,
-    digits,
     document_type,
     edifact_date,
     guarded,
     read_interchange,
     split_flight,
 )
-from .model import MessageError, TravelDocumentInfo, Traveller
+from .model import MessageError, TravelDocumentInfo, Traveller, digits
 
 __all__ = ["PaxlstMessage", "PaxlstResult", "parse_paxlst", "paxlst_from_interchange"]
 

@@ -40,14 +40,13 @@ from .edifact import (
     country_alpha3,
     ddmmmyy_date,
     ddmmyy_date,
-    digits,
     document_type,
     guarded,
     pad_flight_number,
     read_interchange,
     split_flight,
 )
-from .model import MessageError, TravelDocumentInfo, Traveller
+from .model import MessageError, TravelDocumentInfo, Traveller, digits
 
 __all__ = ["Pnr", "PnrgovMessage", "PnrgovResult", "parse_pnrgov", "pnrgov_from_interchange", "strip_titles"]
 

@@ -661,16 +661,14 @@ pub fn glued_spans<'a>(tokens: &'a [&'a str], particle: impl Fn(&str) -> bool + 
 fn article_spellings(middle: &str, next: &str) -> Vec<String> {
     let Some(&first) = next.as_bytes().first() else { return Vec::new() };
     let consonant = if sun_letter(first) { first as char } else { 'L' };
-    let article = match middle.as_bytes() {
-        b"AL" | b"EL" => true,
-        &[vowel, c] => matches!(vowel, b'A' | b'E' | b'U') && c as char == consonant,
-        _ => false,
+    // whether `middle` is the article, and if so whether it is written as spoken (`UD`, `AD`)
+    let spoken = match middle.as_bytes() {
+        b"AL" | b"EL" => false,
+        &[vowel, c] if matches!(vowel, b'A' | b'E' | b'U') && c as char == consonant => true,
+        _ => return Vec::new(),
     };
-    if !article {
-        return Vec::new();
-    }
     let mut spellings = vec![format!("U{consonant}"), format!("E{consonant}")];
-    if !spellings.iter().any(|s| s == middle) && middle != "AL" && middle != "EL" {
+    if spoken && !spellings.iter().any(|s| s == middle) {
         spellings.push(middle.to_string()); // `AD DIN` as written, too
     }
     spellings
