@@ -118,6 +118,9 @@ struct Nicknames {
     related: AHashSet<(u32, u32)>,
     names: Vec<String>,
     relatives: Vec<Vec<u32>>,
+    /// Per particle, the names it is a nickname of or has as one (`AL`: `ALAN`, `ALBERT`, ...): these
+    /// only let the particle pair with the name by spelling ([`spells_the_particle`]).
+    with_particles: AHashMap<String, AHashSet<String>>,
 }
 
 fn nicknames() -> &'static Nicknames {
@@ -125,13 +128,25 @@ fn nicknames() -> &'static Nicknames {
     TABLE.get_or_init(|| parse_nicknames(NICKNAMES_CSV))
 }
 
-/// Reads `name1,has_nickname,name2` lines; particles (`AL`, `DI`) are left out, as they are never given names here.
+/// Reads `name1,has_nickname,name2` lines; particles (`AL`, `DI`) are left out of the relations, as
+/// they are given names too rarely to propose names in blocking, and kept apart in `with_particles`.
 fn parse_nicknames(csv: &str) -> Nicknames {
-    let mut table = Nicknames { ids: AHashMap::new(), related: AHashSet::new(), names: Vec::new(), relatives: Vec::new() };
+    let mut table = Nicknames {
+        ids: AHashMap::new(),
+        related: AHashSet::new(),
+        names: Vec::new(),
+        relatives: Vec::new(),
+        with_particles: AHashMap::new(),
+    };
     for line in csv.lines().skip(1) {
         let mut fields = line.split(',').map(|f| f.trim().to_ascii_uppercase());
         let (Some(a), Some(rel), Some(b)) = (fields.next(), fields.next(), fields.next()) else { continue };
-        if rel != "HAS_NICKNAME" || a == b || is_particle(&a) || is_particle(&b) || a.len() < 2 || b.len() < 2 {
+        if rel != "HAS_NICKNAME" || a == b || a.len() < 2 || b.len() < 2 {
+            continue;
+        }
+        if is_particle(&a) || is_particle(&b) {
+            let (particle, name) = if is_particle(&a) { (a, b) } else { (b, a) };
+            table.with_particles.entry(particle).or_default().insert(name);
             continue;
         }
         let mut id = |n: String| {
@@ -344,10 +359,11 @@ fn similarity_with(q: &Token, q_pattern: Option<&JaroWinklerPattern>, c: &Token)
 /// Whether a token that is not a particle may be another spelling of one that is: a particle or
 /// title stands for itself (`KARI` ~ `QARI`, `GENERALE` ~ `GENERAL`), never for a name that begins
 /// like it (`ALGER` ~ `AL`) or sounds like it (`ALI` ~ `AL`). A short particle needs the same length.
+/// Some particles are also nicknames (`AL` for `ALAN`, `BEN` for `BENJAMIN`, `DI` for `DIANA`).
 fn spells_the_particle(q: &Token, c: &Token) -> bool {
     let (particle, other) = if q.particle { (q, c) } else { (c, q) };
     let (p, o) = (particle.text.len(), other.text.len());
-    o == p || (p >= 4 && o.abs_diff(p) <= 1)
+    o == p || (p >= 4 && o.abs_diff(p) <= 1) || nicknames().with_particles.get(particle.text.as_str()).is_some_and(|names| names.contains(other.text.as_str()))
 }
 
 /// Whether two tokens are certainly too different for [`token_similarity`] to relate them: no
@@ -1237,6 +1253,7 @@ mod tests {
         let t = parse_nicknames("name1,relationship,name2\nrobert,has_nickname,bob\nalbert,has_nickname,al\n");
         assert_eq!(t.ids.len(), 2);
         assert!(t.ids.contains_key("ROBERT") && !t.ids.contains_key("AL"));
+        assert!(t.with_particles["AL"].contains("ALBERT"));
         assert!(nickname_id("ROBERT").is_some() && nickname_id("XQZW").is_none());
     }
 
@@ -1268,6 +1285,9 @@ mod tests {
         assert!(pairs("Kari Rahmat", "Qari Rahmat").contains(&("KARI".into(), "QARI".into())));
         assert!(pairs("Societe Generale", "Societe General").contains(&("GENERALE".into(), "GENERAL".into())));
         assert!(compare("Abdel Rahman El Sayed", "Abdel Rahman Al Sayed").score > 0.9);
+        // a particle that is also a nickname
+        assert!(compare("Al Garcia", "Alan Garcia").score > 0.9);
+        assert!(compare("Ben Novak", "Benjamin Novak").score > 0.85);
     }
 
     #[test]
