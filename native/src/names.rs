@@ -345,11 +345,11 @@ fn similarity_with(q: &Token, q_pattern: Option<&JaroWinklerPattern>, c: &Token)
         return (full.text.as_bytes()[0] == initial.text.as_bytes()[0] && !full.particle)
             .then_some((INITIAL_SIMILARITY, MatchKind::Initial));
     }
-    // With a pattern the full comparison costs little more than the early check (and the callers
-    // have dismissed most unrelated pairs on their sketches already).
     if q.particle != c.particle && !spells_the_particle(q, c) {
         return None;
     }
+    // With a pattern the full comparison costs little more than the early check (and the callers
+    // have dismissed most unrelated pairs on their sketches already).
     if q_pattern.is_none() && cannot_be_similar(q, c) {
         return None;
     }
@@ -363,7 +363,8 @@ fn similarity_with(q: &Token, q_pattern: Option<&JaroWinklerPattern>, c: &Token)
 fn spells_the_particle(q: &Token, c: &Token) -> bool {
     let (particle, other) = if q.particle { (q, c) } else { (c, q) };
     let (p, o) = (particle.text.len(), other.text.len());
-    o == p || (p >= 4 && o.abs_diff(p) <= 1) || nicknames().with_particles.get(particle.text.as_str()).is_some_and(|names| names.contains(other.text.as_str()))
+    let nickname = || nicknames().with_particles.get(particle.text.as_str()).is_some_and(|names| names.contains(other.text.as_str()));
+    o == p || (p >= 4 && o.abs_diff(p) <= 1) || nickname()
 }
 
 /// Whether two tokens are certainly too different for [`token_similarity`] to relate them: no
@@ -762,7 +763,6 @@ fn joined_convincingly(a: &RawAlignment, pos: usize, glued: &Token, other: &[&To
         return false;
     };
     let partner = other[if query_side { j } else { i }];
-    // A skeleton pair compares consonants only: the vowelless side is shorter by nature.
     similar_enough_to_join(s, kind) && lengths_could_join(glued, partner)
 }
 
