@@ -13,6 +13,7 @@ end, and every hit names the version it came from.
 from __future__ import annotations
 
 import os
+from bisect import insort
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
@@ -197,18 +198,18 @@ class Screener:
             beside_birth_date = reach[qi] - nickname_gain - (birth_date_most if q.birth_date else 0.0)
             # 1. the evidence of each candidate that may reach the report threshold
             may_hit: list[tuple[float, Any, Any, float, Any, Thresholds]] = []
-            # (score, entry id) that hits will at least have, best first in the final order
+            # (-score, entry id) that the best `limit` hits will at least have, in the final order
             surely: list[tuple[float, str]] = []
             for owner, name_row, name_score in found:
                 # `found` is best name score first: once `limit` hits beat anything the rest
                 # could reach with all the evidence in their favour, the rest cannot enter
                 most = min(1.0, name_score + reach[qi])
-                if len(surely) >= limit and most < surely[limit - 1][0]:
+                if len(surely) >= limit and most < -surely[limit - 1][0]:
                     break
                 entry = owners[owner]
                 if entry.kind not in compatible:
                     continue
-                if len(surely) >= limit and most == surely[limit - 1][0] and entry.id > surely[limit - 1][1]:
+                if len(surely) >= limit and most == -surely[limit - 1][0] and entry.id > surely[limit - 1][1]:
                     # at best a tie with `limit` hits, all of which come first on the tie; so do the
                     # rest, unless the clamp to 1 lets a lower name score reach as much
                     if name_score + reach[qi] <= 1.0:
@@ -230,19 +231,19 @@ class Screener:
                     continue
                 may_hit.append((min(1.0, a.score + nickname_gain), entry, indexed, name_score, a, t))
                 if a.score + nickname_loss >= t.report:
-                    surely.append((a.score + nickname_loss, entry.id))
-                    surely.sort(key=lambda h: (-h[0], h[1]))
+                    insort(surely, (-(a.score + nickname_loss), entry.id))
+                    del surely[limit:]
             # 2. explained (the alignment, the hit) only while a candidate can still be among the
             # `limit` best of this list: a list of common names gives dozens of equal candidates
             may_hit.sort(key=lambda m: (-m[0], m[1].id))  # the final order: score, then entry id
-            best: list[Hit] = []
+            best: list[tuple[float, str, Hit]] = []  # (-score, entry id, hit): the final order
             # per listed name: its alignment with the query, described, and whether a nickname made it
             # (many people on a national list share one name: it is aligned once)
             aligned: dict[str, tuple[Any, str, bool]] = {}
             for most, entry, indexed, name_score, a, t in may_hit:
                 if len(best) >= limit:
-                    last = best[limit - 1]
-                    if most < last.score or (most == last.score and entry.id > last.entry_id):
+                    last_score, last_id = -best[limit - 1][0], best[limit - 1][1]
+                    if most < last_score or (most == last_score and entry.id > last_id):
                         break  # nor can any after it: they could reach no more, and come later on a tie
                 known = aligned.get(indexed.name)
                 if known is None:
@@ -255,10 +256,10 @@ class Screener:
                 if a.score < t.report:
                     continue
                 explanation = (described,) + a.explanation
-                best.append(Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation))
-                best.sort(key=lambda h: (-h.score, h.entry_id))
+                hit = Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation)
+                insort(best, (-a.score, entry.id, hit))
                 del best[limit:]
-            results[qi].extend(best)
+            results[qi].extend(hit for *_, hit in best)
 
     def check_documents(
         self, documents: Sequence[Mapping[str, Any] | Document], threshold: float | None = None
