@@ -259,7 +259,7 @@ class Screener:
                 hit = Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation)
                 insort(best, (-a.score, entry.id, hit))
                 del best[limit:]
-            results[qi].extend(hit for *_, hit in best)
+            results[qi].extend(hit for _, _, hit in best)
 
     def check_documents(
         self, documents: Sequence[Mapping[str, Any] | Document], threshold: float | None = None
