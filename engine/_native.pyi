@@ -106,6 +106,11 @@ class NameIndex:
         """Per query, up to `limit` (owner, name index, name score) with a name score of at least
         `min_score` (one floor, or one per query), best entry first, one row per owner; then any more
         whose name score ties with the last of them (equal names are told apart by the evidence)."""
+    def search_ahead(
+        self, queries: Sequence[str], limit: int = 10, max_candidates: int = 100, min_score: float | Sequence[float] = 0.0
+    ) -> "PendingSearch":
+        """`search`, started on the native thread pool and returned at once (the arguments are
+        checked first): the caller goes on with other work, then takes the result with `wait`."""
     def candidates(self, query: str, max_candidates: int = 100) -> list[int]:
         """Name indexes the blocking keys propose for one query, strongest evidence first."""
     def stats(self) -> dict[str, int]:
@@ -128,6 +133,13 @@ class NameIndex:
         rebuilt from its texts). Every part is validated first: a damaged or truncated file raises
         ValueError naming what is wrong, a missing one FileNotFoundError. The GIL is released.
         The file must not be modified in place while the index is alive (replace it by rename)."""
+
+class PendingSearch:
+    """A `NameIndex.search_ahead` running on the native thread pool."""
+
+    def wait(self) -> list[list[tuple[int, int, float]]]:
+        """Blocks, the GIL released, until the search ends, and returns what `search` would have.
+        The result is taken once: a second call raises RuntimeError."""
 
 def name_fingerprint(names: Sequence[str], owners: Sequence[int]) -> int:
     """64-bit FNV-1a fingerprint of names and owners, in order: equals NameIndex(names, owners).fingerprint."""

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import os
 from bisect import insort
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import Any, Iterable, Mapping, Sequence
 
 from .config import Config, Thresholds
 from . import mrz
@@ -25,53 +24,39 @@ from .names import compare_names
 from .scoring import COMPATIBLE_KINDS, assess, band, birth_date_budget, birth_years_apart, describe_name, positive_evidence_budget
 from .watchlist import Watchlist
 
-T = TypeVar("T")
-
-
-# Queries per native search call when a batch is large: the next chunk's search (native, GIL
-# released, all cores) runs while Python weighs the evidence of this one.
+# Queries per native search call when a batch is large: the next chunk's search (native, on the
+# thread pool, all cores) runs while Python weighs the evidence of this one.
 SEARCH_CHUNK = 1024
 
 
 def _chunks(n: int) -> list[tuple[int, int]]:
-    """[lo, hi) spans of a batch of n queries, in order: SEARCH_CHUNK each, then halving towards the
-    end down to SEARCH_CHUNK // 32. The last chunk is weighed with no search beside it, a core idle;
-    a search takes longer than weighing its queries, so each chunk's search still covers the
-    weighing of a chunk twice its size."""
+    """[lo, hi) spans of a batch of n queries, in order: SEARCH_CHUNK each, but doubling from
+    SEARCH_CHUNK // 8 at the start and halving down to SEARCH_CHUNK // 32 at the end. The first
+    chunk is read, and the last one weighed, with no search beside them (a core idle): the smaller,
+    the shorter. A search takes about twice as long as reading and weighing its queries, so a chunk's
+    search still covers the reading of the next chunk and the weighing of the last at half or twice
+    its size."""
     if n <= SEARCH_CHUNK:
         return [(0, n)]
-    tail: list[int] = []
-    size, left = max(1, SEARCH_CHUNK // 32), n
-    while size < SEARCH_CHUNK and left > 0:
-        tail.append(min(size, left))
-        left -= tail[-1]
-        size *= 2
-    sizes = [SEARCH_CHUNK] * (left // SEARCH_CHUNK) + ([left % SEARCH_CHUNK] if left % SEARCH_CHUNK else []) + tail[::-1]
+    left = n
+
+    def ramp(smallest: int) -> list[int]:
+        nonlocal left
+        sizes, size = [], max(1, smallest)
+        while size < SEARCH_CHUNK and left > 0:
+            sizes.append(min(size, left))
+            left -= sizes[-1]
+            size *= 2
+        return sizes
+
+    tail = ramp(SEARCH_CHUNK // 32)
+    head = ramp(SEARCH_CHUNK // 8)
+    middle = [SEARCH_CHUNK] * (left // SEARCH_CHUNK) + ([left % SEARCH_CHUNK] if left % SEARCH_CHUNK else [])
     spans, lo = [], 0
-    for size in sizes:
+    for size in head + middle + tail[::-1]:
         spans.append((lo, lo + size))
         lo += size
     return spans
-
-
-def _pipelined(
-    search: Callable[..., T], jobs: Sequence[tuple[Any, ...]], before_first: Callable[[], None] = lambda: None
-) -> Iterator[T]:
-    """`search(*job)` of each job in order, the next one already running in a helper thread
-    while the caller works on the one yielded; `before_first` runs in the caller's thread while
-    the first job runs. A lone job runs in the caller's thread."""
-    if len(jobs) == 1:
-        before_first()
-        yield search(*jobs[0])
-        return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="interdict-search") as ahead:
-        running = ahead.submit(search, *jobs[0])
-        before_first()
-        for job in jobs[1:]:
-            done = running.result()
-            running = ahead.submit(search, *job)
-            yield done
-        yield running.result()
 
 
 class Screener:
@@ -155,22 +140,35 @@ class Screener:
                 for wl in lists:
                     floors[wl.list_id].append(max(0.0, reports[wl.list_id] - reach[-1]))
 
-        def search(wl: Watchlist, lo: int, hi: int) -> list[list[tuple[int, int, float]]]:
-            return wl.name_index.search(
+        def search(wl: Watchlist, lo: int, hi: int, ahead: bool) -> Any:
+            index = wl.name_index
+            return (index.search_ahead if ahead else index.search)(
                 names[lo:hi], limit=4 * limit + 10, max_candidates=cfg.max_candidates, min_score=floors[wl.list_id][lo:hi]
             )
 
         spans = _chunks(len(items))
-        # the first chunk is read and its search started before the rest are read beside it
-        take(*spans[0])
         jobs = [(wl, lo, hi) for wl in lists for lo, hi in spans]
-        pipeline = _pipelined(search, jobs, before_first=lambda: take(spans[0][1], len(items)))
         results: list[list[Hit]] = [[] for _ in items]
-        for (wl, lo, _), raw in zip(jobs, pipeline):
+        if len(jobs) == 1:  # one search, in this thread: a lone query's is spread over the cores
+            take(0, len(items))
+            self._weigh(lists[0], qs, names, reach, search(*jobs[0], False), 0, limit, threshold, results)
+            return results
+        # Each chunk's search runs on the native pool while this thread reads the next chunk's
+        # queries and weighs the last chunk's candidates; the next one starts as soon as it ends.
+        take(*spans[0])
+        pending = search(*jobs[0], True)
+        for k, (wl, lo, _) in enumerate(jobs):
+            following = jobs[k + 1] if k + 1 < len(jobs) else None
+            if following is not None and following[2] > len(qs):
+                take(len(qs), following[2])
+            raw = pending.wait()
+            if following is not None:
+                pending = search(*following, True)
             self._weigh(wl, qs, names, reach, raw, lo, limit, threshold, results)
-        for hits in results:
-            hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))
-            del hits[limit:]
+        if len(lists) > 1:  # each list's hits are in order (_weigh): merged, best first
+            for hits in results:
+                hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))
+                del hits[limit:]
         return results
 
     def _weigh(

@@ -316,10 +316,25 @@ def test_hot_swap_keeps_each_call_on_one_version(wl):
     assert scr.screen([{"name": "Juergen Mueller"}])[0] == []
 
 
+class _RecordingIndex:
+    """A list's NameIndex, noting each search (list id, queries, started ahead or not)."""
+
+    def __init__(self, wl: engine.Watchlist, calls: list[tuple[str, int, bool]]):
+        self._index, self._list_id, self._calls = wl.name_index, wl.list_id, calls
+
+    def search(self, queries, **kw):
+        self._calls.append((self._list_id, len(queries), False))
+        return self._index.search(queries, **kw)
+
+    def search_ahead(self, queries, **kw):
+        self._calls.append((self._list_id, len(queries), True))
+        return self._index.search_ahead(queries, **kw)
+
+
 def test_a_large_batch_is_searched_in_chunks_with_the_same_hits(wl, monkeypatch):
-    """A batch larger than SEARCH_CHUNK is searched chunk by chunk, the next chunk in a helper thread
-    while the evidence of the last is weighed: the hits are those of one query at a time, on every
-    list, in order."""
+    """A batch larger than SEARCH_CHUNK is searched chunk by chunk, each chunk's search started on the
+    native pool (search_ahead) while the evidence of the last is weighed: the hits are those of one
+    query at a time, on every list, in order."""
     import engine.screener as screener_module
 
     other = engine.Watchlist.from_records(
@@ -334,30 +349,22 @@ def test_a_large_batch_is_searched_in_chunks_with_the_same_hits(wl, monkeypatch)
     one_by_one = [scr.screen([q])[0] for q in queries]
 
     monkeypatch.setattr(screener_module, "SEARCH_CHUNK", 4)
-    jobs_seen: list[tuple[str, int, int]] = []
-    threads: set[str] = set()
-    real_pipelined = screener_module._pipelined
-
-    def watched(search, jobs, **kwargs):
-        def search_and_note(wl_, lo, hi):
-            threads.add(threading.current_thread().name)
-            return search(wl_, lo, hi)
-
-        jobs_seen.extend((w.list_id, lo, hi) for w, lo, hi in jobs)
-        return real_pipelined(search_and_note, jobs, **kwargs)
-
-    monkeypatch.setattr(screener_module, "_pipelined", watched)
+    calls: list[tuple[str, int, bool]] = []
+    for w in (wl, other):
+        monkeypatch.setattr(w, "_name_index", _RecordingIndex(w, calls))
     chunked = scr.screen(queries)
     assert [[(h.entry_id, h.list_id, h.score, h.explanation) for h in hs] for hs in chunked] == [
         [(h.entry_id, h.list_id, h.score, h.explanation) for h in hs] for hs in one_by_one
     ]
     assert sum(1 for hs in chunked if hs) >= 25  # the lists do match: the comparison is not of empty results
-    # each list's 45 queries in chunks of 4 in order, the last ones halving (4 * 10 + 2 + 2 + 1)
-    spans = [(lo, hi) for list_id, lo, hi in jobs_seen if list_id == "test"]
-    assert [hi - lo for lo, hi in spans] == [4] * 10 + [2, 2, 1]
-    assert spans[0][0] == 0 and all(a[1] == b[0] for a, b in zip(spans, spans[1:])) and spans[-1][1] == 45
-    assert jobs_seen == [("test", lo, hi) for lo, hi in spans] + [("other", lo, hi) for lo, hi in spans]
-    assert any(t.startswith("interdict-search") for t in threads)
+    # each list's 45 queries in chunks of 4, in order: growing from 1 at the start, halving at the end
+    sizes = [1, 2] + [4] * 9 + [3, 2, 1]
+    assert calls == [("test", n, True) for n in sizes] + [("other", n, True) for n in sizes]
+    # one list, one chunk: searched in the caller's thread (a lone query spreads over the pool there)
+    calls.clear()
+    alone = engine.Screener(wl).screen(queries[:3])
+    assert [[h.entry_id for h in hs] for hs in alone] == [[h.entry_id for h in hs if h.list_id == "test"] for hs in one_by_one[:3]]
+    assert calls == [("test", 3, False)]
 
 
 def test_a_bad_query_in_a_later_chunk_is_named_by_its_place_in_the_batch(wl, monkeypatch):

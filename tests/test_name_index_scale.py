@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 import engine
 import engine._native as native
 
@@ -35,6 +37,14 @@ def test_stats_and_batch_sizes_agree():
     singles = [idx.search([q], limit=5, max_candidates=50, min_score=0.0)[0] for q in queries]
     assert batch == singles
     assert batch[0][0][0] == 0 and batch[1][0][0] == 1
+    # started ahead on the pool: the same result, taken once; the floors are checked before it starts
+    floors = [0.0, 0.5, 0.9, 0.0, 0.0]
+    pending = [idx.search_ahead(queries, limit=5, max_candidates=50, min_score=floors) for _ in range(3)]
+    assert all(p.wait() == idx.search(queries, limit=5, max_candidates=50, min_score=floors) for p in pending)
+    with pytest.raises(RuntimeError, match="already taken"):
+        pending[0].wait()
+    with pytest.raises(ValueError, match="min_score has 2 floors for 5 queries"):
+        idx.search_ahead(queries, min_score=[0.0, 0.1])
 
 
 def test_screen_early_stop_changes_nothing():

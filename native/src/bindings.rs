@@ -4,10 +4,11 @@
 //! entry points take whole batches, release the GIL and spread the work over all cores.
 
 use crate::{documents, index, names, orgs, phonetic, similarity, text};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use rayon::prelude::*;
+use std::sync::{mpsc, Arc, Mutex};
 
 fn parse_metric(name: &str) -> PyResult<similarity::Metric> {
     similarity::Metric::parse(name).ok_or_else(|| {
@@ -245,7 +246,40 @@ enum MinScore {
 
 #[pyclass(frozen, module = "engine._native", name = "NameIndex")]
 struct PyNameIndex {
-    inner: index::NameIndex,
+    /// Shared with the searches running ahead ([`PendingSearch`]).
+    inner: Arc<index::NameIndex>,
+}
+
+impl MinScore {
+    /// One floor per query.
+    fn per_query(self, queries: usize) -> PyResult<Vec<f64>> {
+        match self {
+            MinScore::All(f) => Ok(vec![f; queries]),
+            MinScore::Each(v) if v.len() == queries => Ok(v),
+            MinScore::Each(v) => Err(PyValueError::new_err(format!("min_score has {} floors for {queries} queries", v.len()))),
+        }
+    }
+}
+
+type Found = Vec<Vec<(u32, u32, f64)>>;
+
+/// A batch search running on the thread pool (`NameIndex.search_ahead`); `wait` gives its result.
+#[pyclass(frozen, module = "engine._native")]
+struct PendingSearch {
+    result: Mutex<Option<mpsc::Receiver<std::thread::Result<Found>>>>,
+}
+
+#[pymethods]
+impl PendingSearch {
+    /// Blocks, the GIL released, until the search ends; its result can be taken once.
+    fn wait(&self, py: Python<'_>) -> PyResult<Found> {
+        let taken = self.result.lock().map_err(|_| PyRuntimeError::new_err("a search's result was lost"))?.take();
+        let receiver = taken.ok_or_else(|| PyRuntimeError::new_err("this search's result was already taken"))?;
+        match py.detach(move || receiver.recv()) {
+            Ok(Ok(found)) => Ok(found),
+            _ => Err(PyRuntimeError::new_err("the search failed (a panic in the native core)")),
+        }
+    }
 }
 
 #[pymethods]
@@ -259,7 +293,7 @@ impl PyNameIndex {
                 owners.len()
             )));
         }
-        Ok(PyNameIndex { inner: py.detach(|| index::NameIndex::build(&names, &owners)) })
+        Ok(PyNameIndex { inner: Arc::new(py.detach(|| index::NameIndex::build(&names, &owners))) })
     }
 
     fn __len__(&self) -> usize {
@@ -281,14 +315,30 @@ impl PyNameIndex {
         max_candidates: usize,
         min_score: MinScore,
     ) -> PyResult<Vec<Vec<(u32, u32, f64)>>> {
-        let floors = match min_score {
-            MinScore::All(f) => vec![f; queries.len()],
-            MinScore::Each(v) if v.len() == queries.len() => v,
-            MinScore::Each(v) => {
-                return Err(PyValueError::new_err(format!("min_score has {} floors for {} queries", v.len(), queries.len())))
-            }
-        };
+        let floors = min_score.per_query(queries.len())?;
         Ok(py.detach(|| self.inner.search_batch(&queries, limit, max_candidates, &floors)))
+    }
+
+    /// `search`, started on the thread pool and returned at once: the caller works on (weighs the
+    /// last batch) while it runs, with no thread of its own waiting for the GIL to start it.
+    #[pyo3(signature = (queries, limit = 10, max_candidates = 100, min_score = MinScore::All(0.0)))]
+    fn search_ahead(
+        &self,
+        queries: Vec<String>,
+        limit: usize,
+        max_candidates: usize,
+        min_score: MinScore,
+    ) -> PyResult<PendingSearch> {
+        let floors = min_score.per_query(queries.len())?;
+        let index = Arc::clone(&self.inner);
+        let (sender, receiver) = mpsc::sync_channel(1);
+        rayon::spawn(move || {
+            let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                index.search_batch(&queries, limit, max_candidates, &floors)
+            }));
+            let _ = sender.send(found); // nobody waits if the PendingSearch was dropped
+        });
+        Ok(PendingSearch { result: Mutex::new(Some(receiver)) })
     }
 
     /// Sizes of the index's parts (rows, tokens, postings, keys, bytes of the flat arrays).
@@ -323,7 +373,7 @@ impl PyNameIndex {
     #[staticmethod]
     fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
         let inner = py.detach(|| index::NameIndex::load(&path)).map_err(index_file_error)?;
-        Ok(PyNameIndex { inner })
+        Ok(PyNameIndex { inner: Arc::new(inner) })
     }
 }
 
@@ -553,6 +603,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(legal_form, m)?)?;
     m.add_class::<NameComparison>()?;
     m.add_class::<PyNameIndex>()?;
+    m.add_class::<PendingSearch>()?;
     m.add_function(wrap_pyfunction!(name_fingerprint, m)?)?;
     m.add_class::<PyDocumentIndex>()?;
     m.add_class::<PyDocumentMatches>()?;
