@@ -111,6 +111,9 @@ class NameIndex:
     ) -> "PendingSearch":
         """`search`, started on the native thread pool and returned at once (the arguments are
         checked first): the caller goes on with other work, then takes the result with `wait`."""
+    def compare_names(self, query: str, name: int, text: str) -> NameComparison:
+        """`compare_names(query, text)`, where `text` is indexed name `name`: the same comparison,
+        with the name's tokens read from the index instead of prepared again (explaining a hit)."""
     def candidates(self, query: str, max_candidates: int = 100) -> list[int]:
         """Name indexes the blocking keys propose for one query, strongest evidence first."""
     def stats(self) -> dict[str, int]:

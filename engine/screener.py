@@ -20,7 +20,6 @@ from .config import Config, Thresholds
 from . import mrz
 from .documents import DocumentIndex
 from .model import Document, DocumentHit, Hit, InputError, Query
-from .names import compare_names
 from .scoring import COMPATIBLE_KINDS, assess, band, birth_date_budget, birth_years_apart, describe_name, positive_evidence_budget
 from .watchlist import Watchlist
 
@@ -185,6 +184,7 @@ class Screener:
         # add to or take from the evidence weighed without them
         nickname_gain, nickname_loss = max(0.0, weights.name_nickname), min(0.0, weights.name_nickname)
         owners, indexed_names, list_id, version = wl.owners, wl.indexed_names, wl.list_id, wl.version
+        index = wl.name_index
         per_kind: dict[str, Thresholds] = {}
         weak_alias, birth_date_most = weights.weak_alias, birth_date_budget(weights)
         for qi, found in enumerate(raw, offset):
@@ -195,7 +195,7 @@ class Screener:
             # what the evidence besides a birth date (and a nickname) can add at most
             beside_birth_date = reach[qi] - nickname_gain - (birth_date_most if q.birth_date else 0.0)
             # 1. the evidence of each candidate that may reach the report threshold
-            may_hit: list[tuple[float, Any, Any, float, Any, Thresholds]] = []
+            may_hit: list[tuple[float, Any, Any, int, float, Any, Thresholds]] = []
             # (-score, entry id) that the best `limit` hits will at least have, in the final order
             surely: list[tuple[float, str]] = []
             for owner, name_row, name_score in found:
@@ -227,7 +227,7 @@ class Screener:
                 a = assess(q, entry, name_score, indexed.weak, weights)
                 if a.score + nickname_gain < t.report:
                     continue
-                may_hit.append((min(1.0, a.score + nickname_gain), entry, indexed, name_score, a, t))
+                may_hit.append((min(1.0, a.score + nickname_gain), entry, indexed, name_row, name_score, a, t))
                 if a.score + nickname_loss >= t.report:
                     insort(surely, (-(a.score + nickname_loss), entry.id))
                     del surely[limit:]
@@ -238,14 +238,15 @@ class Screener:
             # per listed name: its alignment with the query, described, and whether a nickname made it
             # (many people on a national list share one name: it is aligned once)
             aligned: dict[str, tuple[Any, str, bool]] = {}
-            for most, entry, indexed, name_score, a, t in may_hit:
+            for most, entry, indexed, name_row, name_score, a, t in may_hit:
                 if len(best) >= limit:
                     last_score, last_id = -best[limit - 1][0], best[limit - 1][1]
                     if most < last_score or (most == last_score and entry.id > last_id):
                         break  # nor can any after it: they could reach no more, and come later on a tie
                 known = aligned.get(indexed.name)
                 if known is None:
-                    comparison = compare_names(names[qi], indexed.name)
+                    # compare_names(query, listed name), with the listed name's tokens from the index
+                    comparison = index.compare_names(names[qi], name_row, indexed.name)
                     nickname = any(how == "nickname" for *_, how in comparison.pairs)
                     known = aligned[indexed.name] = (comparison, describe_name(comparison), nickname)
                 comparison, described, nickname = known

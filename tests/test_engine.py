@@ -322,6 +322,9 @@ class _RecordingIndex:
     def __init__(self, wl: engine.Watchlist, calls: list[tuple[str, int, bool]]):
         self._index, self._list_id, self._calls = wl.name_index, wl.list_id, calls
 
+    def __getattr__(self, name):
+        return getattr(self._index, name)
+
     def search(self, queries, **kw):
         self._calls.append((self._list_id, len(queries), False))
         return self._index.search(queries, **kw)
@@ -390,19 +393,27 @@ def test_only_candidates_that_can_be_among_the_best_are_explained(monkeypatch):
 
     records = [{"id": f"E{i:03d}", "names": ["John Smith"], "birth_dates": ["1970-01-02" if i % 2 else "1981"]} for i in range(40)]
     records += [{"id": "N001", "names": ["Johnny Smith"]}, {"id": "X001", "names": ["Jon Smyth"]}]
-    scr = engine.Screener(engine.Watchlist.from_records(records, list_id="common"))
+    wl = engine.Watchlist.from_records(records, list_id="common")
+    scr = engine.Screener(wl)
     query = {"name": "John Smith", "birth_date": "1970-01-02"}
     longer = scr.screen([query], limit=60)[0]
     assert len(longer) > 30
 
     explained: list[tuple[str, str]] = []
-    real = screener_module.compare_names
 
-    def counting(q: str, c: str):
-        explained.append((q, c))
-        return real(q, c)
+    class CountingIndex:
+        def __init__(self, index):
+            self._index = index
 
-    monkeypatch.setattr(screener_module, "compare_names", counting)
+        def __getattr__(self, name):
+            return getattr(self._index, name)
+
+        def compare_names(self, q: str, row: int, text: str):
+            explained.append((q, text))
+            assert text == wl.indexed_names[row].name
+            return self._index.compare_names(q, row, text)
+
+    monkeypatch.setattr(wl, "_name_index", CountingIndex(wl.name_index))
     top = scr.screen([query], limit=3)[0]
     assert [(h.entry_id, h.score, h.explanation) for h in top] == [(h.entry_id, h.score, h.explanation) for h in longer[:3]]
     assert [h.entry_id for h in top] == ["E001", "E003", "E005"]  # the equal full birth date first, then by id

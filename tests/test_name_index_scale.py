@@ -57,3 +57,27 @@ def test_screen_early_stop_changes_nothing():
     many = scr.screen(queries, limit=40, threshold=0.5)
     for a, b in zip(few, many):
         assert [(h.entry_id, h.score) for h in a] == [(h.entry_id, h.score) for h in b[:3]]
+
+
+def test_the_index_compares_a_query_with_a_listed_name_as_compare_names_does(tmp_path):
+    """NameIndex.compare_names reads the listed name's tokens from the index (its rows: one per
+    non-empty normalised form) instead of preparing them again: the same comparison for every pair,
+    from a built index and from a saved one, whatever query came before (the last query is kept
+    prepared)."""
+    names = [
+        "Jürgen Müller", "Osama bin Laden", "Abdul Rahman Al Hassan", "ACME TRADING CO. LTD.", "محمد بن سلمان",
+        "Абдул Рахман", "王小明", "-", "Ó Briain", "John Smith", "Jon Smyth", "Al Qaida", "Ng", "MUHAMMAD IQBAL",
+    ]
+    names += [f"{a} {b}" for a, b in zip(FIRST, reversed(LAST))]
+    queries = ["Juergen Mueller", "Usama bin Ladin", "Abdulrahman Hasan", "Acme Trading Limited", "Mohammed bin Salman",
+               "Abdul Rakhman", "Wang Xiaoming", "", "-", "O Brien", "Johnny Smith", "Mohammad Iqbal", "Zzz Qqq"]
+    built = native.NameIndex(names, list(range(len(names))))
+    built.save(tmp_path / "names.idx")
+    for index in (built, native.NameIndex.load(tmp_path / "names.idx")):
+        for q in queries + queries[::-1]:
+            for row, text in enumerate(names):
+                mine, theirs = index.compare_names(q, row, text), native.compare_names(q, text)
+                assert (mine.score, mine.pairs, mine.unmatched_query, mine.unmatched_candidate) == (
+                    theirs.score, theirs.pairs, theirs.unmatched_query, theirs.unmatched_candidate
+                ), (q, text)
+    assert built.compare_names("Juergen Mueller", 0, names[0]).score == 1.0

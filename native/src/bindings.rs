@@ -346,6 +346,12 @@ impl PyNameIndex {
         self.inner.stats().into_iter().collect()
     }
 
+    /// `compare_names(query, text)` where `text` is the indexed name `name`: the same comparison, from
+    /// the name's tokens as the index holds them (GIL held, as `compare_names`).
+    fn compare_names(&self, query: &str, name: u32, text: &str) -> NameComparison {
+        self.inner.compare_with_name(query, name, text).into()
+    }
+
     #[pyo3(signature = (query, max_candidates = 100))]
     fn candidates(&self, py: Python<'_>, query: &str, max_candidates: usize) -> Vec<u32> {
         let query = query.to_owned();

@@ -14,7 +14,7 @@
 //! the token dictionary is rebuilt from its texts.
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
-use crate::names::{align_best_score_from, core_tokens, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, prepare_forms, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -355,6 +355,8 @@ impl ProposalCache {
 }
 
 thread_local! {
+    /// The query [`NameIndex::compare_with_name`] last prepared on this thread, and its forms.
+    static EXPLAINED_QUERY: std::cell::RefCell<(String, Vec<Vec<Token>>)> = std::cell::RefCell::new((String::new(), Vec::new()));
     /// One dense accumulator per thread, as long as the largest index searched on it, reset after
     /// each query through the list of rows it touched (no hashing per posting).
     static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch { acc: Vec::new(), met: Vec::new() }) };
@@ -823,7 +825,29 @@ impl NameIndex {
     }
 
     fn prepare_query(query: &str) -> Vec<Vec<Token>> {
-        name_forms(query).iter().map(|f| crate::names::prepare(f)).collect()
+        prepare_forms(query)
+    }
+
+    /// [`compare`]`(query, text)`, where `text` is the listed name `name`: the same alignment, with
+    /// the name's tokens read from the dictionary (its rows are its non-empty forms, in order)
+    /// instead of prepared again. What explaining a hit takes; a query's hits come one after another,
+    /// so the last query is kept prepared.
+    pub fn compare_with_name(&self, query: &str, name: u32, text: &str) -> Alignment {
+        let rows = self.row_name.partition_point(|&n| n < name)..self.row_name.partition_point(|&n| n <= name);
+        let forms: Vec<Vec<&Token>> =
+            rows.map(|r| self.tokens_of(r as u32).iter().map(|&t| &self.tokens[t as usize]).collect()).collect();
+        let best = EXPLAINED_QUERY.with(|last| {
+            let mut last = last.borrow_mut();
+            if last.0 != query {
+                *last = (query.to_owned(), prepare_forms(query));
+            }
+            best_of_forms(&last.1, &forms)
+        });
+        // Where no token agrees, an empty form (which has no row) may decide what is left unmatched.
+        if best.pairs.is_empty() {
+            return compare(query, text);
+        }
+        best
     }
 
     /// The query's tokens for blocking: each form's core tokens (a legal form and stopwords set aside,

@@ -981,22 +981,36 @@ fn relabel(a: &mut Alignment, raw: &RawAlignment, pos: usize, label: String, que
 
 /// Compares two raw names under every normalised form of each (plain and ICAO), keeping the best.
 pub fn compare(query: &str, candidate: &str) -> Alignment {
-    let cand_forms: Vec<Vec<Token>> = name_forms(candidate).iter().map(|f| prepare(f)).collect();
+    let cand_forms: Vec<Vec<Token>> = prepare_forms(candidate);
+    let cand_refs: Vec<Vec<&Token>> = cand_forms.iter().map(|f| f.iter().collect()).collect();
+    let best = best_of_forms(&prepare_forms(query), &cand_refs);
+    if best.pairs.is_empty() && best.unmatched_query.is_empty() {
+        return Alignment {
+            unmatched_query: crate::text::tokenize(query),
+            unmatched_candidate: crate::text::tokenize(candidate),
+            ..best
+        };
+    }
+    best
+}
+
+/// Each normalised form of a raw name (plain and ICAO), prepared.
+pub fn prepare_forms(name: &str) -> Vec<Vec<Token>> {
+    name_forms(name).iter().map(|f| prepare(f)).collect()
+}
+
+/// The best alignment of any query form with any candidate form; the first on a tie, and one
+/// where tokens agree before one where none does.
+pub fn best_of_forms(query_forms: &[Vec<Token>], cand_forms: &[Vec<&Token>]) -> Alignment {
     let mut best = Alignment::default();
-    for qf in name_forms(query) {
-        let qt = prepare(&qf);
+    for qt in query_forms {
         let q_refs: Vec<&Token> = qt.iter().collect();
-        for ct in &cand_forms {
-            let c_refs: Vec<&Token> = ct.iter().collect();
-            let a = align_best(&q_refs, &c_refs);
+        for c_refs in cand_forms {
+            let a = align_best(&q_refs, c_refs);
             if a.score > best.score || (best.pairs.is_empty() && !a.pairs.is_empty()) {
                 best = a;
             }
         }
-    }
-    if best.pairs.is_empty() && best.unmatched_query.is_empty() {
-        best.unmatched_query = crate::text::tokenize(query);
-        best.unmatched_candidate = crate::text::tokenize(candidate);
     }
     best
 }
