@@ -114,6 +114,9 @@ class NameIndex:
     def compare_names(self, query: str, name: int, text: str) -> NameComparison:
         """`compare_names(query, text)`, where `text` is indexed name `name`: the same comparison,
         with the name's tokens read from the index instead of prepared again (explaining a hit)."""
+    def may_pair_nicknames(self, query: str, name: int) -> bool:
+        """Whether `compare_names(query, name's text)` may pair a nickname with its name (some token of
+        each is so related); False means it certainly does not. Cheap: no alignment."""
     def candidates(self, query: str, max_candidates: int = 100) -> list[int]:
         """Name indexes the blocking keys propose for one query, strongest evidence first."""
     def stats(self) -> dict[str, int]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from dataclasses import FrozenInstanceError, dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .text import normalize
 
@@ -289,18 +289,66 @@ def queries_from(items: Iterable[Mapping[str, Any] | Query], where: str = "queri
     return [Query.from_dict(q, f"{where}[{i}]") for i, q in enumerate(items)]
 
 
-@dataclass(frozen=True, slots=True)
 class Hit:
-    """One watchlist entry that a query matched, with the reasons (DESIGN.md 'Hit')."""
+    """One watchlist entry that a query matched, with the reasons (DESIGN.md 'Hit').
 
+    `explanation` (a sentence per feature, the name's alignment first) may be given as a function
+    that writes it: it is then written when first read. Batch screening and resolution read only
+    the features, and most hits of a large batch are never read by a person; the gRPC service and
+    the CLI read every hit's. Immutable, equal by value, pickled with its explanation written."""
+
+    __slots__ = ("entry_id", "list_id", "score", "band", "matched_name", "features", "list_version", "_explanation")
     entry_id: str
     list_id: str
     score: float
     band: str
     matched_name: str
     features: dict[str, float]
-    list_version: str = ""
-    explanation: tuple[str, ...] = ()
+    list_version: str
+    _explanation: tuple[str, ...] | Callable[[], Sequence[str]]
+
+    def __init__(
+        self, entry_id: str, list_id: str, score: float, band: str, matched_name: str, features: dict[str, float],
+        list_version: str = "", explanation: tuple[str, ...] | Callable[[], Sequence[str]] = (),
+    ):
+        setter = object.__setattr__  # (its own __setattr__ refuses)
+        setter(self, "entry_id", entry_id)
+        setter(self, "list_id", list_id)
+        setter(self, "score", score)
+        setter(self, "band", band)
+        setter(self, "matched_name", matched_name)
+        setter(self, "features", features)
+        setter(self, "list_version", list_version)
+        setter(self, "_explanation", explanation)
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        written = self._explanation
+        if callable(written):
+            written = tuple(written())
+            object.__setattr__(self, "_explanation", written)
+        return written
+
+    def _values(self) -> tuple[Any, ...]:
+        return (self.entry_id, self.list_id, self.score, self.band, self.matched_name, self.features, self.list_version, self.explanation)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        return self._values() == other._values() if isinstance(other, Hit) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # (features is a dict)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name.lstrip('_')}={value!r}" for name, value in zip(self.__slots__, self._values()))
+        return f"Hit({fields})"
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (Hit, self._values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
 """The Screener: queries in, explained hits out, against one or more watchlists.
 
 One native call per watchlist per batch (per chunk of SEARCH_CHUNK queries in a large batch, the next
-chunk searched while this one is weighed) proposes and scores candidate names (blocking index, token
-alignment, all cores, GIL released); Python then weighs the evidence (birth date, nationality, sex,
-documents, country) for the few candidates near the threshold and explains them.
+chunks searched on the native pool while this one is weighed) proposes and scores candidate names
+(blocking index, token alignment, all cores, GIL released); Python then weighs the evidence (birth
+date, nationality, sex, documents, country) for the few candidates near the threshold. A hit's
+explanation is written when it is first read (engine.Hit).
 
 Lists and configuration are swapped atomically (`replace_watchlist`, `reload_config`): each call
 takes one snapshot of both at its start, so a request sees one version of every list from start to
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import os
 from bisect import insort
+from collections import deque
+from functools import partial
 from typing import Any, Iterable, Mapping, Sequence
 
 from .config import Config, Thresholds
@@ -26,6 +29,8 @@ from .watchlist import Watchlist
 # Queries per native search call when a batch is large: the next chunk's search (native, on the
 # thread pool, all cores) runs while Python weighs the evidence of this one.
 SEARCH_CHUNK = 1024
+# Chunk searches queued on the native pool at once: one runs while the next waits its turn.
+SEARCHES_AHEAD = 2
 
 
 def _chunks(n: int) -> list[tuple[int, int]]:
@@ -56,6 +61,39 @@ def _chunks(n: int) -> list[tuple[int, int]]:
         spans.append((lo, lo + size))
         lo += size
     return spans
+
+
+class _AlignedName:
+    """A query's alignment with one listed name, for the hits of that name: whether it pairs a nickname
+    (a feature, so known at once: the index says without aligning when it cannot), the alignment
+    itself when needed, and its description when an explanation is read."""
+
+    __slots__ = ("_index", "_query", "_row", "_text", "_comparison", "_described", "pairs_a_nickname")
+
+    def __init__(self, index: Any, query: str, row: int, text: str):
+        self._index, self._query, self._row, self._text = index, query, row, text
+        self._comparison: Any = None
+        self._described: str | None = None
+        self.pairs_a_nickname = index.may_pair_nicknames(query, row) and any(
+            how == "nickname" for *_, how in self.comparison.pairs
+        )
+
+    @property
+    def comparison(self) -> Any:
+        """compare_names(query, listed name), with the listed name's tokens from the index."""
+        if self._comparison is None:
+            self._comparison = self._index.compare_names(self._query, self._row, self._text)
+        return self._comparison
+
+    def described(self) -> str:
+        if self._described is None:
+            self._described = describe_name(self.comparison)
+        return self._described
+
+
+def _explain(name: _AlignedName, assessment: Any) -> tuple[str, ...]:
+    """A hit's explanation: the name's alignment, then each feature's reason."""
+    return (name.described(),) + assessment.explanation
 
 
 class Screener:
@@ -152,17 +190,24 @@ class Screener:
             take(0, len(items))
             self._weigh(lists[0], qs, names, reach, search(*jobs[0], False), 0, limit, threshold, results)
             return results
-        # Each chunk's search runs on the native pool while this thread reads the next chunk's
-        # queries and weighs the last chunk's candidates; the next one starts as soon as it ends.
-        take(*spans[0])
-        pending = search(*jobs[0], True)
-        for k, (wl, lo, _) in enumerate(jobs):
-            following = jobs[k + 1] if k + 1 < len(jobs) else None
-            if following is not None and following[2] > len(qs):
-                take(len(qs), following[2])
-            raw = pending.wait()
-            if following is not None:
-                pending = search(*following, True)
+        # Chunks are searched on the native pool, SEARCHES_AHEAD at a time, while this thread reads
+        # the queries of the next and weighs the candidates of the last: a search that ends before
+        # the weighing finds the next one queued, and the cores stay busy.
+        pending: deque[Any] = deque()
+
+        def start_more() -> None:
+            while len(pending) < SEARCHES_AHEAD and len(pending) + done < len(jobs):
+                wl, lo, hi = jobs[len(pending) + done]
+                if hi > len(qs):
+                    take(len(qs), hi)
+                pending.append(search(wl, lo, hi, True))
+
+        done = 0
+        start_more()
+        for wl, lo, _ in jobs:
+            raw = pending.popleft().wait()
+            done += 1
+            start_more()
             self._weigh(wl, qs, names, reach, raw, lo, limit, threshold, results)
         if len(lists) > 1:  # each list's hits are in order (_weigh): merged, best first
             for hits in results:
@@ -235,27 +280,22 @@ class Screener:
             # `limit` best of this list: a list of common names gives dozens of equal candidates
             may_hit.sort(key=lambda m: (-m[0], m[1].id))  # the final order: score, then entry id
             best: list[tuple[float, str, Hit]] = []  # (-score, entry id, hit): the final order
-            # per listed name: its alignment with the query, described, and whether a nickname made it
-            # (many people on a national list share one name: it is aligned once)
-            aligned: dict[str, tuple[Any, str, bool]] = {}
+            # per listed name: its alignment with the query (many people on a national list share one
+            # name: it is aligned once)
+            aligned: dict[str, _AlignedName] = {}
             for most, entry, indexed, name_row, name_score, a, t in may_hit:
                 if len(best) >= limit:
                     last_score, last_id = -best[limit - 1][0], best[limit - 1][1]
                     if most < last_score or (most == last_score and entry.id > last_id):
                         break  # nor can any after it: they could reach no more, and come later on a tie
-                known = aligned.get(indexed.name)
-                if known is None:
-                    # compare_names(query, listed name), with the listed name's tokens from the index
-                    comparison = index.compare_names(names[qi], name_row, indexed.name)
-                    nickname = any(how == "nickname" for *_, how in comparison.pairs)
-                    known = aligned[indexed.name] = (comparison, describe_name(comparison), nickname)
-                comparison, described, nickname = known
-                if nickname:  # the name's own features
-                    a = assess(q, entry, name_score, indexed.weak, weights, name=comparison)
+                name = aligned.get(indexed.name)
+                if name is None:
+                    name = aligned[indexed.name] = _AlignedName(index, names[qi], name_row, indexed.name)
+                if name.pairs_a_nickname:  # the name's own features
+                    a = assess(q, entry, name_score, indexed.weak, weights, name=name.comparison)
                 if a.score < t.report:
                     continue
-                explanation = (described,) + a.explanation
-                hit = Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation)
+                hit = Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, partial(_explain, name, a))
                 insort(best, (-a.score, entry.id, hit))
                 del best[limit:]
             results[qi].extend(hit for _, _, hit in best)

@@ -515,3 +515,60 @@ def test_a_large_list_is_kept_out_of_full_collections_and_still_freed_when_dropp
     finally:
         if enabled:
             gc.enable()
+
+
+def test_a_hits_explanation_is_written_when_first_read(monkeypatch):
+    """Screening aligns a hit's name again only to explain it, so it does so when the explanation is
+    first read (batch screening reads only the features), unless the name pairs a nickname: that is
+    a feature, known at once. The explanation read later is the one score_pair gives."""
+    import pickle
+
+    records = [
+        {"id": "R1", "names": ["Robert Smith"], "birth_dates": ["1970-03-02"]},
+        {"id": "R2", "names": ["Maria Garcia Lopez"], "birth_dates": ["1981-05-06"]},
+    ]
+    wl = engine.Watchlist.from_records(records, list_id="t")
+    aligned: list[str] = []
+
+    class CountingIndex:
+        def __init__(self, index):
+            self._index = index
+
+        def __getattr__(self, name):
+            return getattr(self._index, name)
+
+        def compare_names(self, q: str, row: int, text: str):
+            aligned.append(q)
+            return self._index.compare_names(q, row, text)
+
+    monkeypatch.setattr(wl, "_name_index", CountingIndex(wl.name_index))
+    queries = [{"name": "Bob Smith", "birth_date": "1970-03-02"}, {"name": "Maria Garsia Lopes", "birth_date": "1981-05-06"}]
+    bob, maria = (hits[0] for hits in engine.Screener(wl).screen(queries, threshold=0.5))
+    assert aligned == ["Bob Smith"]  # the nickname pair (a feature) is known during the screen
+    assert bob.features["name.nickname"] == 0.0 and "name.nickname" not in maria.features
+    for hit, query, record in ((bob, queries[0], records[0]), (maria, queries[1], records[1])):
+        assert hit.explanation == engine.score_pair(query, record).explanation
+        assert hit.explanation[0].startswith("name ") and any("birth date" in line for line in hit.explanation)
+    assert aligned == ["Bob Smith", "Maria Garsia Lopes"]  # Maria's name aligned once read
+    assert maria.explanation is maria.explanation  # written once
+    copy = pickle.loads(pickle.dumps(maria))
+    assert copy == maria and copy.explanation == maria.explanation and copy.features == maria.features
+    with pytest.raises(AttributeError):
+        maria.score = 1.0  # type: ignore[misc]
+
+
+def test_the_index_knows_when_an_alignment_cannot_pair_a_nickname():
+    """may_pair_nicknames is a necessary condition: whenever compare_names pairs a nickname with its
+    name, it says it may (and it says so for few pairs)."""
+    names = ["Robert Smith", "Bob Smyth", "William Jones", "Bill Jones", "Margaret Sue", "Peggy Sue", "Al Capone",
+             "Alan Capone", "Mary Ann Lee", "Maryann Lee", "Elizabeth Taylor", "Liz Taylor", "Juergen Mueller"]
+    index = engine._native.NameIndex(names, list(range(len(names))))
+    nicknames = possible = 0
+    for q in names + ["Bobby Smith", "Will Jones", "Betty Taylor", "Robert Smyth Junior"]:
+        for row, text in enumerate(names):
+            pairs_one = any(p[3] == "nickname" for p in engine._native.compare_names(q, text).pairs)
+            may = index.may_pair_nicknames(q, row)
+            assert may or not pairs_one, (q, text)
+            nicknames += pairs_one
+            possible += may
+    assert nicknames >= 8 and possible < 3 * nicknames

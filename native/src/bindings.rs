@@ -352,6 +352,11 @@ impl PyNameIndex {
         self.inner.compare_with_name(query, name, text).into()
     }
 
+    /// Whether `compare_names(query, text)` may pair a nickname with its name (False: it does not).
+    fn may_pair_nicknames(&self, query: &str, name: u32) -> bool {
+        self.inner.may_pair_nicknames(query, name)
+    }
+
     #[pyo3(signature = (query, max_candidates = 100))]
     fn candidates(&self, py: Python<'_>, query: &str, max_candidates: usize) -> Vec<u32> {
         let query = query.to_owned();

@@ -14,7 +14,7 @@
 //! the token dictionary is rebuilt from its texts.
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
-use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, prepare_forms, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -354,8 +354,20 @@ impl ProposalCache {
     }
 }
 
+/// `f` of the query's prepared forms. The last query prepared on this thread is kept: a query's hits
+/// are weighed and explained one after another.
+fn with_prepared<T>(query: &str, f: impl FnOnce(&[Vec<Token>]) -> T) -> T {
+    EXPLAINED_QUERY.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != query {
+            *last = (query.to_owned(), prepare_forms(query));
+        }
+        f(&last.1)
+    })
+}
+
 thread_local! {
-    /// The query [`NameIndex::compare_with_name`] last prepared on this thread, and its forms.
+    /// The query [`with_prepared`] last prepared on this thread, and its forms.
     static EXPLAINED_QUERY: std::cell::RefCell<(String, Vec<Vec<Token>>)> = std::cell::RefCell::new((String::new(), Vec::new()));
     /// One dense accumulator per thread, as long as the largest index searched on it, reset after
     /// each query through the list of rows it touched (no hashing per posting).
@@ -830,24 +842,38 @@ impl NameIndex {
 
     /// [`compare`]`(query, text)`, where `text` is the listed name `name`: the same alignment, with
     /// the name's tokens read from the dictionary (its rows are its non-empty forms, in order)
-    /// instead of prepared again. What explaining a hit takes; a query's hits come one after another,
-    /// so the last query is kept prepared.
+    /// instead of prepared again. What explaining a hit takes.
     pub fn compare_with_name(&self, query: &str, name: u32, text: &str) -> Alignment {
-        let rows = self.row_name.partition_point(|&n| n < name)..self.row_name.partition_point(|&n| n <= name);
         let forms: Vec<Vec<&Token>> =
-            rows.map(|r| self.tokens_of(r as u32).iter().map(|&t| &self.tokens[t as usize]).collect()).collect();
-        let best = EXPLAINED_QUERY.with(|last| {
-            let mut last = last.borrow_mut();
-            if last.0 != query {
-                *last = (query.to_owned(), prepare_forms(query));
-            }
-            best_of_forms(&last.1, &forms)
-        });
+            self.rows_of_name(name).map(|r| self.tokens_of(r).iter().map(|&t| &self.tokens[t as usize]).collect()).collect();
+        let best = with_prepared(query, |query_forms| best_of_forms(query_forms, &forms));
         // Where no token agrees, an empty form (which has no row) may decide what is left unmatched.
         if best.pairs.is_empty() {
             return compare(query, text);
         }
         best
+    }
+
+    /// Whether [`compare`]`(query, name's text)` may pair a nickname with its name: some token of
+    /// the query and some token of the name are so related. A pair of a glued token is of kind
+    /// Joined, so only the plain tokens count. False means the alignment has no nickname pair.
+    pub fn may_pair_nicknames(&self, query: &str, name: u32) -> bool {
+        with_prepared(query, |query_forms| {
+            let ids: Vec<u32> = query_forms.iter().flatten().filter_map(|t| t.nickname).collect();
+            !ids.is_empty()
+                && self.rows_of_name(name).any(|r| {
+                    self.tokens_of(r).iter().filter_map(|&t| self.tokens[t as usize].nickname).any(|c| {
+                        ids.iter().any(|&q| nickname_related(Some(q), Some(c)))
+                    })
+                })
+        })
+    }
+
+    /// The rows of listed name `name` (ascending, as the rows are numbered in name order).
+    fn rows_of_name(&self, name: u32) -> impl Iterator<Item = u32> {
+        let first = self.row_name.partition_point(|&n| n < name);
+        let last = self.row_name.partition_point(|&n| n <= name);
+        (first..last).map(|r| r as u32)
     }
 
     /// The query's tokens for blocking: each form's core tokens (a legal form and stopwords set aside,

@@ -181,8 +181,9 @@ pub fn nickname_id(text: &str) -> Option<u32> {
     nicknames().ids.get(text).copied()
 }
 
-/// Whether two tokens are a given name and one of its nicknames.
-fn nickname_related(a: Option<u32>, b: Option<u32>) -> bool {
+/// Whether two tokens are a given name and one of its nicknames: the only way a pair of an
+/// alignment is of kind [`MatchKind::Nickname`].
+pub fn nickname_related(a: Option<u32>, b: Option<u32>) -> bool {
     matches!((a, b), (Some(x), Some(y)) if nicknames().related.contains(&(x, y)))
 }
 
