@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 from bisect import insort
 from collections import deque
-from functools import partial
 from typing import Any, Iterable, Mapping, Sequence
 
 from .config import Config, Thresholds
@@ -91,9 +90,22 @@ class _AlignedName:
         return self._described
 
 
-def _explain(name: _AlignedName, assessment: Any) -> tuple[str, ...]:
-    """A hit's explanation: the name's alignment, then each feature's reason."""
-    return (name.described(),) + assessment.explanation
+class _Explanation:
+    """Writes a large batch's hit's explanation when it is first read: the name's alignment, then
+    each feature's reason, from its assessment made again. Until then the hit keeps only this small
+    object: kept for thousands of hits alive together, the assessments' reasons (closures) made the
+    garbage collector's work several times larger."""
+
+    __slots__ = ("name", "query", "entry", "name_score", "weak", "weights")
+
+    def __init__(self, name: _AlignedName, query: Query, entry: Any, name_score: float, weak: bool, weights: Any):
+        self.name, self.query, self.entry, self.name_score, self.weak, self.weights = name, query, entry, name_score, weak, weights
+
+    def __call__(self) -> tuple[str, ...]:
+        name = self.name
+        comparison = name.comparison if name.pairs_a_nickname else None
+        assessment = assess(self.query, self.entry, self.name_score, self.weak, self.weights, name=comparison)
+        return (name.described(),) + assessment.explanation
 
 
 class Screener:
@@ -185,6 +197,7 @@ class Screener:
 
         spans = _chunks(len(items))
         jobs = [(wl, lo, hi) for wl in lists for lo, hi in spans]
+        small = len(spans) == 1  # a request's batch: its hits are explained at once (_weigh)
         results: list[list[Hit]] = [[] for _ in items]
         if len(jobs) == 1:  # one search, in this thread: a lone query's is spread over the cores
             take(0, len(items))
@@ -208,7 +221,7 @@ class Screener:
             raw = pending.popleft().wait()
             done += 1
             start_more()
-            self._weigh(wl, qs, names, reach, raw, lo, limit, threshold, results)
+            self._weigh(wl, qs, names, reach, raw, lo, limit, threshold, results, explain_now=small)
         if len(lists) > 1:  # each list's hits are in order (_weigh): merged, best first
             for hits in results:
                 hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))
@@ -218,11 +231,12 @@ class Screener:
     def _weigh(
         self, wl: Watchlist, qs: Sequence[Query], names: Sequence[str], reach: Sequence[float],
         raw: Sequence[Sequence[tuple[int, int, float]]],
-        offset: int, limit: int, threshold: float | None, results: list[list[Hit]],
+        offset: int, limit: int, threshold: float | None, results: list[list[Hit]], explain_now: bool = True,
     ) -> None:
         """The evidence step for one list and the queries from `offset` on (`names`: their full
         names): `raw` holds their (entry, name row, name score) from the native search, best name
-        score first."""
+        score first. `explain_now`: the hits are explained at once (a request's, read at once by
+        the service), else when their explanation is first read (_Explanation)."""
         cfg = self.config
         weights = cfg.weights
         # what the name's own features (a nickname pair, known once the alignment is explained) can
@@ -295,7 +309,11 @@ class Screener:
                     a = assess(q, entry, name_score, indexed.weak, weights, name=name.comparison)
                 if a.score < t.report:
                     continue
-                hit = Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, partial(_explain, name, a))
+                explanation = (
+                    (name.described(),) + a.explanation if explain_now
+                    else _Explanation(name, q, entry, name_score, indexed.weak, weights)
+                )
+                hit = Hit(entry.id, list_id, a.score, band(a.score, t), indexed.name, a.features, version, explanation)
                 insort(best, (-a.score, entry.id, hit))
                 del best[limit:]
             results[qi].extend(hit for _, _, hit in best)

@@ -517,11 +517,14 @@ def test_a_large_list_is_kept_out_of_full_collections_and_still_freed_when_dropp
             gc.enable()
 
 
-def test_a_hits_explanation_is_written_when_first_read(monkeypatch):
-    """Screening aligns a hit's name again only to explain it, so it does so when the explanation is
-    first read (batch screening reads only the features), unless the name pairs a nickname: that is
-    a feature, known at once. The explanation read later is the one score_pair gives."""
+def test_a_large_batchs_hit_is_explained_when_first_read(monkeypatch):
+    """Screening aligns a hit's name again only to explain it. A large batch's hits (batch screening
+    reads only the features) are explained when first read, and their names aligned then, unless a
+    name pairs a nickname: that is a feature, known at once. A request's hits are explained at once.
+    Either way the explanation is the one score_pair gives."""
     import pickle
+
+    import engine.screener as screener_module
 
     records = [
         {"id": "R1", "names": ["Robert Smith"], "birth_dates": ["1970-03-02"]},
@@ -543,6 +546,10 @@ def test_a_hits_explanation_is_written_when_first_read(monkeypatch):
 
     monkeypatch.setattr(wl, "_name_index", CountingIndex(wl.name_index))
     queries = [{"name": "Bob Smith", "birth_date": "1970-03-02"}, {"name": "Maria Garsia Lopes", "birth_date": "1981-05-06"}]
+    at_once = [hits[0] for hits in engine.Screener(wl).screen(queries, threshold=0.5)]
+    assert aligned == ["Bob Smith", "Maria Garsia Lopes"]
+    aligned.clear()
+    monkeypatch.setattr(screener_module, "SEARCH_CHUNK", 1)  # two chunks: a large batch
     bob, maria = (hits[0] for hits in engine.Screener(wl).screen(queries, threshold=0.5))
     assert aligned == ["Bob Smith"]  # the nickname pair (a feature) is known during the screen
     assert bob.features["name.nickname"] == 0.0 and "name.nickname" not in maria.features
@@ -551,6 +558,7 @@ def test_a_hits_explanation_is_written_when_first_read(monkeypatch):
         assert hit.explanation[0].startswith("name ") and any("birth date" in line for line in hit.explanation)
     assert aligned == ["Bob Smith", "Maria Garsia Lopes"]  # Maria's name aligned once read
     assert maria.explanation is maria.explanation  # written once
+    assert [bob, maria] == at_once
     copy = pickle.loads(pickle.dumps(maria))
     assert copy == maria and copy.explanation == maria.explanation and copy.features == maria.features
     with pytest.raises(AttributeError):
