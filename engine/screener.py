@@ -91,21 +91,22 @@ class _AlignedName:
 
 
 class _Explanation:
-    """Writes a large batch's hit's explanation when it is first read: the name's alignment, then
-    each feature's reason, from its assessment made again. Until then the hit keeps only this small
-    object: kept for thousands of hits alive together, the assessments' reasons (closures) made the
-    garbage collector's work several times larger."""
+    """Writes a large batch's hit's explanation when it is first read: the name aligned again, then
+    each feature's reason from the assessment made again. Until then the hit keeps only this one
+    small object (not the assessment, whose reasons are closures, nor the query's alignments): the
+    garbage collector walks the objects of every hit a large batch holds, as often as it collects."""
 
-    __slots__ = ("name", "query", "entry", "name_score", "weak", "weights")
+    __slots__ = ("index", "row", "text", "comparison", "nickname", "query", "entry", "name_score", "weak", "weights")
 
     def __init__(self, name: _AlignedName, query: Query, entry: Any, name_score: float, weak: bool, weights: Any):
-        self.name, self.query, self.entry, self.name_score, self.weak, self.weights = name, query, entry, name_score, weak, weights
+        self.index, self.row, self.text = name._index, name._row, name._text
+        self.comparison, self.nickname = name._comparison, name.pairs_a_nickname  # (aligned already for a nickname)
+        self.query, self.entry, self.name_score, self.weak, self.weights = query, entry, name_score, weak, weights
 
     def __call__(self) -> tuple[str, ...]:
-        name = self.name
-        comparison = name.comparison if name.pairs_a_nickname else None
-        assessment = assess(self.query, self.entry, self.name_score, self.weak, self.weights, name=comparison)
-        return (name.described(),) + assessment.explanation
+        comparison = self.comparison or self.index.compare_names(self.query.full_name, self.row, self.text)
+        assessment = assess(self.query, self.entry, self.name_score, self.weak, self.weights, name=comparison if self.nickname else None)
+        return (describe_name(comparison),) + assessment.explanation
 
 
 class Screener:
