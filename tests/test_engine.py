@@ -317,21 +317,29 @@ def test_hot_swap_keeps_each_call_on_one_version(wl):
 
 
 class _RecordingIndex:
-    """A list's NameIndex, noting each search (list id, queries, started ahead or not)."""
+    """A list's NameIndex, noting each search (list id, queries, started ahead or not) in `calls`
+    and each name aligned to explain a hit (query, listed name) in `aligned`."""
 
-    def __init__(self, wl: engine.Watchlist, calls: list[tuple[str, int, bool]]):
-        self._index, self._list_id, self._calls = wl.name_index, wl.list_id, calls
+    def __init__(self, wl: engine.Watchlist, calls: list[tuple[str, int, bool]] | None = None):
+        self._index, self._wl = wl.name_index, wl
+        self.calls: list[tuple[str, int, bool]] = calls if calls is not None else []
+        self.aligned: list[tuple[str, str]] = []
 
     def __getattr__(self, name):
         return getattr(self._index, name)
 
     def search(self, queries, **kw):
-        self._calls.append((self._list_id, len(queries), False))
+        self.calls.append((self._wl.list_id, len(queries), False))
         return self._index.search(queries, **kw)
 
     def search_ahead(self, queries, **kw):
-        self._calls.append((self._list_id, len(queries), True))
+        self.calls.append((self._wl.list_id, len(queries), True))
         return self._index.search_ahead(queries, **kw)
+
+    def compare_names(self, query: str, row: int, text: str):
+        assert text == self._wl.indexed_names[row].name
+        self.aligned.append((query, text))
+        return self._index.compare_names(query, row, text)
 
 
 def test_a_large_batch_is_searched_in_chunks_with_the_same_hits(wl, monkeypatch):
@@ -399,25 +407,12 @@ def test_only_candidates_that_can_be_among_the_best_are_explained(monkeypatch):
     longer = scr.screen([query], limit=60)[0]
     assert len(longer) > 30
 
-    explained: list[tuple[str, str]] = []
-
-    class CountingIndex:
-        def __init__(self, index):
-            self._index = index
-
-        def __getattr__(self, name):
-            return getattr(self._index, name)
-
-        def compare_names(self, q: str, row: int, text: str):
-            explained.append((q, text))
-            assert text == wl.indexed_names[row].name
-            return self._index.compare_names(q, row, text)
-
-    monkeypatch.setattr(wl, "_name_index", CountingIndex(wl.name_index))
+    recorder = _RecordingIndex(wl)
+    monkeypatch.setattr(wl, "_name_index", recorder)
     top = scr.screen([query], limit=3)[0]
     assert [(h.entry_id, h.score, h.explanation) for h in top] == [(h.entry_id, h.score, h.explanation) for h in longer[:3]]
     assert [h.entry_id for h in top] == ["E001", "E003", "E005"]  # the equal full birth date first, then by id
-    assert len(explained) <= 4
+    assert len(recorder.aligned) <= 4
 
 
 def test_equal_candidates_beyond_the_search_limit_still_give_the_lowest_ids():
@@ -531,32 +526,21 @@ def test_a_large_batchs_hit_is_explained_when_first_read(monkeypatch):
         {"id": "R2", "names": ["Maria Garcia Lopez"], "birth_dates": ["1981-05-06"]},
     ]
     wl = engine.Watchlist.from_records(records, list_id="t")
-    aligned: list[str] = []
-
-    class CountingIndex:
-        def __init__(self, index):
-            self._index = index
-
-        def __getattr__(self, name):
-            return getattr(self._index, name)
-
-        def compare_names(self, q: str, row: int, text: str):
-            aligned.append(q)
-            return self._index.compare_names(q, row, text)
-
-    monkeypatch.setattr(wl, "_name_index", CountingIndex(wl.name_index))
+    recorder = _RecordingIndex(wl)
+    monkeypatch.setattr(wl, "_name_index", recorder)
+    aligned = recorder.aligned
     queries = [{"name": "Bob Smith", "birth_date": "1970-03-02"}, {"name": "Maria Garsia Lopes", "birth_date": "1981-05-06"}]
     at_once = [hits[0] for hits in engine.Screener(wl).screen(queries, threshold=0.5)]
-    assert aligned == ["Bob Smith", "Maria Garsia Lopes"]
+    assert [q for q, _ in aligned] == ["Bob Smith", "Maria Garsia Lopes"]
     aligned.clear()
     monkeypatch.setattr(screener_module, "SEARCH_CHUNK", 1)  # two chunks: a large batch
     bob, maria = (hits[0] for hits in engine.Screener(wl).screen(queries, threshold=0.5))
-    assert aligned == ["Bob Smith"]  # the nickname pair (a feature) is known during the screen
+    assert [q for q, _ in aligned] == ["Bob Smith"]  # the nickname pair (a feature) is known during the screen
     assert bob.features["name.nickname"] == 0.0 and "name.nickname" not in maria.features
     for hit, query, record in ((bob, queries[0], records[0]), (maria, queries[1], records[1])):
         assert hit.explanation == engine.score_pair(query, record).explanation
         assert hit.explanation[0].startswith("name ") and any("birth date" in line for line in hit.explanation)
-    assert aligned == ["Bob Smith", "Maria Garsia Lopes"]  # Maria's name aligned once read
+    assert [q for q, _ in aligned] == ["Bob Smith", "Maria Garsia Lopes"]  # Maria's name aligned once read
     assert maria.explanation is maria.explanation  # written once
     assert [bob, maria] == at_once
     copy = pickle.loads(pickle.dumps(maria))
