@@ -67,11 +67,11 @@ class _AlignedName:
     (a feature, so known at once: the index says without aligning when it cannot), the alignment
     itself when needed, and its description when an explanation is read."""
 
-    __slots__ = ("_index", "_query", "_row", "_text", "_comparison", "_described", "pairs_a_nickname")
+    __slots__ = ("index", "query", "row", "text", "aligned", "_described", "pairs_a_nickname")
 
     def __init__(self, index: Any, query: str, row: int, text: str):
-        self._index, self._query, self._row, self._text = index, query, row, text
-        self._comparison: Any = None
+        self.index, self.query, self.row, self.text = index, query, row, text
+        self.aligned: Any = None  # the comparison, once made
         self._described: str | None = None
         self.pairs_a_nickname = index.may_pair_nicknames(query, row) and any(
             how == "nickname" for *_, how in self.comparison.pairs
@@ -80,9 +80,9 @@ class _AlignedName:
     @property
     def comparison(self) -> Any:
         """compare_names(query, listed name), with the listed name's tokens from the index."""
-        if self._comparison is None:
-            self._comparison = self._index.compare_names(self._query, self._row, self._text)
-        return self._comparison
+        if self.aligned is None:
+            self.aligned = self.index.compare_names(self.query, self.row, self.text)
+        return self.aligned
 
     def described(self) -> str:
         if self._described is None:
@@ -99,12 +99,14 @@ class _Explanation:
     __slots__ = ("index", "row", "text", "comparison", "nickname", "query", "entry", "name_score", "weak", "weights")
 
     def __init__(self, name: _AlignedName, query: Query, entry: Any, name_score: float, weak: bool, weights: Any):
-        self.index, self.row, self.text = name._index, name._row, name._text
-        self.comparison, self.nickname = name._comparison, name.pairs_a_nickname  # (aligned already for a nickname)
+        self.index, self.row, self.text = name.index, name.row, name.text
+        self.comparison, self.nickname = name.aligned, name.pairs_a_nickname  # (aligned already for a nickname)
         self.query, self.entry, self.name_score, self.weak, self.weights = query, entry, name_score, weak, weights
 
     def __call__(self) -> tuple[str, ...]:
-        comparison = self.comparison or self.index.compare_names(self.query.full_name, self.row, self.text)
+        comparison = self.comparison
+        if comparison is None:
+            comparison = self.index.compare_names(self.query.full_name, self.row, self.text)
         assessment = assess(self.query, self.entry, self.name_score, self.weak, self.weights, name=comparison if self.nickname else None)
         return (describe_name(comparison),) + assessment.explanation
 
