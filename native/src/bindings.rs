@@ -314,7 +314,7 @@ impl PyNameIndex {
         limit: usize,
         max_candidates: usize,
         min_score: MinScore,
-    ) -> PyResult<Vec<Vec<(u32, u32, f64)>>> {
+    ) -> PyResult<Found> {
         let floors = min_score.per_query(queries.len())?;
         Ok(py.detach(|| self.inner.search_batch(&queries, limit, max_candidates, &floors)))
     }

@@ -836,10 +836,6 @@ impl NameIndex {
         })
     }
 
-    fn prepare_query(query: &str) -> Vec<Vec<Token>> {
-        prepare_forms(query)
-    }
-
     /// [`compare`]`(query, text)`, where `text` is the listed name `name`: the same alignment, with
     /// the name's tokens read from the dictionary (its rows are its non-empty forms, in order)
     /// instead of prepared again. What explaining a hit takes.
@@ -893,7 +889,7 @@ impl NameIndex {
     /// Name indexes the blocking keys propose for a query, strongest evidence first, deduplicated.
     pub fn candidates(&self, query: &str, max_candidates: usize) -> Vec<u32> {
         let mut names: Vec<u32> = Vec::new();
-        for row in self.candidate_rows(&Self::blocking_tokens(&Self::prepare_query(query)), max_candidates) {
+        for row in self.candidate_rows(&Self::blocking_tokens(&prepare_forms(query)), max_candidates) {
             let name = self.row_name[row as usize];
             if !names.contains(&name) {
                 names.push(name);
@@ -916,7 +912,7 @@ impl NameIndex {
     }
 
     fn search_on(&self, query: &str, limit: usize, max_candidates: usize, min_score: f64, parallel: bool) -> Vec<(u32, u32, f64)> {
-        let query_forms = Self::prepare_query(query);
+        let query_forms = prepare_forms(query);
         let blocking = Self::blocking_tokens(&query_forms);
         if parallel {
             self.prefetch_proposals(blocking.iter().flatten());
@@ -1606,14 +1602,14 @@ mod tests {
         let mut names: Vec<String> = vec!["John Smith".into(); 150];
         names.extend(["John Smithson", "Johan Smith"].map(String::from));
         let idx = index_of(&names);
-        let rows = idx.candidate_rows(&NameIndex::blocking_tokens(&NameIndex::prepare_query("John Smith")), 100);
+        let rows = idx.candidate_rows(&NameIndex::blocking_tokens(&prepare_forms("John Smith")), 100);
         assert_eq!(rows.len(), 150, "all the equal names, and only them");
         assert!(rows.iter().all(|&r| r < 150));
         assert_eq!(idx.search("John Smith", 3, 100, 0.0).len(), 150);
         // no row agrees with the whole name: the bound as before
-        assert_eq!(idx.candidate_rows(&NameIndex::blocking_tokens(&NameIndex::prepare_query("Johan Smithson")), 100).len(), 100);
+        assert_eq!(idx.candidate_rows(&NameIndex::blocking_tokens(&prepare_forms("Johan Smithson")), 100).len(), 100);
         // a token met nowhere (`Xqzvw`): the rows holding the other one tie, below full agreement
-        let partial = idx.candidate_rows(&NameIndex::blocking_tokens(&NameIndex::prepare_query("John Xqzvw")), 100);
+        let partial = idx.candidate_rows(&NameIndex::blocking_tokens(&prepare_forms("John Xqzvw")), 100);
         assert_eq!(partial.len(), 100);
         assert_eq!(with_the_top_tie(&[(0, 2.0), (1, 1.0), (2, 1.0)], 1, 2.0), 1);
         assert_eq!(with_the_top_tie(&[(0, 2.0), (1, 2.0), (2, 1.0)], 1, 2.0), 2);
@@ -1663,7 +1659,7 @@ mod tests {
         let mut names = crowd(40, ["ANA", "LUIS", "PEDRO", "ROSA"], |given| format!("{given} GARCIA"));
         names.push("WILLIAM GARCIA".to_string());
         let idx = index_of(&names);
-        let q = &NameIndex::prepare_query("BILL")[0][0];
+        let q = &prepare_forms("BILL")[0][0];
         assert!(idx.proposals(q, false).iter().any(|p| idx.tokens[p.0 as usize].text == "WILLIAM"));
         let found = idx.candidates("Bill Garcia", 5);
         assert_eq!(names[found[0] as usize], "WILLIAM GARCIA", "{:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
@@ -1706,7 +1702,7 @@ mod tests {
         let names: Vec<String> = ["ZAHABIYA SHARIF", "JOHN SMITH"].iter().map(|s| s.to_string()).collect();
         let idx = NameIndex::build(&names, &[0, 1]);
         for query in ["ZKAHABIYA", "ZAHBIYA"] {
-            let q = &NameIndex::prepare_query(query)[0][0];
+            let q = &prepare_forms(query)[0][0];
             assert!(idx.proposals(q, false).iter().any(|p| idx.tokens[p.0 as usize].text == "ZAHABIYA"), "{query}");
         }
     }
@@ -1760,7 +1756,7 @@ mod tests {
                        "Maria Petrova", "Wei Zhang", "Mohammed Rahman", "Olga Ivanov 12", "Ivan Muller Smith"];
         let mut narrowed = 0;
         for q in queries {
-            let tokens = NameIndex::blocking_tokens(&NameIndex::prepare_query(q));
+            let tokens = NameIndex::blocking_tokens(&prepare_forms(q));
             let (all, _) = idx.rank_rows(&tokens, usize::MAX);
             for k in [1, 3, 10, 25, 50, 100, 200, 400] {
                 let (top, narrow) = idx.rank_rows(&tokens, k);
