@@ -368,7 +368,7 @@ fn with_prepared<T>(query: &str, f: impl FnOnce(&[Vec<Token>]) -> T) -> T {
 
 thread_local! {
     /// The query [`with_prepared`] last prepared on this thread, and its forms.
-    static EXPLAINED_QUERY: std::cell::RefCell<(String, Vec<Vec<Token>>)> = std::cell::RefCell::new((String::new(), Vec::new()));
+    static EXPLAINED_QUERY: std::cell::RefCell<(String, Vec<Vec<Token>>)> = const { std::cell::RefCell::new((String::new(), Vec::new())) };
     /// One dense accumulator per thread, as long as the largest index searched on it, reset after
     /// each query through the list of rows it touched (no hashing per posting).
     static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch { acc: Vec::new(), met: Vec::new() }) };
