@@ -512,6 +512,62 @@ def test_a_large_list_is_kept_out_of_full_collections_and_still_freed_when_dropp
             gc.enable()
 
 
+def test_a_list_build_runs_no_automatic_collection_and_gives_the_collector_back(monkeypatch):
+    """Every object a build makes lives on, so automatic full collections during it walk millions
+    of objects to free nothing. A build pauses the collector (one full collection at the end when
+    the list is large) and hands it back as it found it, also when a record is refused."""
+    import gc
+
+    import engine.watchlist as watchlist
+
+    monkeypatch.setattr(watchlist, "SETTLE_MIN_NAMES", 2_000)
+    records = [{"id": f"E{i}", "names": [f"Person Number{i}", f"Alias Number{i}"]} for i in range(3_000)]
+    started: list[int] = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start" and watchlist._pauses:  # during a build (after it, young collections are due)
+            started.append(info["generation"])
+
+    assert gc.isenabled()
+    gc.callbacks.append(note)
+    try:
+        engine.Watchlist.from_records(records[:900], list_id="small")  # 1,800 names, ~9,000 objects: not settled
+        assert started == []
+        engine.Watchlist.from_records(records, list_id="large")
+        assert started == [2], "one full collection, when the large list settles"
+    finally:
+        gc.callbacks.remove(note)
+    assert gc.isenabled()
+    for bad in ({"id": "bad", "names": ["A B"], "birth_dates": ["19x0"]}, records[0]):  # refused by Entry, by Watchlist
+        with pytest.raises(engine.InputError, match=r"records\[3000\]"):
+            engine.Watchlist.from_records(records + [bad])
+        assert gc.isenabled()
+    gc.disable()
+    try:
+        engine.Watchlist.from_records(records[:10])
+        assert not gc.isenabled(), "a collector disabled by its owner stays disabled"
+    finally:
+        gc.enable()
+
+    # builds in two threads at once: the collector comes back when the last one ends
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            barrier.wait()
+            engine.Watchlist.from_records(records)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and gc.isenabled()
+
+
 def test_a_large_batchs_hit_is_explained_when_first_read(monkeypatch):
     """Screening aligns a hit's name again only to explain it. A large batch's hits (batch screening
     reads only the features) are explained when first read, and their names aligned then, unless a
