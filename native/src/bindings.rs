@@ -266,7 +266,7 @@ type Found = Vec<Vec<(u32, u32, f64)>>;
 /// A batch search running on the thread pool (`NameIndex.search_ahead`); `wait` gives its result.
 #[pyclass(frozen, module = "engine._native")]
 struct PendingSearch {
-    result: Mutex<Option<mpsc::Receiver<std::thread::Result<Found>>>>,
+    result: Mutex<Option<mpsc::Receiver<Option<Found>>>>,
 }
 
 #[pymethods]
@@ -276,7 +276,7 @@ impl PendingSearch {
         let taken = self.result.lock().map_err(|_| PyRuntimeError::new_err("a search's result was lost"))?.take();
         let receiver = taken.ok_or_else(|| PyRuntimeError::new_err("this search's result was already taken"))?;
         match py.detach(move || receiver.recv()) {
-            Ok(Ok(found)) => Ok(found),
+            Ok(Some(found)) => Ok(found),
             _ => Err(PyRuntimeError::new_err("the search failed (a panic in the native core)")),
         }
     }
@@ -330,12 +330,8 @@ impl PyNameIndex {
         min_score: MinScore,
     ) -> PyResult<PendingSearch> {
         let floors = min_score.per_query(queries.len())?;
-        let index = Arc::clone(&self.inner);
         let (sender, receiver) = mpsc::sync_channel(1);
-        rayon::spawn(move || {
-            let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                index.search_batch(&queries, limit, max_candidates, &floors)
-            }));
+        self.inner.search_batch_spawned(queries, limit, max_candidates, floors, move |found| {
             let _ = sender.send(found); // nobody waits if the PendingSearch was dropped
         });
         Ok(PendingSearch { result: Mutex::new(Some(receiver)) })
