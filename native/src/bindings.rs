@@ -315,8 +315,7 @@ impl PyNameIndex {
         max_candidates: usize,
         min_score: MinScore,
     ) -> PyResult<Found> {
-        let floors = min_score.per_query(queries.len())?;
-        Ok(py.detach(|| self.inner.search_batch(&queries, limit, max_candidates, &floors)))
+        self.search_ahead(queries, limit, max_candidates, min_score)?.wait(py)
     }
 
     /// `search`, started on the thread pool and returned at once: the caller works on (weighs the
