@@ -1121,7 +1121,7 @@ struct Gathered<F> {
 impl NameIndex {
     /// [`NameIndex::search_batch`] on the thread pool, in the background: `done` is called (on a
     /// pool thread) with the result, or with None if a search panicked. The batch is spawned as
-    /// independent jobs of [`SPAWNED_PIECE`] queries, taken first come first served: no thread waits
+    /// independent jobs of at most [`SPAWNED_PIECE`] queries, taken first come first served: no thread waits
     /// on another's part of the batch. (One parallel iterator per batch made its threads wait on
     /// one another at its joins, where a waiting thread takes up the next batch's work and finishes
     /// its own batch only after it; then both batches end together, the pool runs dry, and each
@@ -1884,8 +1884,8 @@ mod tests {
     fn a_spawned_batch_gives_what_the_batch_search_gives_once() {
         let (names, owners) = synthetic(3_000);
         let index = Arc::new(NameIndex::build(&names, &owners));
-        // pieces of SPAWNED_PIECE queries and a short last one; then a lone query, then none
-        let queries: Vec<String> = names.iter().step_by(37).take(3 * SPAWNED_PIECE + 5).map(|n| format!("{n}x")).collect();
+        // a batch cut into jobs with a short last one, a small batch cut finer, a lone query, none
+        let queries: Vec<String> = names.iter().step_by(11).take(8 * SPAWNED_PIECE + 5).map(|n| format!("{n}x")).collect();
         let floors: Vec<f64> = (0..queries.len()).map(|i| [0.0, 0.5, 0.8][i % 3]).collect();
         for n in [queries.len(), 7, 1, 0] {
             let expected = index.search_batch(&queries[..n], 10, 100, &floors[..n]);
