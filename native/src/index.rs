@@ -855,11 +855,11 @@ impl NameIndex {
     /// Joined, so only the plain tokens count. False means the alignment has no nickname pair.
     pub fn may_pair_nicknames(&self, query: &str, name: u32) -> bool {
         with_prepared(query, |query_forms| {
-            let ids: Vec<u32> = query_forms.iter().flatten().filter_map(|t| t.nickname).collect();
-            !ids.is_empty()
+            let ids = || query_forms.iter().flatten().filter_map(|t| t.nickname);
+            ids().next().is_some()
                 && self.rows_of_name(name).any(|r| {
                     self.tokens_of(r).iter().filter_map(|&t| self.tokens[t as usize].nickname).any(|c| {
-                        ids.iter().any(|&q| nickname_related(Some(q), Some(c)))
+                        ids().any(|q| nickname_related(Some(q), Some(c)))
                     })
                 })
         })
@@ -1078,7 +1078,9 @@ impl NameIndex {
         }
     }
 
-    /// Many queries at once, in parallel.
+    /// Many queries at once, in parallel, the caller waiting. The Python bindings spawn theirs
+    /// instead ([`NameIndex::search_batch_spawned`], tested to give the same), so that no thread
+    /// waits at another's join; a lone query comes here.
     pub fn search_batch(
         &self,
         queries: &[String],
