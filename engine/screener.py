@@ -21,8 +21,11 @@ from typing import Any, Iterable, Mapping, Sequence
 from .config import Config, Thresholds
 from . import mrz
 from .documents import DocumentIndex
-from .model import Document, DocumentHit, Hit, InputError, Query
-from .scoring import COMPATIBLE_KINDS, assess, band, birth_date_budget, birth_years_apart, describe_name, positive_evidence_budget
+from .model import KINDS, Document, DocumentHit, Hit, InputError, Query
+from .scoring import (
+    COMPATIBLE_KINDS, assess, band, birth_date_budget, birth_years_apart, conflict_deepening, describe_name,
+    positive_evidence_budget,
+)
 from .watchlist import Watchlist
 
 # Queries per native search call when a batch is large: the next chunk's search (native, on the
@@ -30,6 +33,8 @@ from .watchlist import Watchlist
 SEARCH_CHUNK = 1024
 # Chunk searches queued on the native pool at once: one runs while the next waits its turn.
 SEARCHES_AHEAD = 2
+# COMPATIBLE_KINDS by kind code (CandidateFacts.kind: the index in KINDS)
+_COMPATIBLE_CODES = {kind: frozenset(KINDS.index(k) for k in kinds) for kind, kinds in COMPATIBLE_KINDS.items()}
 
 
 def _chunks(n: int) -> list[tuple[int, int]]:
@@ -246,16 +251,19 @@ class Screener:
         # add to or take from the evidence weighed without them
         nickname_gain, nickname_loss = max(0.0, weights.name_nickname), min(0.0, weights.name_nickname)
         owners, indexed_names, list_id, version = wl.owners, wl.indexed_names, wl.list_id, wl.version
+        facts = wl.candidate_facts
+        kinds, listed_years, weak_rows = facts.kind, facts.birth_year, facts.weak
         index = wl.name_index
-        per_kind: dict[str, Thresholds] = {}
-        weak_alias, birth_date_most = weights.weak_alias, birth_date_budget(weights)
+        per_kind: dict[int, Thresholds] = {}
+        weak_alias, birth_date_most, conflict = weights.weak_alias, birth_date_budget(weights), weights.birth_date_conflict
         for qi, found in enumerate(raw, offset):
             if not found:
                 continue
             q = qs[qi]
-            compatible = COMPATIBLE_KINDS[q.kind]
+            compatible = _COMPATIBLE_CODES[q.kind]
+            born = q.birth_date.year if q.birth_date else 0
             # what the evidence besides a birth date (and a nickname) can add at most
-            beside_birth_date = reach[qi] - nickname_gain - (birth_date_most if q.birth_date else 0.0)
+            beside_birth_date = reach[qi] - nickname_gain - (birth_date_most if born else 0.0)
             # 1. the evidence of each candidate that may reach the report threshold
             may_hit: list[tuple[float, Any, Any, int, float, Any, Thresholds]] = []
             # (-score, entry id) that the best `limit` hits will at least have, in the final order
@@ -266,26 +274,33 @@ class Screener:
                 most = min(1.0, name_score + reach[qi])
                 if len(surely) >= limit and most < -surely[limit - 1][0]:
                     break
-                entry = owners[owner]
-                if entry.kind not in compatible:
+                kind = kinds[owner]
+                if kind not in compatible:
                     continue
-                if len(surely) >= limit and most == -surely[limit - 1][0] and entry.id > surely[limit - 1][1]:
+                if len(surely) >= limit and most == -surely[limit - 1][0] and owners[owner].id > surely[limit - 1][1]:
                     # at best a tie with `limit` hits, all of which come first on the tie; so do the
                     # rest, unless the clamp to 1 lets a lower name score reach as much
                     if name_score + reach[qi] <= 1.0:
                         break  # equal name scores come in entry id order (Watchlist.owners)
                     continue
-                indexed = indexed_names[name_row]
-                t = per_kind.get(entry.kind)
+                t = per_kind.get(kind)
                 if t is None:
-                    t = per_kind[entry.kind] = self._effective(cfg.thresholds_for(list_id, entry.kind), threshold)
+                    t = per_kind[kind] = self._effective(cfg.thresholds_for(list_id, KINDS[kind]), threshold)
                 # a birth year far from every listed one only takes away: most candidates of a
-                # passenger with a birth date are ruled out here, before the full assessment
-                apart = birth_years_apart(q, entry, name_score, weights)
+                # passenger with a birth date are ruled out here, on the candidate facts alone
+                # (birth_years_apart: the same, for an entry with several listed dates)
+                apart = None
+                if born:
+                    year = listed_years[owner]
+                    if year == facts.SEVERAL_YEARS:
+                        apart = birth_years_apart(q, owners[owner], name_score, weights)
+                    elif year != facts.NO_YEAR and not -2 < year - born < 2:
+                        apart = conflict - conflict_deepening(name_score, weights)
                 if apart is not None:
-                    at_most = name_score + apart + beside_birth_date + (weak_alias if indexed.weak else 0.0)
+                    at_most = name_score + apart + beside_birth_date + (weak_alias if weak_rows[name_row] else 0.0)
                     if min(1.0, max(0.0, at_most)) + nickname_gain < t.report:
                         continue
+                entry, indexed = owners[owner], indexed_names[name_row]
                 a = assess(q, entry, name_score, indexed.weak, weights)
                 if a.score + nickname_gain < t.report:
                     continue

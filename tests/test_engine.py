@@ -620,3 +620,41 @@ def test_the_index_knows_when_an_alignment_cannot_pair_a_nickname():
             nicknames += pairs_one
             possible += may
     assert nicknames >= 8 and possible < 3 * nicknames
+
+
+def test_candidate_facts_hold_each_entrys_kind_one_birth_year_and_each_names_weakness():
+    wl = engine.Watchlist.from_records([
+        {"id": "P2", "names": ["Ivan Petrov"], "weak_names": ["Vanya"], "birth_dates": ["1970-05-01", "1972"]},
+        {"id": "P1", "names": ["Anna Berg", "Anna Bergova"], "birth_dates": ["1985"]},
+        {"id": "O1", "kind": "organization", "names": ["Acme Trading LLC"]},
+        {"id": "V1", "kind": "vessel", "names": ["Sea Star"]},
+    ], list_id="t")
+    facts = wl.candidate_facts
+    assert [engine.model.KINDS[k] for k in facts.kind] == [e.kind for e in wl.owners]  # by entry number (id order)
+    years = dict(zip((e.id for e in wl.owners), facts.birth_year))
+    assert years == {"O1": facts.NO_YEAR, "P1": 1985, "P2": facts.SEVERAL_YEARS, "V1": facts.NO_YEAR}
+    assert list(facts.weak) == [n.weak for n in wl.indexed_names] and sum(facts.weak) == 1
+
+
+def test_a_birth_year_two_from_every_listed_one_rules_the_candidate_out_with_one_date_or_several():
+    # a partial name: the birth date decides (a conflict takes it below the report threshold)
+    wl = engine.Watchlist.from_records([
+        {"id": "ONE", "names": ["Kaspar Johann Hollenweger"], "birth_dates": ["1970-03-04"]},
+        {"id": "TWO", "names": ["Kaspar Johann Hollenweger"], "birth_dates": ["1960-03-04", "1980-03-04"]},
+    ], list_id="t")
+    scr = engine.Screener(wl)
+
+    def query(born: str | None) -> dict:
+        return {"name": "Kaspar Hollenweger", **({"birth_date": born} if born else {})}
+
+    def found(born: str | None) -> dict[str, float]:
+        return {h.entry_id: h.score for h in scr.screen([query(born)])[0]}
+
+    cases = {"1971-03-04": {"ONE"}, "1981-03-04": {"TWO"}, "1961-03-04": {"TWO"}, "1975-03-04": set(), None: {"ONE", "TWO"}}
+    for born, expected in cases.items():
+        hits = found(born)
+        assert set(hits) == expected, born
+        for entry in wl.entries:  # the same as the full assessment says, candidate by candidate
+            pair = engine.score_pair(query(born), entry, scr.config)
+            assert (entry.id in hits) == (pair.band != "none")
+            assert entry.id not in hits or hits[entry.id] == pair.score
