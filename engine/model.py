@@ -273,6 +273,8 @@ def oversized(field: str, value: str) -> str | None:
     if field in ("name", "surname", "given_names", "address") and len(value) > MAX_TEXT_CHARS:
         return f"{len(value)} characters; at most {MAX_TEXT_CHARS}"
     if field in ("name", "surname", "given_names") and value:  # one character may give several words (U+FDFD: 4)
+        if len(value) <= MAX_NAME_WORDS and value.isascii():
+            return None  # an ASCII character gives at most one word: no need to normalise to count them
         words = len(normalize(value).split())
         if words > MAX_NAME_WORDS:
             return f"{words} words; at most {MAX_NAME_WORDS} in a name"

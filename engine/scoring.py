@@ -46,6 +46,22 @@ def positive_evidence_budget(weights: Weights, query: Query | None = None) -> fl
     return sum(per_attribute)
 
 
+def evidence_budgets(weights: Weights) -> Callable[[Query], float]:
+    """positive_evidence_budget(weights, query), remembered by which attributes the query carries
+    (all that the budget depends on): a batch's queries carry a handful of combinations."""
+    memo: dict[tuple[bool, ...], float] = {}
+
+    def budget(query: Query) -> float:
+        carries = (query.birth_date is not None, bool(query.nationality), bool(query.documents), bool(query.country),
+                   bool(query.address), bool(query.name or query.surname or query.given_names))
+        found = memo.get(carries)
+        if found is None:
+            found = memo[carries] = positive_evidence_budget(weights, query)
+        return found
+
+    return budget
+
+
 def describe_name(c: NameComparison) -> str:
     pairs = "; ".join(f"{q} ~ {k} ({how} {s:.2f})" for q, k, s, how in c.pairs)
     extra = []

@@ -24,7 +24,7 @@ from .documents import DocumentIndex
 from .model import KINDS, Document, DocumentHit, Hit, InputError, Query
 from .scoring import (
     COMPATIBLE_KINDS, assess, band, birth_date_budget, birth_years_apart, conflict_deepening, describe_name,
-    positive_evidence_budget,
+    evidence_budgets,
 )
 from .watchlist import Watchlist
 
@@ -186,6 +186,7 @@ class Screener:
         # what each query's evidence can add at most: its name floor, and the bound for stopping early
         reach: list[float] = []
         floors: dict[str, list[float]] = {wl.list_id: [] for wl in lists}
+        evidence_budget = evidence_budgets(cfg.weights)
 
         def take(lo: int, hi: int) -> None:
             """Reads queries [lo, hi): their names, reach and per-list name floors."""
@@ -193,7 +194,7 @@ class Screener:
                 q = Query.from_dict(items[i], f"queries[{i}]")
                 qs.append(q)
                 names.append(q.full_name)
-                reach.append(positive_evidence_budget(cfg.weights, q))
+                reach.append(evidence_budget(q))
                 for wl in lists:
                     floors[wl.list_id].append(max(0.0, reports[wl.list_id] - reach[-1]))
 

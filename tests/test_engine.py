@@ -658,3 +658,36 @@ def test_a_birth_year_two_from_every_listed_one_rules_the_candidate_out_with_one
             pair = engine.score_pair(query(born), entry, scr.config)
             assert (entry.id in hits) == (pair.band != "none")
             assert entry.id not in hits or hits[entry.id] == pair.score
+
+
+def test_an_ascii_character_normalises_to_at_most_one_word_so_a_short_ascii_name_is_never_too_many_words():
+    # engine.model.oversized counts a short ASCII name's words without normalising it on this ground
+    from engine.text import normalize
+
+    for c in map(chr, range(128)):
+        for text in (c, f"A{c}B", c * 3, f"{c}A{c}"):
+            assert len(normalize(text).split()) <= len(text), repr(text)
+    longest = "-".join("A" * engine.model.MAX_NAME_WORDS)[: engine.model.MAX_NAME_WORDS]
+    assert engine.model.oversized("name", longest) is None
+    assert "words; at most" in engine.model.oversized("name", "-".join("A" * (engine.model.MAX_NAME_WORDS + 1)))
+
+
+def test_the_evidence_budget_remembered_per_batch_is_the_budget_of_each_query():
+    import itertools
+
+    from engine.scoring import evidence_budgets, positive_evidence_budget
+
+    # weights whose sums differ for every set of attributes
+    weights = engine.Config.from_dict({"weights": {"nationality_match": 0.04, "document_match": 0.08, "document_near_match": 0.08,
+                                                   "country_match": 0.16, "address_match": 0.32}}).weights
+    budget = evidence_budgets(weights)
+    optional = {"birth_date": "1970-01-02", "nationality": "FRA", "documents": [{"number": "X1234567"}],
+                "country": "FR", "address": "1 Rue de la Paix, Paris"}
+    seen = set()
+    for present in itertools.product((False, True), repeat=len(optional)):
+        fields = {k: v for k, v, on in zip(optional, optional.values(), present) if on}
+        for name in ({"name": "Jean Dupont"}, {"surname": "Dupont"}, {"given_names": "Jean"}):
+            q = engine.Query.from_dict({**name, **fields})
+            assert budget(q) == positive_evidence_budget(weights, q), fields
+            seen.add(budget(q))
+    assert len(seen) == 2 ** len(optional)  # each attribute counts (so none may be left out of the memo's key)
