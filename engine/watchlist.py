@@ -90,7 +90,8 @@ class CandidateFacts:
     birth year, whether the name is a weak alias. A candidate has its Entry and IndexedName
     objects read only once it may hit: a million of them lie scattered over a gigabyte of heap,
     and each first touch is a cache (and TLB) miss, with the native search's threads loading the
-    memory bus beside it. Screener._weigh rules out about two candidates in three on these."""
+    memory bus beside it. Screener._weigh rules out two candidates in three of the screening
+    benchmark's on these (a birth year two or more years from the listed one)."""
 
     __slots__ = ("kind", "birth_year", "weak")
 
