@@ -116,6 +116,10 @@ def conflict_deepening(name_score: float, weights: Weights) -> float:
     return min(MAX_CONFLICT_DEEPENING, weights.birth_date_conflict_name_gap * gap)
 
 
+# A birth year this many years or more from every listed one can only conflict (one year off is near_year).
+FAR_BIRTH_YEARS = 2
+
+
 def birth_years_apart(query: Query, entry: Entry, name_score: float, weights: Weights) -> float | None:
     """What the birth date contributes when the query's birth year is two or more years from every
     listed one: then it can only conflict (cut deeper for a partial name), known without the full
@@ -125,7 +129,7 @@ def birth_years_apart(query: Query, entry: Entry, name_score: float, weights: We
         return None
     year = born.year
     for listed in entry.birth_dates:
-        if -2 < listed.year - year < 2:
+        if abs(listed.year - year) < FAR_BIRTH_YEARS:
             return None
     return weights.birth_date_conflict - conflict_deepening(name_score, weights)
 

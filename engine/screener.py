@@ -23,8 +23,8 @@ from . import mrz
 from .documents import DocumentIndex
 from .model import KINDS, Document, DocumentHit, Hit, InputError, Query
 from .scoring import (
-    COMPATIBLE_KINDS, assess, band, birth_date_budget, birth_years_apart, conflict_deepening, describe_name,
-    evidence_budgets,
+    COMPATIBLE_KINDS, FAR_BIRTH_YEARS, assess, band, birth_date_budget, birth_years_apart, conflict_deepening,
+    describe_name, evidence_budgets,
 )
 from .watchlist import Watchlist
 
@@ -254,6 +254,7 @@ class Screener:
         owners, indexed_names, list_id, version = wl.owners, wl.indexed_names, wl.list_id, wl.version
         facts = wl.candidate_facts
         kinds, listed_years, weak_rows = facts.kind, facts.birth_year, facts.weak
+        no_year, several_years = facts.NO_YEAR, facts.SEVERAL_YEARS
         index = wl.name_index
         per_kind: dict[int, Thresholds] = {}
         weak_alias, birth_date_most, conflict = weights.weak_alias, birth_date_budget(weights), weights.birth_date_conflict
@@ -293,9 +294,9 @@ class Screener:
                 apart = None
                 if born:
                     year = listed_years[owner]
-                    if year == facts.SEVERAL_YEARS:
+                    if year == several_years:
                         apart = birth_years_apart(q, owners[owner], name_score, weights)
-                    elif year != facts.NO_YEAR and not -2 < year - born < 2:
+                    elif year != no_year and abs(year - born) >= FAR_BIRTH_YEARS:
                         apart = conflict - conflict_deepening(name_score, weights)
                 if apart is not None:
                     at_most = name_score + apart + beside_birth_date + (weak_alias if weak_rows[name_row] else 0.0)

@@ -211,8 +211,7 @@ class Watchlist:
             with self._lock:
                 if self._name_index is None:
                     self._name_index = self._load_or_build_name_index()
-                    if self._candidate_facts is None:
-                        self._candidate_facts = CandidateFacts(self.owners, self._names)
+            self.candidate_facts  # made with the index, so that no request waits for them
         return self._name_index
 
     @property
