@@ -164,6 +164,15 @@ pub struct NameIndex {
     /// tries, `row_glued[row_glued_offsets[r]..row_glued_offsets[r + 1]]`.
     row_glued_offsets: Array<u32>,
     row_glued: Array<Glued>,
+    /// Rows spelling the same name (the same tokens, so the same glued keys): a spelling's rows,
+    /// ascending, are `spelling_rows[spelling_offsets[s]..spelling_offsets[s + 1]]`; spellings are
+    /// numbered in the order of their first row. A national list names the same person many times
+    /// over (1,949,704 rows but 398,855 spellings on the gRPC benchmark's list): the postings and
+    /// the search's evidence accumulator are per spelling, so a common name is gathered once.
+    /// Both empty when the rows are not gathered ([`GATHERED_SPELLINGS_AT_MOST`]): spelling s is
+    /// then row s.
+    spelling_offsets: Array<u32>,
+    spelling_rows: Array<u32>,
     tokens: Vec<Token>,
     /// Per token, its [`Sketch`] and how many rows hold it: what ruling a proposed token out needs,
     /// side by side in one array.
@@ -171,9 +180,9 @@ pub struct NameIndex {
     /// Token ids by the hash of their text (the text itself is in `tokens`): the dictionary's lookup
     /// without a second copy of every string.
     token_ids: KeyTable,
-    /// Rows holding token t (ascending): `posting_rows[posting_offsets[t]..posting_offsets[t + 1]]`.
+    /// Spellings holding token t (ascending): `posting_spellings[posting_offsets[t]..posting_offsets[t + 1]]`.
     posting_offsets: Array<u32>,
-    posting_rows: Array<u32>,
+    posting_spellings: Array<u32>,
     phonetic_keys: KeyTable,
     deletion_keys: KeyTable,
     /// Consonant skeletons of every token, and of the vowelless (abjad) tokens alone: a vowelless
@@ -187,6 +196,30 @@ pub struct NameIndex {
     entries: usize,
     /// [`name_fingerprint`] of the names and owners it was built from.
     fingerprint: u64,
+}
+
+/// Rows are gathered into spellings only when there are at most this many spellings per row: where
+/// nearly every row is spelt its own way (945,467 spellings of 1,000,046 rows on the screening
+/// benchmark's list) gathering saves nothing and each candidate would cost two more reads.
+const GATHERED_SPELLINGS_AT_MOST: f64 = 0.9;
+
+/// (group, item) pairs (groups below `groups`) as offsets and items: a counting sort by group, the
+/// items of a group in the order given.
+fn grouped(groups: usize, pairs: impl Iterator<Item = (u32, u32)> + Clone) -> (Vec<u32>, Vec<u32>) {
+    let mut offsets = vec![0u32; groups + 1];
+    for (g, _) in pairs.clone() {
+        offsets[g as usize + 1] += 1;
+    }
+    for g in 0..groups {
+        offsets[g + 1] += offsets[g];
+    }
+    let mut items = vec![0u32; offsets[groups] as usize];
+    let mut fill = offsets.clone();
+    for (g, item) in pairs {
+        items[fill[g as usize] as usize] = item;
+        fill[g as usize] += 1;
+    }
+    (offsets, items)
 }
 
 fn hasher() -> RandomState {
@@ -252,7 +285,9 @@ fn prefetch<T>(x: &T) {
     let _ = x;
 }
 
-fn token_facts(tokens: &[Token], posting_offsets: &[u32], row_tokens: &[u32]) -> Vec<TokenFacts> {
+/// Per token: its sketch, how many rows hold it (its spellings' rows) and whether a row holds it
+/// as a token.
+fn token_facts(tokens: &[Token], posting_offsets: &[u32], posting_spellings: &[u32], spelling_offsets: &[u32], row_tokens: &[u32]) -> Vec<TokenFacts> {
     let mut in_rows = vec![false; tokens.len()];
     for &t in row_tokens {
         in_rows[t as usize] = true;
@@ -260,7 +295,15 @@ fn token_facts(tokens: &[Token], posting_offsets: &[u32], row_tokens: &[u32]) ->
     tokens
         .par_iter()
         .enumerate()
-        .map(|(t, tok)| TokenFacts { sketch: Sketch::of(tok), rows: posting_offsets[t + 1] - posting_offsets[t], in_rows: in_rows[t] })
+        .map(|(t, tok)| {
+            let spellings = &posting_spellings[posting_offsets[t] as usize..posting_offsets[t + 1] as usize];
+            let rows = if spelling_offsets.is_empty() {
+                spellings.len() as u32 // each spelling is one row
+            } else {
+                spellings.iter().map(|&s| spelling_offsets[s as usize + 1] - spelling_offsets[s as usize]).sum()
+            };
+            TokenFacts { sketch: Sketch::of(tok), rows, in_rows: in_rows[t] }
+        })
         .collect()
 }
 
@@ -479,28 +522,40 @@ impl NameIndex {
             g.token = renumbered[g.token as usize];
         }
         drop(renumbered);
-        // Postings: a counting sort of (token, row) by token; rows stay ascending within a token.
+        // Spellings: rows with the same tokens, numbered by their first row. A row's postings are
+        // its spelling's, so only the first row of each spelling keeps its (token, row) pairs, which
+        // then name the spelling.
+        let rows = row_owner.len();
+        let mut row_spelling: Vec<u32> = Vec::with_capacity(rows);
+        {
+            let mut spelling_of: AHashMap<&[u32], u32> = AHashMap::with_capacity(rows);
+            for r in 0..rows {
+                let tokens_of_r = &row_tokens[row_offsets[r] as usize..row_offsets[r + 1] as usize];
+                let next = spelling_of.len() as u32;
+                row_spelling.push(*spelling_of.entry(tokens_of_r).or_insert(next));
+            }
+        }
+        let n_spellings = row_spelling.iter().max().map_or(0, |&s| s as usize + 1);
+        let (spelling_offsets, spelling_rows) = if n_spellings as f64 <= GATHERED_SPELLINGS_AT_MOST * rows as f64 {
+            let (offsets, rows_by_spelling) = grouped(n_spellings, row_spelling.iter().enumerate().map(|(r, &s)| (s, r as u32)));
+            pairs.retain(|&(_, r)| rows_by_spelling[offsets[row_spelling[r as usize] as usize] as usize] == r);
+            for (_, r) in pairs.iter_mut() {
+                *r = row_spelling[*r as usize];
+            }
+            (offsets, rows_by_spelling)
+        } else {
+            (Vec::new(), Vec::new()) // not gathered: spelling s is row s
+        };
+        drop(row_spelling);
+        // Postings: (token, spelling) grouped by token; spellings stay ascending within a token.
         let n_tokens = tokens.len();
-        let mut posting_offsets = vec![0u32; n_tokens + 1];
         {
             // a token twice in one row counts once: pairs of one row are contiguous
-            let mut last_row = vec![u32::MAX; n_tokens];
-            pairs.retain(|&(t, r)| std::mem::replace(&mut last_row[t as usize], r) != r);
+            let mut last = vec![u32::MAX; n_tokens];
+            pairs.retain(|&(t, s)| std::mem::replace(&mut last[t as usize], s) != s);
         }
-        for &(t, _) in &pairs {
-            posting_offsets[t as usize + 1] += 1;
-        }
-        for t in 0..n_tokens {
-            posting_offsets[t + 1] += posting_offsets[t];
-        }
-        let mut posting_rows = vec![0u32; pairs.len()];
-        let mut fill = posting_offsets.clone();
-        for &(t, r) in &pairs {
-            posting_rows[fill[t as usize] as usize] = r;
-            fill[t as usize] += 1;
-        }
+        let (posting_offsets, posting_spellings) = grouped(n_tokens, pairs.iter().copied());
         drop(pairs);
-        drop(fill);
 
         let keyed = |f: &(dyn Fn(&Token, &mut Vec<u64>) + Sync)| -> KeyTable {
             let pairs: Vec<(u64, u32)> = tokens
@@ -529,7 +584,7 @@ impl NameIndex {
         row_offsets.shrink_to_fit();
         row_tokens.shrink_to_fit();
         row_glued.shrink_to_fit();
-        let facts = token_facts(&tokens, &posting_offsets, &row_tokens);
+        let facts = token_facts(&tokens, &posting_offsets, &posting_spellings, &spelling_offsets, &row_tokens);
         NameIndex {
             proposal_caches: [ProposalCache::new(), ProposalCache::new()],
             row_owner: row_owner.into(),
@@ -538,11 +593,13 @@ impl NameIndex {
             row_tokens: row_tokens.into(),
             row_glued_offsets: row_glued_offsets.into(),
             row_glued: row_glued.into(),
+            spelling_offsets: spelling_offsets.into(),
+            spelling_rows: spelling_rows.into(),
             tokens,
             facts,
             token_ids,
             posting_offsets: posting_offsets.into(),
-            posting_rows: posting_rows.into(),
+            posting_spellings: posting_spellings.into(),
             phonetic_keys,
             deletion_keys,
             skeleton_keys,
@@ -575,15 +632,17 @@ impl NameIndex {
         vec![
             ("rows", self.row_owner.len()),
             ("tokens", self.tokens.len()),
-            ("postings", self.posting_rows.len()),
+            ("spellings", self.spelling_count()),
+            ("postings", self.posting_spellings.len()),
             ("keys", tables.iter().map(|t| t.keys.len()).sum()),
             ("key_bytes", tables.iter().map(|t| t.bytes()).sum()),
             (
                 "row_bytes",
                 self.row_owner.byte_len() + self.row_name.byte_len() + self.row_offsets.byte_len() + self.row_tokens.byte_len()
-                    + self.row_glued_offsets.byte_len() + self.row_glued.byte_len(),
+                    + self.row_glued_offsets.byte_len() + self.row_glued.byte_len()
+                    + self.spelling_offsets.byte_len() + self.spelling_rows.byte_len(),
             ),
-            ("posting_bytes", self.posting_offsets.byte_len() + self.posting_rows.byte_len()),
+            ("posting_bytes", self.posting_offsets.byte_len() + self.posting_spellings.byte_len()),
             ("mapped", self.row_tokens.is_mapped() as usize),
         ]
     }
@@ -594,8 +653,36 @@ impl NameIndex {
         ids.iter().copied().find(|&id| self.tokens[id as usize].text == text)
     }
 
-    fn rows_of(&self, token: u32) -> &[u32] {
-        &self.posting_rows[self.posting_offsets[token as usize] as usize..self.posting_offsets[token as usize + 1] as usize]
+    /// The spellings holding `token`, ascending.
+    fn spellings_of(&self, token: u32) -> &[u32] {
+        &self.posting_spellings[self.posting_offsets[token as usize] as usize..self.posting_offsets[token as usize + 1] as usize]
+    }
+
+    /// The rows of spelling `s`, ascending (at least one).
+    /// (only when the rows are gathered: [`NameIndex::spellings_gathered`])
+    fn rows_of_spelling(&self, s: u32) -> &[u32] {
+        &self.spelling_rows[self.spelling_offsets[s as usize] as usize..self.spelling_offsets[s as usize + 1] as usize]
+    }
+
+    /// Whether rows are gathered into spellings; if not, spelling s is row s.
+    fn spellings_gathered(&self) -> bool {
+        !self.spelling_offsets.is_empty()
+    }
+
+    fn first_row_of_spelling(&self, s: u32) -> u32 {
+        if self.spellings_gathered() {
+            self.spelling_rows[self.spelling_offsets[s as usize] as usize]
+        } else {
+            s
+        }
+    }
+
+    fn spelling_count(&self) -> usize {
+        if self.spellings_gathered() {
+            self.spelling_offsets.len() - 1
+        } else {
+            self.row_count()
+        }
     }
 
     fn glued_of(&self, row: u32) -> &[Glued] {
@@ -611,7 +698,7 @@ impl NameIndex {
     }
 
     fn idf(&self, token: u32) -> f64 {
-        let df = self.rows_of(token).len().max(1) as f64;
+        let df = self.facts[token as usize].rows.max(1) as f64;
         (1.0 + self.row_count() as f64 / df).ln()
     }
 
@@ -712,8 +799,11 @@ impl NameIndex {
         self.rank_rows(query_tokens, max_candidates).0
     }
 
-    /// [`NameIndex::candidate_rows`], and whether the last tokens only added to the rows met.
-    fn rank_rows(&self, query_tokens: &[Vec<(Token, bool)>], max_candidates: usize) -> (Vec<u32>, bool) {
+    /// The query's tokens' proposal lists, strongest first, each with whether it repeats an earlier
+    /// token of its form; what a row can still gain after the i-th; and `full`, the evidence of a
+    /// row that agrees with every token (infinite when a token proposes nothing).
+    #[allow(clippy::type_complexity)]
+    fn proposal_lists(&self, query_tokens: &[Vec<(Token, bool)>]) -> (Vec<(Proposals, bool)>, Vec<f64>, f64) {
         // (proposals, whether the token repeats an earlier one of its form: `ABDULLAH ABDULLAH`)
         let mut lists: Vec<(Proposals, bool)> = query_tokens
             .iter()
@@ -734,19 +824,28 @@ impl NameIndex {
         for i in (0..lists.len()).rev() {
             gain_after[i] = gain_after[i + 1] + strongest(&lists[i]);
         }
+        let full = if whole_name_listed { gain_after[0] } else { f64::INFINITY };
+        (lists, gain_after, full)
+    }
+
+    /// [`NameIndex::candidate_rows`], and whether the last tokens only added to the rows met.
+    fn rank_rows(&self, query_tokens: &[Vec<(Token, bool)>], max_candidates: usize) -> (Vec<u32>, bool) {
+        let (lists, gain_after, full) = self.proposal_lists(query_tokens);
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let Scratch { acc, met } = &mut *scratch;
-            if acc.len() < self.row_count() {
-                acc.resize(self.row_count(), Evidence::default());
-                met.resize(self.row_count().div_ceil(64), 0);
+            let spellings = self.spelling_count();
+            if acc.len() < spellings {
+                acc.resize(spellings, Evidence::default());
+                met.resize(spellings.div_ceil(64), 0);
             }
-            let is_met = |met: &[u64], row: u32| met[row as usize >> 6] >> (row & 63) & 1 == 1;
+            let is_met = |met: &[u64], s: u32| met[s as usize >> 6] >> (s & 63) & 1 == 1;
+            // the spellings met, each standing for its rows (all of which hold the same evidence)
             let mut touched: Vec<u32> = Vec::new();
             let mut only_met = false;
-            // (row, weight) of one query token's postings: gathered first, each row's accumulator
-            // asked for as it is met, then added. Most posting lists are short (a dozen rows), so
-            // asking ahead within one list would hide little of the accumulator's cache misses.
+            // (spelling, weight) of one query token's postings: gathered first, each spelling's
+            // accumulator asked for as it is met, then added. Most posting lists are short (a dozen
+            // spellings), so asking ahead within one list would hide little of the cache misses.
             let mut pending: Vec<(u32, f64)> = Vec::with_capacity(1024);
             for (i, (found, repeated)) in lists.iter().enumerate() {
                 let token_no = i as u32 + 1;
@@ -755,12 +854,13 @@ impl NameIndex {
                     // this one counts for the rows that hold it twice (two tokens it proposes)
                     let proposed: ahash::AHashSet<u32> = found.iter().map(|p| p.0).collect();
                     for &(id, w) in found.iter() {
-                        for &row in self.rows_of(id) {
-                            let e = &mut acc[row as usize];
-                            if e.token == 0 || e.token == token_no || (only_met && !is_met(met, row)) {
+                        for &sp in self.spellings_of(id) {
+                            let e = &mut acc[sp as usize];
+                            if e.token == 0 || e.token == token_no || (only_met && !is_met(met, sp)) {
                                 continue; // not met by the first occurrence, or counted
                             }
-                            if self.tokens_of(row).iter().filter(|t| proposed.contains(t)).count() >= 2 {
+                            let first_row = self.first_row_of_spelling(sp);
+                            if self.tokens_of(first_row).iter().filter(|t| proposed.contains(t)).count() >= 2 {
                                 e.token = token_no;
                                 e.sum += w as f32;
                             }
@@ -772,25 +872,25 @@ impl NameIndex {
                     prefetch(&self.posting_offsets[id as usize]);
                 }
                 for &(id, _) in found.iter() {
-                    if let Some(first) = self.posting_rows.get(self.posting_offsets[id as usize] as usize) {
+                    if let Some(first) = self.posting_spellings.get(self.posting_offsets[id as usize] as usize) {
                         prefetch(first);
                     }
                 }
                 pending.clear();
                 for &(id, w) in found.iter() {
-                    for &row in self.rows_of(id) {
-                        if only_met && !is_met(met, row) {
+                    for &sp in self.spellings_of(id) {
+                        if only_met && !is_met(met, sp) {
                             continue;
                         }
-                        prefetch(&acc[row as usize]);
-                        pending.push((row, w));
+                        prefetch(&acc[sp as usize]);
+                        pending.push((sp, w));
                     }
                 }
-                // proposals come strongest first: a row's first posting of this token is its best
-                for &(row, w) in &pending {
-                    let e = &mut acc[row as usize];
+                // proposals come strongest first: a spelling's first posting of this token is its best
+                for &(sp, w) in &pending {
+                    let e = &mut acc[sp as usize];
                     if e.token == 0 {
-                        touched.push(row);
+                        touched.push(sp);
                     }
                     if e.token != token_no {
                         e.token = token_no;
@@ -799,39 +899,81 @@ impl NameIndex {
                 }
                 let gain_left = gain_after[i + 1];
                 if !only_met && max_candidates > 0 && touched.len() > max_candidates && gain_left > 0.0 {
-                    // max_candidates rows beyond what any other can reach: strictly, and with a margin
-                    // for the sums' rounding (a row not met that tied would still rank on its row id)
+                    // max_candidates spellings (so at least as many rows) beyond what any other can
+                    // reach: strictly, and with a margin for the sums' rounding (a row not met that
+                    // tied would still rank on its row id)
                     let out_of_reach = (gain_left + 1e-4) as f32;
-                    if touched.iter().filter(|&&r| acc[r as usize].sum > out_of_reach).count() >= max_candidates {
+                    if touched.iter().filter(|&&s| acc[s as usize].sum > out_of_reach).count() >= max_candidates {
                         only_met = true;
-                        for &r in &touched {
-                            met[r as usize >> 6] |= 1 << (r & 63);
+                        for &s in &touched {
+                            met[s as usize >> 6] |= 1 << (s & 63);
                         }
                     }
                 }
             }
             if only_met {
-                for &r in &touched {
-                    met[r as usize >> 6] = 0;
+                for &s in &touched {
+                    met[s as usize >> 6] = 0;
                 }
             }
-            let mut ranked: Vec<(u32, f64)> = touched
+            let by_evidence = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+            let mut spelt: Vec<(u32, f64)> = touched
                 .iter()
-                .map(|&row| {
-                    let e = std::mem::take(&mut acc[row as usize]);
-                    (row, e.sum as f64)
+                .map(|&s| {
+                    let e = std::mem::take(&mut acc[s as usize]);
+                    (s, e.sum as f64)
                 })
                 .collect();
-            let by_evidence = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-            if ranked.len() > max_candidates {
-                ranked.select_nth_unstable_by(max_candidates, by_evidence);
-                let keep = with_the_top_tie(&ranked, max_candidates, if whole_name_listed { gain_after[0] } else { f64::INFINITY });
-                if keep > max_candidates && ranked.len() > keep {
-                    ranked.select_nth_unstable_by(keep, by_evidence);
-                }
-                ranked.truncate(keep);
+            if max_candidates == 0 {
+                return (Vec::new(), only_met);
             }
-            ranked.sort_unstable_by(by_evidence);
+            // The spellings whose rows may be candidates: the best max_candidates (at least as many
+            // rows), those tied with the last of them, and those that hold all the evidence
+            // (with_the_top_tie keeps more of them).
+            if spelt.len() > max_candidates {
+                spelt.select_nth_unstable_by(max_candidates - 1, by_evidence);
+                let cut = spelt[max_candidates - 1].1;
+                spelt.retain(|s| s.1 >= cut || holds_all(s.1, full));
+            }
+            spelt.sort_unstable_by(by_evidence);
+            // their rows are read next: asked for in two waves (offsets, then rows), so that the
+            // scattered reads overlap (most spellings of a list that is not national are one row)
+            let gathered = self.spellings_gathered();
+            if gathered {
+                for &(s, _) in &spelt {
+                    prefetch(&self.spelling_offsets[s as usize]);
+                }
+                for &(s, _) in &spelt {
+                    prefetch(&self.spelling_rows[self.spelling_offsets[s as usize] as usize]);
+                }
+            }
+            // Their rows, best evidence first (rows of equal evidence by row), each group of equal
+            // evidence whole, until max_candidates rows are in and the next group holds less than
+            // all the evidence (within the sums' rounding): the rows ranked are then the same as
+            // when every row is ranked.
+            let mut ranked: Vec<(u32, f64)> = Vec::with_capacity(max_candidates.min(4096) + 16);
+            let mut at = 0;
+            while at < spelt.len() {
+                let sum = spelt[at].1;
+                if ranked.len() >= max_candidates && !holds_all(sum, full) {
+                    break;
+                }
+                let (group_start, first_spelling) = (ranked.len(), at);
+                while at < spelt.len() && spelt[at].1 == sum {
+                    if gathered {
+                        ranked.extend(self.rows_of_spelling(spelt[at].0).iter().map(|&row| (row, sum)));
+                    } else {
+                        ranked.push(spelt[at]);
+                    }
+                    at += 1;
+                }
+                if gathered && at - first_spelling > 1 {
+                    ranked[group_start..].sort_unstable_by_key(|r| r.0);
+                }
+            }
+            if ranked.len() > max_candidates {
+                ranked.truncate(with_the_top_tie(&ranked, max_candidates, full));
+            }
             (ranked.into_iter().map(|(row, _)| row).collect(), only_met)
         })
     }
@@ -1191,13 +1333,17 @@ impl NameIndex {
 /// before: they are many, and as far from the query as each other. `ranked` has its best
 /// `max_candidates` first (in any order): the row after them tells whether more hold it all.
 fn with_the_top_tie(ranked: &[(u32, f64)], max_candidates: usize, full: f64) -> usize {
-    // the sums are f32 (Evidence), added in the order of the query's tokens
-    let holds_all = |r: &(u32, f64)| r.1 + 1e-4 >= full;
-    if max_candidates == 0 || !ranked.get(max_candidates).is_some_and(holds_all) {
+    if max_candidates == 0 || !ranked.get(max_candidates).is_some_and(|r| holds_all(r.1, full)) {
         return max_candidates;
     }
-    let tied = max_candidates + ranked[max_candidates..].iter().filter(|r| holds_all(r)).count();
+    let tied = max_candidates + ranked[max_candidates..].iter().filter(|r| holds_all(r.1, full)).count();
     tied.min(MAX_TIED_AT_TOP.max(max_candidates))
+}
+
+/// Whether evidence `sum` is all a row can hold (`full`, [`with_the_top_tie`]). The sums are f32
+/// ([`Evidence`]), added in the order of the query's tokens.
+fn holds_all(sum: f64, full: f64) -> bool {
+    sum + 1e-4 >= full
 }
 
 /// How many of `hits` (best name score first) to keep: `limit`, and any after them whose name score
@@ -1256,15 +1402,15 @@ pub fn name_fingerprint<S: AsRef<str>>(names: &[S], owners: &[u32]) -> u64 {
 const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// Also bumped when the rows built from the same names change (2: Han-script names read in Korean
 /// and Japanese; 3: glued keys that write the Arabic article as spoken), so a file from an older
-/// build is refused and rebuilt, not served stale.
-const FORMAT_VERSION: u32 = 3;
+/// build is refused and rebuilt, not served stale. 4: postings per spelling.
+const FORMAT_VERSION: u32 = 4;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
 const KEY_TABLES: [&str; 6] = ["token_ids", "phonetic_keys", "deletion_keys", "skeleton_keys", "abjad_skeleton_keys", "prefix_keys"];
-const SECTIONS: [&str; 34] = [
+const SECTIONS: [&str; 36] = [
     "row_owner", "row_name", "row_offsets", "row_tokens", "row_glued_offsets", "row_glued", "token_text_offsets", "token_text",
-    "posting_offsets", "posting_rows",
+    "spelling_offsets", "spelling_rows", "posting_offsets", "posting_spellings",
     "token_ids.keys", "token_ids.offsets", "token_ids.ids", "token_ids.directory",
     "phonetic_keys.keys", "phonetic_keys.offsets", "phonetic_keys.ids", "phonetic_keys.directory",
     "deletion_keys.keys", "deletion_keys.offsets", "deletion_keys.ids", "deletion_keys.directory",
@@ -1368,8 +1514,10 @@ impl NameIndex {
             self.row_glued.as_bytes(),
             text_offsets.as_bytes(),
             &text,
+            self.spelling_offsets.as_bytes(),
+            self.spelling_rows.as_bytes(),
             self.posting_offsets.as_bytes(),
-            self.posting_rows.as_bytes(),
+            self.posting_spellings.as_bytes(),
         ];
         for t in self.key_tables() {
             sections.extend(t.sections());
@@ -1531,8 +1679,10 @@ impl NameIndex {
         let row_glued: Array<Glued> = section!();
         let text_offsets: Array<u32> = section!();
         let text: Array<u8> = section!();
+        let spelling_offsets: Array<u32> = section!();
+        let spelling_rows: Array<u32> = section!();
         let posting_offsets: Array<u32> = section!();
-        let posting_rows: Array<u32> = section!();
+        let posting_spellings: Array<u32> = section!();
         let mut raw_tables = Vec::with_capacity(KEY_TABLES.len());
         for _ in KEY_TABLES {
             let keys: Array<u64> = section!();
@@ -1569,13 +1719,34 @@ impl NameIndex {
         }) {
             return Err(format!("section row_glued: a span of row {r} is out of range"));
         }
-        // postings: rows ascending within each token
-        check_offsets("posting_offsets", &posting_offsets, n_tokens, posting_rows.len())?;
+        // spellings: none (not gathered: spelling s is row s), or each of one row or more, ascending,
+        // all the rows between them
+        let n_spellings = if spelling_offsets.is_empty() && spelling_rows.is_empty() {
+            rows
+        } else {
+            if spelling_offsets.is_empty() {
+                return Err("section spelling_offsets is empty but spelling_rows is not".into());
+            }
+            let n = spelling_offsets.len() - 1;
+            if spelling_rows.len() != rows {
+                return Err(format!("section spelling_rows has {} entries for {rows} rows", spelling_rows.len()));
+            }
+            check_offsets("spelling_offsets", &spelling_offsets, n, rows)?;
+            if let Some(s) = (0..n).into_par_iter().find_first(|&s| {
+                let p = &spelling_rows[spelling_offsets[s] as usize..spelling_offsets[s + 1] as usize];
+                p.is_empty() || p.windows(2).any(|w| w[0] >= w[1]) || p.last().is_some_and(|&r| r as usize >= rows)
+            }) {
+                return Err(format!("section spelling_rows: the rows of spelling {s} are none, out of range or not ascending"));
+            }
+            n
+        };
+        // postings: spellings ascending within each token
+        check_offsets("posting_offsets", &posting_offsets, n_tokens, posting_spellings.len())?;
         if let Some(t) = (0..n_tokens).into_par_iter().find_first(|&t| {
-            let p = &posting_rows[posting_offsets[t] as usize..posting_offsets[t + 1] as usize];
-            p.windows(2).any(|w| w[0] >= w[1]) || p.last().is_some_and(|&r| r as usize >= rows)
+            let p = &posting_spellings[posting_offsets[t] as usize..posting_offsets[t + 1] as usize];
+            p.windows(2).any(|w| w[0] >= w[1]) || p.last().is_some_and(|&s| s as usize >= n_spellings)
         }) {
-            return Err(format!("section posting_rows: the rows of token {t} are out of range or not ascending"));
+            return Err(format!("section posting_spellings: the spellings of token {t} are out of range or not ascending"));
         }
         let mut tables = Vec::with_capacity(KEY_TABLES.len());
         for (name, (keys, offsets, ids, directory)) in KEY_TABLES.iter().zip(raw_tables) {
@@ -1588,7 +1759,7 @@ impl NameIndex {
         let Ok([token_ids, phonetic_keys, deletion_keys, skeleton_keys, abjad_skeleton_keys, prefix_keys]) = <[KeyTable; 6]>::try_from(tables) else {
             unreachable!("six key tables")
         };
-        let facts = token_facts(&tokens, &posting_offsets, &row_tokens);
+        let facts = token_facts(&tokens, &posting_offsets, &posting_spellings, &spelling_offsets, &row_tokens);
         Ok(NameIndex {
             proposal_caches: [ProposalCache::new(), ProposalCache::new()],
             row_owner,
@@ -1597,11 +1768,13 @@ impl NameIndex {
             row_tokens,
             row_glued_offsets,
             row_glued,
+            spelling_offsets,
+            spelling_rows,
             tokens,
             facts,
             token_ids,
             posting_offsets,
-            posting_rows,
+            posting_spellings,
             phonetic_keys,
             deletion_keys,
             skeleton_keys,
@@ -1850,6 +2023,68 @@ mod tests {
         assert!(narrowed >= 10, "the common surnames' rows were never left out: {narrowed}");
     }
 
+    /// The ranking made the plain way, as before postings were per spelling: every row's evidence
+    /// from its own tokens and glued keys, every row ranked (no spellings, nothing skipped).
+    fn rank_every_row(idx: &NameIndex, query_tokens: &[Vec<(Token, bool)>], max_candidates: usize) -> Vec<u32> {
+        let (lists, _, full) = idx.proposal_lists(query_tokens);
+        let by_evidence = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let mut ranked: Vec<(u32, f64)> = Vec::new();
+        for row in 0..idx.row_count() as u32 {
+            let keys: Vec<u32> = idx.tokens_of(row).iter().copied().chain(idx.glued_of(row).iter().map(|g| g.token)).collect();
+            let (mut sum, mut met) = (0.0f32, false);
+            for (found, repeated) in &lists {
+                let Some(&(_, w)) = found.iter().find(|p| keys.contains(&p.0)) else { continue };
+                if *repeated {
+                    let proposed: Vec<u32> = found.iter().map(|p| p.0).collect();
+                    if !met || idx.tokens_of(row).iter().filter(|t| proposed.contains(t)).count() < 2 {
+                        continue;
+                    }
+                }
+                sum += w as f32;
+                met = true;
+            }
+            if met {
+                ranked.push((row, sum as f64));
+            }
+        }
+        ranked.sort_unstable_by(by_evidence);
+        if ranked.len() > max_candidates {
+            ranked.truncate(with_the_top_tie(&ranked, max_candidates, full));
+        }
+        ranked.into_iter().map(|(row, _)| row).collect()
+    }
+
+    #[test]
+    fn ranking_by_spelling_ranks_the_rows_as_ranking_every_row_does() {
+        // a national list: the same few names borne by many people (12 x 10 x 10 spellings for
+        // 4,000 names), with some names written twice and some glued
+        let (mut names, mut owners) = synthetic(3_000);
+        for n in names.iter_mut() {
+            n.truncate(n.trim_end_matches(|c: char| c.is_ascii_digit()).len());
+        }
+        let extra = ["Abdullah Abdullah", "Abdul Rahman Smith", "Abdulrahman Smith", "Jamal al Din Rahman", "John Smith"];
+        for i in 0..1_000 {
+            names.push(extra[i % extra.len()].to_string());
+            owners.push(1_500 + i as u32);
+        }
+        let national = NameIndex::build(&names, &owners);
+        assert!(national.spellings_gathered() && national.spelling_count() < 1_400, "{} spellings", national.spelling_count());
+        // and a list whose names are nearly all spelt their own way: rows are not gathered
+        let (names, owners) = synthetic(3_000);
+        let distinct = NameIndex::build(&names, &owners);
+        assert!(!distinct.spellings_gathered() && distinct.spelling_count() == distinct.row_count());
+        let queries = ["John Smith", "Jon Smyth Rahman", "Muhamad al Zawahiri", "Ayman Zawahri Smith", "Olga Petrov Ivanova", "Wei Zhang",
+                       "Abdullah Abdullah", "Abdulrahman Smith", "Jamaleddine Rahman", "Maria Xqzvw", "Acme Trading", "Ivan Muller Smith"];
+        for idx in [&national, &distinct] {
+            for q in queries {
+                let tokens = NameIndex::blocking_tokens(&prepare_forms(q));
+                for k in [1, 3, 10, 25, 100, 400, 5_000] {
+                    assert_eq!(idx.candidate_rows(&tokens, k), rank_every_row(idx, &tokens, k), "{q}, {k} candidates");
+                }
+            }
+        }
+    }
+
     #[test]
     fn unrelated_query_finds_nothing_above_threshold() {
         assert!(index().search("Xavier Quintero", 10, 50, 0.5).is_empty());
@@ -1868,7 +2103,7 @@ mod tests {
         // every row is in the postings of each of its tokens
         for r in 0..idx.row_count() as u32 {
             for &t in idx.tokens_of(r) {
-                assert!(idx.rows_of(t).contains(&r));
+                assert!(idx.spellings_of(t).iter().any(|&s| if idx.spellings_gathered() { idx.rows_of_spelling(s).contains(&r) } else { s == r }));
             }
         }
     }
@@ -2012,6 +2247,16 @@ mod tests {
         let again = temp_path("roundtrip-again");
         loaded.save(&again).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&again).unwrap());
+        // a list of recurring names, whose rows are gathered into spellings
+        let recurring: Vec<String> = names.iter().map(|n| n.trim_end_matches(|c: char| c.is_ascii_digit()).to_string()).collect();
+        let idx = NameIndex::build(&recurring, &owners);
+        assert!(idx.spellings_gathered());
+        idx.save(&again).unwrap();
+        let gathered = NameIndex::load(&again).unwrap();
+        assert!(gathered.spellings_gathered() && gathered.is_mapped());
+        assert_eq!(strip(gathered.stats()), strip(idx.stats()));
+        assert_eq!(idx.search_batch(&queries, 10, 100, &floors), gathered.search_batch(&queries, 10, 100, &floors));
+        drop(gathered);
         // an empty index too
         let empty = NameIndex::build(&[], &[]);
         empty.save(&path).unwrap();
