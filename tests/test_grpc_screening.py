@@ -95,6 +95,15 @@ def test_stream_results_in_order_with_ids(stub):
     assert all(r.list_versions["un-sc"] for r in responses)
 
 
+def test_stream_result_is_set_for_a_first_passenger_with_no_id_and_no_hit(stub):
+    """Every message carries its `result`, even one whose fields all hold their defaults (index 0,
+    no id, no hits): a client tells a one-per-message answer from a chunk by it."""
+    passenger = c.Passenger(surname="Quintero", given_names="Xavier")
+    (response,) = stub.ScreenPassengerStream(iter([s.ScreenPassengerStreamRequest(passenger=passenger)]))
+    assert response.HasField("result") and not response.results
+    assert (response.result.index, response.result.passenger_id, len(response.result.hits)) == (0, "", 0)
+
+
 def test_stream_in_chunks_gets_the_same_results_in_chunks(stub):
     """A manifest sent in chunks (`passengers`) is answered in chunks: every passenger once, in
     order, numbered across the whole stream, with what one passenger per message gets."""

@@ -3,7 +3,7 @@ engine's validation names them as the proto does (`passengers[3].birth_date`).""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import engine
@@ -35,17 +35,26 @@ def passenger_dict(p: pb.Passenger, default_kind: str = "person") -> dict[str, A
     return q
 
 
-def hit_message(h: engine.Hit) -> pb.Hit:
-    return pb.Hit(
-        entry_id=h.entry_id,
-        list_id=h.list_id,
-        list_version=h.list_version,
-        score=h.score,
-        band=BANDS.get(h.band, pb.BAND_UNSPECIFIED),
-        matched_name=h.matched_name,
-        features=h.features,
-        explanation=h.explanation,
-    )
+def add_hits(into: Any, hits: Iterable[engine.Hit]) -> None:
+    """Appends `hits` to the repeated Hit field `into`, each built in place: a message handed to a
+    constructor or to `append` is copied, and a response of 100 passengers holds hundreds of hits."""
+    add = into.add
+    for h in hits:
+        add(
+            entry_id=h.entry_id, list_id=h.list_id, list_version=h.list_version, score=h.score,
+            band=BANDS.get(h.band, pb.BAND_UNSPECIFIED), matched_name=h.matched_name,
+            features=h.features, explanation=h.explanation,
+        )
+
+
+def add_passenger_results(
+    into: Any, first_index: int, passengers: Sequence[pb.Passenger], results: Sequence[Sequence[engine.Hit]]
+) -> None:
+    """Appends a PassengerResult per passenger (index from `first_index`) to the repeated field `into`,
+    built in place (add_hits)."""
+    add = into.add
+    for k, (p, hits) in enumerate(zip(passengers, results)):
+        add_hits(add(index=first_index + k, passenger_id=p.id).hits, hits)
 
 
 def document_hit_message(h: engine.DocumentHit) -> pb.DocumentHit:

@@ -117,8 +117,9 @@ def record(
     hits: Sequence[Sequence[Any]], versions: dict[str, str],
 ) -> None:
     """One log line (counts and versions, no payload), then the audit log and hit counters when configured."""
+    caller = _caller(context)
     log.info(
-        "%s by %s: %d queries, %d hits, lists %s", method, _caller(context), len(queries),
+        "%s by %s: %d queries, %d hits, lists %s", method, caller, len(queries),
         sum(len(hs) for hs in hits), ", ".join(f"{k}@{v}" for k, v in sorted(versions.items())),
     )
     if state.metrics is not None:
@@ -129,7 +130,7 @@ def record(
         for (list_id, band), n in counts.items():
             state.metrics.hits(list_id, band, n)
     if state.audit is not None:
-        state.audit.record(method, _caller(context), list(queries), [[_hit_dict(h) for h in hs] for hs in hits], versions)
+        state.audit.record(method, caller, list(queries), [[_hit_dict(h) for h in hs] for hs in hits], versions)
 
 
 # A stream sent in chunks (`passengers`) is answered in chunks of at most this many results: a message
@@ -171,13 +172,9 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
         versions = dict(snap.versions)
         results = screen_batched(state, snap, queries, limit, threshold, context)
         record(state, "ScreenPassengers", context, dicts, results, versions)
-        return spb.ScreenPassengersResponse(
-            results=[
-                pb.PassengerResult(index=i, passenger_id=p.id, hits=[convert.hit_message(h) for h in hits])
-                for i, (p, hits) in enumerate(zip(request.passengers, results))
-            ],
-            list_versions=versions,
-        )
+        response = spb.ScreenPassengersResponse(list_versions=versions)
+        convert.add_passenger_results(response.results, 0, request.passengers, results)
+        return response
 
     @handler("ScreenPassengerStream")
     def ScreenPassengerStream(
@@ -279,18 +276,19 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
                 if isinstance(got, BaseException):
                     raise got
                 index, passengers, results, chunked = got
-                answers = [
-                    pb.PassengerResult(index=index + k, passenger_id=p.id, hits=[convert.hit_message(h) for h in hits])
-                    for k, (p, hits) in enumerate(zip(passengers, results))
-                ]
                 if chunked:
-                    for at in range(0, len(answers), STREAM_RESULTS_PER_MESSAGE):
-                        yield spb.ScreenPassengerStreamResponse(
-                            results=answers[at:at + STREAM_RESULTS_PER_MESSAGE], list_versions=versions
-                        )
+                    for at in range(0, len(passengers), STREAM_RESULTS_PER_MESSAGE):
+                        message = spb.ScreenPassengerStreamResponse(list_versions=versions)
+                        end = at + STREAM_RESULTS_PER_MESSAGE
+                        convert.add_passenger_results(message.results, index + at, passengers[at:end], results[at:end])
+                        yield message
                 else:
-                    for answer in answers:
-                        yield spb.ScreenPassengerStreamResponse(result=answer, list_versions=versions)
+                    for k, (p, hits) in enumerate(zip(passengers, results)):
+                        message = spb.ScreenPassengerStreamResponse(list_versions=versions)
+                        answer = message.result
+                        answer.index, answer.passenger_id = index + k, p.id  # (sets `result`, even to defaults)
+                        convert.add_hits(answer.hits, hits)
+                        yield message
         finally:
             stop.set()
 
@@ -324,13 +322,11 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
         versions = dict(snap.versions)
         results = screen_batched(state, snap, queries, limit, threshold, context)
         record(state, "ScreenShipments", context, [q for *_, q in parties], results, versions)
-        out = [
-            spb.ShipmentResult(index=i, shipment_id=s.id, air_waybill=s.air_waybill)
-            for i, s in enumerate(request.shipments)
-        ]
+        response = spb.ScreenShipmentsResponse(list_versions=versions)
+        out = [response.results.add(index=i, shipment_id=s.id, air_waybill=s.air_waybill) for i, s in enumerate(request.shipments)]
         for (i, role, _, q), hits in zip(parties, results):
-            out[i].parties.append(spb.PartyResult(role=role, name=q["name"], hits=[convert.hit_message(h) for h in hits]))
-        return spb.ScreenShipmentsResponse(results=out, list_versions=versions)
+            convert.add_hits(out[i].parties.add(role=role, name=q["name"]).hits, hits)
+        return response
 
     @handler("CheckDocuments")
     def CheckDocuments(self, request: spb.CheckDocumentsRequest, context: grpc.ServicerContext) -> spb.CheckDocumentsResponse:
@@ -389,17 +385,11 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
         results = screen_batched(state, snap, [it.query for it in todo], limit, threshold, context)
         record(state, "ScreenMessage", context, [it.query_dict for it in todo], results, versions)
         hits_of = {it.index: hits for it, hits in zip(todo, results)}
-        return spb.ScreenMessageResponse(
-            results=[
-                pb.PassengerResult(
-                    index=it.index, passenger_id=it.item.source, errors=it.errors,
-                    hits=[convert.hit_message(h) for h in hits_of.get(it.index, [])],
-                )
-                for it in items
-            ],
-            list_versions=versions,
-            warnings=messages.warnings_of(result),
-        )
+        response = spb.ScreenMessageResponse(list_versions=versions, warnings=messages.warnings_of(result))
+        for it in items:
+            answer = response.results.add(index=it.index, passenger_id=it.item.source, errors=it.errors)
+            convert.add_hits(answer.hits, hits_of.get(it.index, []))
+        return response
 
     @handler("ExplainMatch")
     def ExplainMatch(self, request: spb.ExplainMatchRequest, context: grpc.ServicerContext) -> spb.ExplainMatchResponse:
