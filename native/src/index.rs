@@ -316,11 +316,15 @@ struct Evidence {
     token: u32,
 }
 
-/// A thread's accumulator (one [`Evidence`] per row) and a bit per row, set for the rows met
-/// before the rest of a query's tokens only add to rows already met ([`NameIndex::candidate_rows`]).
+/// A thread's accumulator (one [`Evidence`] per spelling) and a bit per spelling, set for those met
+/// before the rest of a query's tokens only add to those already met ([`NameIndex::candidate_rows`]);
+/// and the lists of the spellings a query touched and of one token's postings, kept (emptied) from
+/// one query to the next rather than grown again for each.
 struct Scratch {
     acc: Vec<Evidence>,
     met: Vec<u64>,
+    touched: Vec<u32>,
+    pending: Vec<(u32, f64)>,
 }
 
 /// Searches running now, in every index of the process.
@@ -414,7 +418,7 @@ thread_local! {
     static EXPLAINED_QUERY: std::cell::RefCell<(String, Vec<Vec<Token>>)> = const { std::cell::RefCell::new((String::new(), Vec::new())) };
     /// One dense accumulator per thread, as long as the largest index searched on it, reset after
     /// each query through the list of rows it touched (no hashing per posting).
-    static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch { acc: Vec::new(), met: Vec::new() }) };
+    static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch { acc: Vec::new(), met: Vec::new(), touched: Vec::new(), pending: Vec::new() }) };
     static SIMILARITIES: std::cell::RefCell<SimilarityMemo> = std::cell::RefCell::new(SimilarityMemo::default());
 }
 
@@ -833,7 +837,7 @@ impl NameIndex {
         let (lists, gain_after, full) = self.proposal_lists(query_tokens);
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            let Scratch { acc, met } = &mut *scratch;
+            let Scratch { acc, met, touched, pending } = &mut *scratch;
             let spellings = self.spelling_count();
             if acc.len() < spellings {
                 acc.resize(spellings, Evidence::default());
@@ -841,12 +845,11 @@ impl NameIndex {
             }
             let is_met = |met: &[u64], s: u32| met[s as usize >> 6] >> (s & 63) & 1 == 1;
             // the spellings met, each standing for its rows (all of which hold the same evidence)
-            let mut touched: Vec<u32> = Vec::new();
+            touched.clear();
             let mut only_met = false;
             // (spelling, weight) of one query token's postings: gathered first, each spelling's
             // accumulator asked for as it is met, then added. Most posting lists are short (a dozen
             // spellings), so asking ahead within one list would hide little of the cache misses.
-            let mut pending: Vec<(u32, f64)> = Vec::with_capacity(1024);
             for (i, (found, repeated)) in lists.iter().enumerate() {
                 let token_no = i as u32 + 1;
                 if *repeated {
@@ -887,7 +890,7 @@ impl NameIndex {
                     }
                 }
                 // proposals come strongest first: a spelling's first posting of this token is its best
-                for &(sp, w) in &pending {
+                for &(sp, w) in pending.iter() {
                     let e = &mut acc[sp as usize];
                     if e.token == 0 {
                         touched.push(sp);
@@ -905,14 +908,14 @@ impl NameIndex {
                     let out_of_reach = (gain_left + 1e-4) as f32;
                     if touched.iter().filter(|&&s| acc[s as usize].sum > out_of_reach).count() >= max_candidates {
                         only_met = true;
-                        for &s in &touched {
+                        for &s in touched.iter() {
                             met[s as usize >> 6] |= 1 << (s & 63);
                         }
                     }
                 }
             }
             if only_met {
-                for &s in &touched {
+                for &s in touched.iter() {
                     met[s as usize >> 6] = 0;
                 }
             }
