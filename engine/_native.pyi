@@ -120,8 +120,9 @@ class NameIndex:
     def candidates(self, query: str, max_candidates: int = 100) -> list[int]:
         """Name indexes the blocking keys propose for one query, strongest evidence first."""
     def stats(self) -> dict[str, int]:
-        """Sizes of the index's parts: rows, tokens, postings, keys, bytes of its flat arrays, and
-        `mapped` (1 when they are memory-mapped from a file)."""
+        """Sizes of the index's parts: rows, spellings (rows spelling the same name, gathered when names
+        recur; else one per row), tokens, postings, keys, bytes of its flat arrays, and `mapped` (1 when
+        they are memory-mapped from a file)."""
     @property
     def fingerprint(self) -> int:
         """name_fingerprint(names, owners) of the names it was built from (kept in a saved file)."""

@@ -662,8 +662,8 @@ impl NameIndex {
         &self.posting_spellings[self.posting_offsets[token as usize] as usize..self.posting_offsets[token as usize + 1] as usize]
     }
 
-    /// The rows of spelling `s`, ascending (at least one).
-    /// (only when the rows are gathered: [`NameIndex::spellings_gathered`])
+    /// The rows of spelling `s`, ascending (at least one), when rows are gathered
+    /// ([`NameIndex::spellings_gathered`]).
     fn rows_of_spelling(&self, s: u32) -> &[u32] {
         &self.spelling_rows[self.spelling_offsets[s as usize] as usize..self.spelling_offsets[s as usize + 1] as usize]
     }
@@ -940,7 +940,7 @@ impl NameIndex {
             }
             spelt.sort_unstable_by(by_evidence);
             // their rows are read next: asked for in two waves (offsets, then rows), so that the
-            // scattered reads overlap (most spellings of a list that is not national are one row)
+            // scattered reads overlap
             let gathered = self.spellings_gathered();
             if gathered {
                 for &(s, _) in &spelt {
