@@ -2284,6 +2284,21 @@ mod tests {
         }
     }
 
+    /// A saved index file with section `name`'s bytes changed by `change`, its checksums set right
+    /// again: damage that only the load's checks of the content can find.
+    fn with_section_rewritten(good: &[u8], name: &str, change: impl FnOnce(&mut [u8])) -> Vec<u8> {
+        let entry = HEADER_LEN + SECTIONS.iter().position(|s| *s == name).expect("a section") * TABLE_ENTRY;
+        let offset = u64::from_le_bytes(good[entry..entry + 8].try_into().unwrap()) as usize;
+        let len = u64::from_le_bytes(good[entry + 8..entry + 16].try_into().unwrap()) as usize;
+        let mut b = good.to_vec();
+        change(&mut b[offset..offset + len]);
+        let sum = checksum(&b[offset..offset + len]);
+        b[entry + 16..entry + 24].copy_from_slice(&sum.to_le_bytes());
+        let header_sum = checksum(&[&b[..48], &b[HEADER_LEN..HEADER_LEN + SECTIONS.len() * TABLE_ENTRY]].concat());
+        b[48..56].copy_from_slice(&header_sum.to_le_bytes());
+        b
+    }
+
     #[test]
     fn damaged_files_are_refused_with_a_reason() {
         let (names, owners) = synthetic(500);
@@ -2314,18 +2329,22 @@ mod tests {
             assert!(e.contains("damaged (checksum mismatch)"), "byte {at}: {e}");
         }
         // a well-formed file (checksums right) with an out-of-range id is still refused
-        let row_tokens = 3;
-        let entry = HEADER_LEN + row_tokens * TABLE_ENTRY;
-        let offset = u64::from_le_bytes(good[entry..entry + 8].try_into().unwrap()) as usize;
-        let len = u64::from_le_bytes(good[entry + 8..entry + 16].try_into().unwrap()) as usize;
-        let mut b = good.clone();
-        b[offset..offset + 4].copy_from_slice(&u32::MAX.to_le_bytes());
-        let sum = checksum(&b[offset..offset + len]);
-        b[entry + 16..entry + 24].copy_from_slice(&sum.to_le_bytes());
-        let header_sum = checksum(&[&b[..48], &b[HEADER_LEN..HEADER_LEN + SECTIONS.len() * TABLE_ENTRY]].concat());
-        b[48..56].copy_from_slice(&header_sum.to_le_bytes());
-        let e = load_err(&path, &b);
+        let e = load_err(&path, &with_section_rewritten(&good, "row_tokens", |b| b[..4].copy_from_slice(&u32::MAX.to_le_bytes())));
         assert!(e.contains("row_tokens") && e.contains("out of range"), "{e}");
+        let e = load_err(&path, &with_section_rewritten(&good, "posting_spellings", |b| b[..4].copy_from_slice(&u32::MAX.to_le_bytes())));
+        assert!(e.contains("posting_spellings") && e.contains("out of range"), "{e}");
+        // and so are a gathered index's spellings that are out of range, out of order or empty
+        let recurring: Vec<String> = names.iter().map(|n| n.trim_end_matches(|c: char| c.is_ascii_digit()).to_string()).collect();
+        let gathered = NameIndex::build(&recurring, &owners);
+        assert!(gathered.spellings_gathered());
+        gathered.save(&good_path).unwrap();
+        let good = std::fs::read(&good_path).unwrap();
+        let e = load_err(&path, &with_section_rewritten(&good, "spelling_rows", |b| b[..4].copy_from_slice(&u32::MAX.to_le_bytes())));
+        assert!(e.contains("spelling_rows") && e.contains("out of range"), "{e}");
+        let e = load_err(&path, &with_section_rewritten(&good, "spelling_offsets", |b| b[4..8].copy_from_slice(&0u32.to_le_bytes())));
+        assert!(e.contains("spelling_rows") && e.contains("spelling 0 are none"), "{e}");
+        let e = load_err(&path, &with_section_rewritten(&good, "posting_spellings", |b| b[..4].copy_from_slice(&(gathered.spelling_count() as u32).to_le_bytes())));
+        assert!(e.contains("posting_spellings") && e.contains("out of range"), "{e}");
         // a missing file is an ordinary NotFound
         assert_eq!(NameIndex::load(path.with_extension("missing")).err().unwrap().kind(), io::ErrorKind::NotFound);
         let _ = std::fs::remove_dir_all(path.parent().unwrap());
