@@ -416,8 +416,8 @@ fn with_prepared<T>(query: &str, f: impl FnOnce(&[Vec<Token>]) -> T) -> T {
 thread_local! {
     /// The query [`with_prepared`] last prepared on this thread, and its forms.
     static EXPLAINED_QUERY: std::cell::RefCell<(String, Vec<Vec<Token>>)> = const { std::cell::RefCell::new((String::new(), Vec::new())) };
-    /// One dense accumulator per thread, as long as the largest index searched on it, reset after
-    /// each query through the list of rows it touched (no hashing per posting).
+    /// One dense accumulator per thread, as long as the largest index searched on it (in spellings),
+    /// reset after each query through the list of spellings it touched (no hashing per posting).
     static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch { acc: Vec::new(), met: Vec::new(), touched: Vec::new(), pending: Vec::new() }) };
     static SIMILARITIES: std::cell::RefCell<SimilarityMemo> = std::cell::RefCell::new(SimilarityMemo::default());
 }
@@ -554,7 +554,7 @@ impl NameIndex {
         // Postings: (token, spelling) grouped by token; spellings stay ascending within a token.
         let n_tokens = tokens.len();
         {
-            // a token twice in one row counts once: pairs of one row are contiguous
+            // a token twice in one spelling counts once: the pairs of one spelling (its first row) are contiguous
             let mut last = vec![u32::MAX; n_tokens];
             pairs.retain(|&(t, s)| std::mem::replace(&mut last[t as usize], s) != s);
         }

@@ -57,17 +57,15 @@ def add_passenger_results(
         add_hits(add(index=first_index + k, passenger_id=p.id).hits, hits)
 
 
-def document_hit_message(h: engine.DocumentHit) -> pb.DocumentHit:
-    return pb.DocumentHit(
-        entry_id=h.entry_id,
-        list_id=h.list_id,
-        list_version=h.list_version,
-        score=h.score,
-        band=BANDS.get(h.band, pb.BAND_UNSPECIFIED),
-        matched_number=h.matched_number,
-        features=h.features,
-        explanation=h.explanation,
-    )
+def add_document_hits(into: Any, hits: Iterable[engine.DocumentHit]) -> None:
+    """Appends `hits` to the repeated DocumentHit field `into`, each built in place (add_hits)."""
+    add = into.add
+    for h in hits:
+        add(
+            entry_id=h.entry_id, list_id=h.list_id, list_version=h.list_version, score=h.score,
+            band=BANDS.get(h.band, pb.BAND_UNSPECIFIED), matched_number=h.matched_number,
+            features=h.features, explanation=h.explanation,
+        )
 
 
 def entry_record(e: pb.Entry) -> dict[str, Any]:

@@ -355,13 +355,10 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
             except engine.InputError as e:  # an MRZ: the engine numbers documents within the batch
                 raise invalid(_renumber(e.field, start), e.reason) from None
         record(state, "CheckDocuments", context, [convert.document_dict(d) for d in request.documents], results, versions)
-        return spb.CheckDocumentsResponse(
-            results=[
-                spb.DocumentResult(index=i, hits=[convert.document_hit_message(h) for h in hits])
-                for i, hits in enumerate(results)
-            ],
-            list_versions=versions,
-        )
+        response = spb.CheckDocumentsResponse(list_versions=versions)
+        for i, hits in enumerate(results):
+            convert.add_document_hits(response.results.add(index=i).hits, hits)
+        return response
 
     @handler("ScreenMessage")
     def ScreenMessage(self, request: spb.ScreenMessageRequest, context: grpc.ServicerContext) -> spb.ScreenMessageResponse:
