@@ -35,16 +35,17 @@ def passenger_dict(p: pb.Passenger, default_kind: str = "person") -> dict[str, A
     return q
 
 
-def add_hits(into: Any, hits: Iterable[engine.Hit]) -> None:
-    """Appends `hits` to the repeated Hit field `into`, each built in place: a message handed to a
-    constructor or to `append` is copied, and a response of 100 passengers holds hundreds of hits."""
+def add_hits(into: Any, hits: Iterable[engine.Hit | engine.DocumentHit], matched: str = "matched_name") -> None:
+    """Appends `hits` to the repeated Hit (or DocumentHit, `matched="matched_number"`) field `into`,
+    each built in place: a message handed to a constructor or to `append` is copied, and a response
+    of 100 passengers holds hundreds of hits."""
     add = into.add
     for h in hits:
-        add(
+        message = add(
             entry_id=h.entry_id, list_id=h.list_id, list_version=h.list_version, score=h.score,
-            band=BANDS.get(h.band, pb.BAND_UNSPECIFIED), matched_name=h.matched_name,
-            features=h.features, explanation=h.explanation,
+            band=BANDS.get(h.band, pb.BAND_UNSPECIFIED), features=h.features, explanation=h.explanation,
         )
+        setattr(message, matched, getattr(h, matched))
 
 
 def add_passenger_results(
@@ -55,17 +56,6 @@ def add_passenger_results(
     add = into.add
     for k, (p, hits) in enumerate(zip(passengers, results)):
         add_hits(add(index=first_index + k, passenger_id=p.id).hits, hits)
-
-
-def add_document_hits(into: Any, hits: Iterable[engine.DocumentHit]) -> None:
-    """Appends `hits` to the repeated DocumentHit field `into`, each built in place (add_hits)."""
-    add = into.add
-    for h in hits:
-        add(
-            entry_id=h.entry_id, list_id=h.list_id, list_version=h.list_version, score=h.score,
-            band=BANDS.get(h.band, pb.BAND_UNSPECIFIED), matched_number=h.matched_number,
-            features=h.features, explanation=h.explanation,
-        )
 
 
 def entry_record(e: pb.Entry) -> dict[str, Any]:

@@ -357,7 +357,7 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
         record(state, "CheckDocuments", context, [convert.document_dict(d) for d in request.documents], results, versions)
         response = spb.CheckDocumentsResponse(list_versions=versions)
         for i, hits in enumerate(results):
-            convert.add_document_hits(response.results.add(index=i).hits, hits)
+            convert.add_hits(response.results.add(index=i).hits, hits, matched="matched_number")
         return response
 
     @handler("ScreenMessage")
