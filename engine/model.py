@@ -71,29 +71,65 @@ class PartialDate:
         return "-".join(parts)
 
 
-def _strings(value: Any, where: str, size_as: str = "") -> list[str]:
+def _strings(value: Any, where: str, field: str, size_as: str = "") -> list[str]:
+    """The non-blank strings of a list field, stripped. The field's path (`records[12].names[0]`) is
+    written only for an error: a million-entry list is read back through here at every start."""
     if value is None:
         return []
-    if isinstance(value, str):
+    if type(value) is str:
         value = [value]
-    if not isinstance(value, (list, tuple)):
-        raise InputError(where, f"expected a list of strings, got {type(value).__name__}")
+    elif type(value) is not list and not isinstance(value, (list, tuple)):
+        raise InputError(f"{where}.{field}", f"expected a list of strings, got {type(value).__name__}")
     out = []
     for i, v in enumerate(value):
-        if not isinstance(v, str):
-            raise InputError(f"{where}[{i}]", f"expected a string, got {type(v).__name__}")
-        if v.strip():
+        if type(v) is not str and not isinstance(v, str):
+            raise InputError(f"{where}.{field}[{i}]", f"expected a string, got {type(v).__name__}")
+        v = v.strip()
+        if v:
             if size_as:
-                _check_size(size_as, v.strip(), f"{where}[{i}]")
-            out.append(v.strip())
+                _check_size(size_as, v, f"{where}.{field}[{i}]")
+            out.append(v)
     return out
 
 
+# Values seen before, parsed once: a list repeats its birth dates and countries thousands of times.
+# Only valid values are kept (an error names its own field), and only so many.
+_PARSED_MOST = 100_000
+_parsed_dates: dict[str, PartialDate] = {}
+_parsed_countries: dict[str, str] = {}
+
+
+def _dates(values: list[str], where: str, field: str) -> tuple[PartialDate, ...]:
+    out = []
+    for i, v in enumerate(values):
+        date = _parsed_dates.get(v)
+        if date is None:
+            date = PartialDate.parse(v, f"{where}.{field}[{i}]")
+            if len(_parsed_dates) < _PARSED_MOST:
+                _parsed_dates[v] = date
+        out.append(date)
+    return tuple(out)
+
+
+def _countries(values: list[str], where: str, field: str) -> tuple[str, ...]:
+    return tuple(_parsed_countries.get(v) or _country(v, f"{where}.{field}[{i}]") for i, v in enumerate(values))
+
+
 def _country(value: str, where: str) -> str:
+    code = _parsed_countries.get(value) if type(value) is str else None
+    if code is not None:
+        return code
+    if not isinstance(value, str):
+        raise InputError(where, f"expected a country code, got {type(value).__name__}")
     code = value.strip().upper()
     if not _COUNTRY.match(code):
         raise InputError(where, f"{value!r} is not an ISO 3166 alpha-2 or alpha-3 code")
+    if len(_parsed_countries) < _PARSED_MOST:
+        _parsed_countries[value] = code
     return code
+
+
+_DOCUMENT_FIELDS = frozenset(("number", "type", "country", "expires", "mrz"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +145,15 @@ class Document:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | "Document", where: str, strict: bool = True) -> "Document":
         """strict (queries): unknown keys are errors; list records may carry more (raw forms, status)."""
-        if isinstance(d, Document):
-            return d
-        if not isinstance(d, Mapping):
-            raise InputError(where, f"expected an object with a number, got {type(d).__name__}")
-        unknown = set(d) - {"number", "type", "country", "expires", "mrz"}
-        if strict and unknown:
-            raise InputError(f"{where}.{sorted(unknown)[0]}", "unknown field")
+        if type(d) is not dict:  # (a plain dict skips the slower checks)
+            if isinstance(d, Document):
+                return d
+            if not isinstance(d, Mapping):
+                raise InputError(where, f"expected an object with a number, got {type(d).__name__}")
+        if strict:
+            unknown = d.keys() - _DOCUMENT_FIELDS
+            if unknown:
+                raise InputError(f"{where}.{sorted(unknown)[0]}", "unknown field")
         number = d.get("number")
         if not isinstance(number, str) or not number.strip():
             raise InputError(f"{where}.number", "a document needs a number")
@@ -150,7 +188,7 @@ class Entry:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], where: str = "record", list_id: str = "") -> "Entry":
-        if not isinstance(d, Mapping):
+        if type(d) is not dict and not isinstance(d, Mapping):  # (a plain dict skips the slower ABC check)
             raise InputError(where, f"expected an object, got {type(d).__name__}")
         rid = d.get("id")
         if isinstance(rid, int):
@@ -162,8 +200,8 @@ class Entry:
             raise InputError(f"{where}.kind", f"{kind!r} is not one of {', '.join(KINDS)}")
         # a list's names are bounded as a query's are: one name of thousands of words would hold a
         # thread for seconds in every comparison with it
-        names = _strings(d.get("names"), f"{where}.names", size_as="name")
-        weak_names = _strings(d.get("weak_names"), f"{where}.weak_names", size_as="name")
+        names = _strings(d.get("names"), where, "names", size_as="name")
+        weak_names = _strings(d.get("weak_names"), where, "weak_names", size_as="name")
         documents = tuple(
             Document.from_dict(x, f"{where}.documents[{i}]", strict=False) for i, x in enumerate(d.get("documents") or ())
         )
@@ -172,37 +210,30 @@ class Entry:
         sex = (d.get("sex") or "").upper()[:1]
         if sex and sex not in SEXES:
             raise InputError(f"{where}.sex", f"{d.get('sex')!r} is not M or F")
-        known = {f for f in cls.__dataclass_fields__ if f != "extra"}
         return cls(
             id=rid.strip(),
             kind=kind,
             names=tuple(names),
             weak_names=tuple(weak_names),
-            birth_dates=tuple(
-                PartialDate.parse(b, f"{where}.birth_dates[{i}]")
-                for i, b in enumerate(_strings(d.get("birth_dates"), f"{where}.birth_dates"))
-            ),
-            nationalities=tuple(
-                _country(c, f"{where}.nationalities[{i}]")
-                for i, c in enumerate(_strings(d.get("nationalities"), f"{where}.nationalities"))
-            ),
-            countries=tuple(
-                _country(c, f"{where}.countries[{i}]")
-                for i, c in enumerate(_strings(d.get("countries"), f"{where}.countries"))
-            ),
+            birth_dates=_dates(_strings(d.get("birth_dates"), where, "birth_dates"), where, "birth_dates"),
+            nationalities=_countries(_strings(d.get("nationalities"), where, "nationalities"), where, "nationalities"),
+            countries=_countries(_strings(d.get("countries"), where, "countries"), where, "countries"),
             sex=sex,
             documents=documents,
-            addresses=tuple(_strings(d.get("addresses"), f"{where}.addresses")),
+            addresses=tuple(_strings(d.get("addresses"), where, "addresses")),
             list_id=str(d.get("list_id") or list_id),
             program=str(d.get("program") or ""),
             remarks=str(d.get("remarks") or ""),
             listed_on=str(d.get("listed_on") or ""),
-            extra={k: v for k, v in d.items() if k not in known},
+            extra={k: v for k, v in d.items() if k not in _ENTRY_FIELDS},
         )
 
     @property
     def primary_name(self) -> str:
         return self.names[0] if self.names else (self.documents[0].number if self.documents else "")
+
+
+_ENTRY_FIELDS = frozenset(f for f in Entry.__dataclass_fields__ if f != "extra")  # the rest of a record: Entry.extra
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,11 +37,12 @@ _resume = False  # whether the collector was enabled when the first of them bega
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No automatic cyclic collection while a list is built. Every object a build makes lives on,
-    so each full collection the growing heap triggers walks millions of objects to free nothing:
-    4 of them took 3.9 s of a 1,000,000-entry list's 11.9 s. Builds in several threads nest; the
-    collector is enabled again when the last ends, if it was enabled when the first began."""
+def collector_paused() -> Iterator[None]:
+    """No automatic cyclic collection while a list is built (or read and written whole by the
+    store's import, watchlists.store). Every object a build makes lives on, so each full collection
+    the growing heap triggers walks millions of objects to free nothing: 4 of them took 3.9 s of a
+    1,000,000-entry list's 11.9 s. Builds in several threads nest; the collector is enabled again
+    when the last ends, if it was enabled when the first began."""
     global _pauses, _resume
     with _pause_lock:
         if _pauses == 0:
@@ -62,7 +63,7 @@ def _settle() -> None:
     collections skip. They are still freed when no longer referenced (a replaced list goes with
     its last request, by reference count); only a reference cycle that is garbage at this moment
     would stay, and a collection first clears the usual ones. That collection is a full one: it
-    costs little more than a young one here (a build's objects are all young, _collector_paused)
+    costs little more than a young one here (a build's objects are all young, collector_paused)
     and sets the long-lived count the collector compares new survivors with to the list's size,
     which gc.freeze leaves as it was. With a stale small count, a batch that holds its hits (a
     50,000-query batch holds ~300,000 objects) met 5-6 full collections, 0.6 s of GIL; now none."""
@@ -108,22 +109,28 @@ class CandidateFacts:
         self.weak = bytes(n.weak for n in names)
 
 
+def _unique_ids(entries: list[Entry]) -> dict[str, int]:
+    """Each entry's position by its id; a repeated id is an error naming both records."""
+    ids: dict[str, int] = {}
+    for i, e in enumerate(entries):
+        if e.id in ids:
+            raise InputError(f"records[{i}].id", f"duplicate id {e.id!r} (also records[{ids[e.id]}])")
+        ids[e.id] = i
+    return ids
+
+
 class Watchlist:
     """Entries of one list, immutable once built: a new list version is a new Watchlist, which is
     what lets a screener swap versions atomically while requests are in flight."""
 
     def __init__(self, entries: list[Entry], list_id: str = "", version: str = ""):
-        with _collector_paused():
+        with collector_paused():
             self._take(entries, list_id, version)
             if len(self._names) >= SETTLE_MIN_NAMES:
                 _settle()
 
     def _take(self, entries: list[Entry], list_id: str, version: str) -> None:
-        ids: dict[str, int] = {}
-        for i, e in enumerate(entries):
-            if e.id in ids:
-                raise InputError(f"records[{i}].id", f"duplicate id {e.id!r} (also records[{ids[e.id]}])")
-            ids[e.id] = i
+        ids = _unique_ids(entries)
         self.list_id = list_id
         self.entries: tuple[Entry, ...] = tuple(entries)
         self._by_id = ids
@@ -156,12 +163,19 @@ class Watchlist:
         cls, records: Iterable[Mapping[str, Any]], list_id: str | None = None, version: str = ""
     ) -> "Watchlist":
         """Validates every record (DESIGN.md 'Record'); errors name the record and field."""
-        with _collector_paused():
+        with collector_paused():
             entries = [Entry.from_dict(r, f"records[{i}]", list_id or "") for i, r in enumerate(records)]
             if list_id is None:
                 found = {e.list_id for e in entries if e.list_id}
                 list_id = found.pop() if len(found) == 1 else "default"
             return cls(entries, list_id, version)
+
+    @staticmethod
+    def validate_records(records: Iterable[Mapping[str, Any]], list_id: str = "") -> int:
+        """The checks of from_records (every record, ids unique), without building the list: how a
+        store validates an import before writing it. Returns the number of records."""
+        with collector_paused():
+            return len(_unique_ids([Entry.from_dict(r, f"records[{i}]", list_id) for i, r in enumerate(records)]))
 
     @classmethod
     def from_document_table(cls, table: "pa.Table", list_id: str, version: str = "") -> "Watchlist":

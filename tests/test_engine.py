@@ -64,18 +64,40 @@ def test_watchlist_basics(wl):
         ({"id": "1", "names": ["X"], "nationalities": ["Germany"]}, "records[0].nationalities[0]"),
         ({"id": "1", "names": ["X"], "documents": [{"type": "passport"}]}, "records[0].documents[0].number"),
         ({"id": "1", "names": [3]}, "records[0].names[0]"),
+        ({"id": "1", "names": 3}, "records[0].names"),
+        ({"id": "1", "names": ["X"], "countries": ["DE", "XX1"]}, "records[0].countries[1]"),
+        ({"id": "1", "names": ["X"], "birth_dates": ["1970", 1970]}, "records[0].birth_dates[1]"),
+        ({"id": "1", "names": ["X"], "documents": [{"number": "A1", "country": 49}]}, "records[0].documents[0].country"),
+        ({"id": "1", "names": ["X"], "documents": [{"number": "A1", "expires": "2030-02-30"}]}, "records[0].documents[0].expires"),
     ],
 )
 def test_bad_records_name_the_field(record, field):
-    with pytest.raises(engine.InputError) as e:
-        engine.Watchlist.from_records([record])
-    assert e.value.field == field
-    assert field in str(e.value)
+    # Valid dates and country codes are parsed once and remembered (engine.model): a bad value must
+    # still be refused with its own field after the good ones of a list have been seen.
+    good = {"id": "0", "names": ["Y"], "birth_dates": ["1970"], "countries": ["DE"], "nationalities": ["DE"]}
+    for validate in (engine.Watchlist.from_records, engine.Watchlist.validate_records):
+        with pytest.raises(engine.InputError) as e:
+            validate([good, record])
+        assert e.value.field == field.replace("records[0]", "records[1]")
+        assert e.value.field in str(e.value)
 
 
 def test_duplicate_ids_are_refused():
-    with pytest.raises(engine.InputError, match="duplicate id 'a'"):
-        engine.Watchlist.from_records([{"id": "a", "names": ["X"]}, {"id": "a", "names": ["Y"]}])
+    for validate in (engine.Watchlist.from_records, engine.Watchlist.validate_records):
+        with pytest.raises(engine.InputError, match=r"duplicate id 'a' \(also records\[0\]\)") as e:
+            validate([{"id": "a", "names": ["X"]}, {"id": "a", "names": ["Y"]}])
+        assert e.value.field == "records[1].id"
+    assert engine.Watchlist.validate_records([{"id": "a", "names": ["X"]}, {"id": "b", "names": ["X"]}]) == 2
+
+
+def test_remembered_dates_and_countries_read_as_parsed_ones():
+    """The same values whether parsed or remembered, stripped and upper-cased, on entries and documents."""
+    records = [{"id": str(i), "names": ["X"], "birth_dates": [" 1970-05 ", "1971"], "nationalities": ["de", " DE "],
+                "documents": [{"number": "A1", "country": "fr"}]} for i in range(3)]
+    for e in engine.Watchlist.from_records(records):
+        assert [str(b) for b in e.birth_dates] == ["1970-05", "1971"]
+        assert e.birth_dates[0] == engine.PartialDate(1970, 5)
+        assert e.nationalities == ("DE", "DE") and e.documents[0].country == "FR"
 
 
 def test_finds_spelling_variants_with_explanations(screener):

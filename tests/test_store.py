@@ -11,6 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 import engine
@@ -209,6 +210,28 @@ def test_schema_keeps_unknown_keys_in_extra():
     assert back["custom_field"] == [1, 2]
     assert back["documents"][0]["type_raw"] == "PP" and back["documents"][0]["number"] == "X1"
     assert back["birth_date_ranges"] == [{"from": "1960", "to": "1962", "circa": True}]
+
+
+def test_records_read_a_column_at_a_time_are_the_rows_records():
+    """iter_records reads columns (a list column through its offsets, an all-empty one not at all):
+    the records are from_row's of each row, across batches that slice the columns mid-list, and
+    with a null list (no writer here makes one; another Arrow writer may)."""
+    records = [
+        person(f"N{i}", f"Name {i}", weak_names=[f"W{i}"] * (i % 3), addresses=["Street 1"] if i in (4, 5) else [],
+               documents=[{"number": f"X{i}", "type": "passport", "type_raw": "PP"}] if i % 4 == 1 else [],
+               birth_date_ranges=[{"from": "1960", "to": None, "circa": False}] if i == 7 else [], **({"note": i} if i % 5 == 0 else {}))
+        for i in range(11)
+    ]
+    table = schema.to_table(records)
+    rows = table.to_pylist()
+    for batch_rows in (1, 3, 4, 65_536):
+        assert list(schema.iter_records(table, batch_rows=batch_rows)) == [schema.from_row(r) for r in rows]
+    weak = table.column("weak_names").combine_chunks()
+    nulled = pa.ListArray.from_arrays(weak.offsets, weak.values, mask=pa.array([i == 2 for i in range(len(weak))]))
+    table = table.set_column(table.schema.get_field_index("weak_names"), table.schema.field("weak_names"), nulled)
+    back = list(schema.iter_records(table, batch_rows=4))
+    assert back == [schema.from_row(r) for r in table.to_pylist()] and back[2]["weak_names"] == []
+    assert back[1]["weak_names"] == ["W1"] and back[0]["note"] == 0 and back[1]["documents"][0]["type_raw"] == "PP"
 
 
 # --- crashes ------------------------------------------------------------------------------------

@@ -106,9 +106,34 @@ def from_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def iter_records(table: pa.Table, batch_rows: int = 65_536) -> Iterator[dict[str, Any]]:
+    """The records of a table, as from_row gives them. Read a column at a time: a row dict per row
+    from Arrow cost ~10 us (a 1,000,000-entry list took 10 s to read, then 12 s more in from_row),
+    most of it building the many empty lists of the optional fields one by one."""
     for batch in table.to_batches(max_chunksize=batch_rows):
-        for row in batch.to_pylist():
-            yield from_row(row)
+        names = [name for name in batch.schema.names if name != "extra"]
+        columns = [_column_values(batch.column(name), name) for name in names]
+        extras = batch.column("extra").to_pylist() if "extra" in batch.schema.names else [None] * batch.num_rows
+        for values, extra in zip(zip(*columns), extras):
+            record = dict(zip(names, values))
+            if extra:
+                record.update(json.loads(extra))
+            yield record
+
+
+def _column_values(column: pa.Array, name: str) -> list[Any]:
+    """One column's values as from_row gives them: a list field as a new list per row (empty for null)."""
+    if name not in _LIST_FIELDS:
+        return column.to_pylist()
+    if column.null_count == 0:
+        offsets = column.offsets.to_pylist()
+        if offsets[0] == offsets[-1]:  # most optional fields are empty on every row
+            return [[] for _ in range(len(column))]
+        if not pa.types.is_struct(column.type.value_type):  # the flat values, and each row's slice of them
+            flat, base = column.flatten().to_pylist(), offsets[0]
+            return [flat[a - base:b - base] for a, b in zip(offsets, offsets[1:])]
+    if name == "documents":
+        return [[_from_document_row(d) for d in docs] if docs else [] for docs in column.to_pylist()]
+    return [list(values) if values else [] for values in column.to_pylist()]
 
 
 # -- stolen / lost travel documents ----------------------------------------------------------------

@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import pyarrow as pa
 
 import engine
+from engine.watchlist import collector_paused
 
 from . import schema
 from .errors import ListFormatError
@@ -298,8 +299,9 @@ class Store:
         v = self._resolve(list_id, version)
         if v.layout == "documents":  # SLTD-size: the memory-mapped columns go straight to the native index
             return engine.Watchlist.from_document_table(self.table(list_id, v.version), list_id, v.version)
-        wl = engine.Watchlist.from_records(self.records(list_id, v.version), list_id=list_id)
-        wl.version = v.version
+        # Records are read one at a time as they are validated (the collector paused meanwhile, see
+        # engine.Watchlist), not all first; the version is the store's, not a hash of the content.
+        wl = engine.Watchlist.from_records(schema.iter_records(self.table(list_id, v.version)), list_id=list_id, version=v.version)
         # The name index is cached next to the version's data file: built and written on first use,
         # memory-mapped on later opens; a damaged or foreign cache is rebuilt (engine.Watchlist).
         wl.use_name_index_file(self._dir(list_id) / f"{v.file}{_NAME_INDEX_SUFFIX}")
@@ -342,19 +344,22 @@ class Store:
                 progress=progress,
             )
             return ImportResult(version, created, problems)
-        fmt, records = _read(source, format, skip_bad, problems, **reader_options)
-        list_id = list_id or records_list_id(records) or fmt.list_id
-        digest = source_sha256(source) if isinstance(source, (str, os.PathLike)) else ""
-        version, created = self._commit(
-            list_id,
-            records,
-            change="import",
-            source_name=os.fspath(source) if isinstance(source, (str, os.PathLike)) else "",
-            source_sha256=digest,
-            source_format=fmt.name,
-            skipped=_skipped(problems),
-            progress=progress,
-        )
+        # The records of a large list live until they are written: no cyclic collection meanwhile,
+        # each one walks all of them to free nothing (a 1,000,000-row file read in 27 s, not 17)
+        with collector_paused():
+            fmt, records = _read(source, format, skip_bad, problems, **reader_options)
+            list_id = list_id or records_list_id(records) or fmt.list_id
+            digest = source_sha256(source) if isinstance(source, (str, os.PathLike)) else ""
+            version, created = self._commit(
+                list_id,
+                records,
+                change="import",
+                source_name=os.fspath(source) if isinstance(source, (str, os.PathLike)) else "",
+                source_sha256=digest,
+                source_format=fmt.name,
+                skipped=_skipped(problems),
+                progress=progress,
+            )
         assert fmt.name in FORMATS
         return ImportResult(version, created, problems)
 
@@ -574,7 +579,7 @@ class Store:
         return self.records(list_id)
 
     def _commit(self, list_id: str, records: list[dict[str, Any]], **kw: Any) -> tuple[Version, bool]:
-        with self._writing():
+        with self._writing(), collector_paused():  # (the records are validated and written whole: see import_file)
             return self._commit_locked(list_id, records, **kw)
 
     def _commit_locked(
@@ -595,7 +600,7 @@ class Store:
         # Validation first: the engine's own checks (ids unique, names present, dates, countries),
         # with errors that name the record and field. Nothing is written for an invalid list.
         records = [{**r, "list_id": r.get("list_id") or list_id} for r in records]
-        engine.Watchlist.from_records(records, list_id=list_id)
+        engine.Watchlist.validate_records(records, list_id)
         directory.mkdir(parents=True, exist_ok=True)
         catalog = self._load_or_new_catalog(list_id)
         self._remove_leftovers(directory, catalog)
