@@ -10,8 +10,7 @@ import os
 import threading
 from array import array
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, NamedTuple
 
 from . import _native
 from .documents import DocumentIndex
@@ -76,9 +75,9 @@ def _build_name_index(names: list[str], owners: list[int]) -> NameIndex:
     return NameIndex(names, owners)
 
 
-@dataclass(frozen=True, slots=True)
-class IndexedName:
-    """Row i of the name index: its entry (`Watchlist.owners[owner]`) and whether it is a weak alias."""
+class IndexedName(NamedTuple):
+    """Row i of the name index: its entry (`Watchlist.owners[owner]`) and whether it is a weak alias.
+    (A named tuple: made ~3x faster than a frozen dataclass, and a list has millions of them.)"""
 
     owner: int
     name: str
