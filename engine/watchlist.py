@@ -169,6 +169,23 @@ class Watchlist:
                 list_id = found.pop() if len(found) == 1 else "default"
             return cls(entries, list_id, version)
 
+    def updated(self, entries: Iterable[Entry] = (), removed: Iterable[str] = (), version: str = "") -> "Watchlist":
+        """A new list: this one with `entries` in place of the entries with the same ids (an id given
+        twice: the later entry, where the first was), the others after them, and the `removed` ids
+        gone (each must be listed). The unchanged Entry objects are shared, not read and validated
+        again: a list store's upsert and delete (watchlists.store) give the same list, in seconds."""
+        if self._document_rows:
+            raise InputError("entries", f"{self.list_id} is a document list: it changes by a new import")
+        gone = set(removed)
+        unknown = sorted(gone - self._by_id.keys())
+        if unknown:
+            raise InputError("removed", f"{self.list_id} has no entry {', '.join(map(repr, unknown[:5]))}")
+        given: dict[str, Entry] = {}
+        for e in entries:
+            given[e.id] = e
+        kept = [given.pop(e.id, e) for e in self.entries if e.id not in gone]
+        return Watchlist(kept + list(given.values()), self.list_id, version)
+
     @staticmethod
     def validate_records(records: Iterable[Mapping[str, Any]], list_id: str = "") -> int:
         """The checks of from_records (every record, ids unique), without building the list: how a

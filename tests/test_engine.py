@@ -90,6 +90,19 @@ def test_duplicate_ids_are_refused():
     assert engine.Watchlist.validate_records([{"id": "a", "names": ["X"]}, {"id": "b", "names": ["X"]}]) == 2
 
 
+def test_updated_replaces_in_place_appends_and_removes():
+    wl = engine.Watchlist.from_records([{"id": i, "names": [f"Name {i}"]} for i in "abcd"], list_id="l", version="v1")
+    new = wl.updated([engine.Entry.from_dict({"id": "c", "names": ["Cee"]}), engine.Entry.from_dict({"id": "e", "names": ["E"]}),
+                      engine.Entry.from_dict({"id": "e", "names": ["Ee"]})], removed=["a"], version="v2")
+    assert [e.id for e in new] == ["b", "c", "d", "e"] and new.get("c").names == ("Cee",) and new.get("e").names == ("Ee",)
+    assert new.version == "v2" and new.list_id == "l" and new.get("b") is wl.get("b")  # unchanged entries shared
+    assert [e.id for e in wl] == list("abcd")  # the old list is as it was
+    assert engine.Screener(new).screen([{"name": "Name d"}])[0][0].entry_id == "d"
+    with pytest.raises(engine.InputError, match="no entry 'x'") as e:
+        wl.updated(removed=["x", "a"])
+    assert e.value.field == "removed"
+
+
 def test_remembered_dates_and_countries_read_as_parsed_ones():
     """The same values whether parsed or remembered, stripped and upper-cased, on entries and documents."""
     records = [{"id": str(i), "names": ["X"], "birth_dates": [" 1970-05 ", "1971"], "nationalities": ["de", " DE "],

@@ -102,6 +102,48 @@ def test_lifecycle(stubs):
     assert previous.version.version == "v000003"
 
 
+def test_hand_edits_make_the_list_the_store_would_read_back(stubs, running, monkeypatch):
+    """UpsertEntries and DeleteEntries make the new version from the one screening (the unchanged
+    entries shared, engine.Watchlist.updated), not by reading the whole list back: the list made is
+    the one the store reads for that version, entry for entry, in the same order."""
+    lists, screening = stubs
+    lists.ImportList(chunks(EU_SMALL, file_name="eu_small.xml"))
+    store = running.state.store
+    reads = []
+    read = type(store).watchlist
+    monkeypatch.setattr(type(store), "watchlist", lambda self, *a, **k: reads.append(a) or read(self, *a, **k))
+
+    def serving():
+        return next(x for x in running.state.screener.watchlists if x.list_id == "eu-fsf")
+
+    first, second = (r["id"] for r in store.records("eu-fsf")[:2])
+    edits = [
+        c.Entry(id=first, kind=c.ENTRY_KIND_PERSON, names=["Marta Replaced"], birth_dates=["1961"], nationalities=["fr"],
+                documents=[c.TravelDocument(number="P123", type="passport", country="FR")]),
+        c.Entry(id="NEW-1", kind=c.ENTRY_KIND_ORGANIZATION, names=["Quackenbush Trading LLC"], addresses=["1 Quay St"]),
+        c.Entry(id="NEW-2", names=["Zebulon Once"]),
+        c.Entry(id="NEW-2", names=["Zebulon Twice"], remarks="the later one"),
+    ]
+    for change in (
+        lambda: lists.UpsertEntries(w.UpsertEntriesRequest(list_id="eu-fsf", entries=edits)),
+        lambda: lists.DeleteEntries(w.DeleteEntriesRequest(list_id="eu-fsf", entry_ids=["NEW-1", second])),
+        lambda: lists.UpsertEntries(w.UpsertEntriesRequest(list_id="eu-fsf", entries=edits[2:])),  # no change
+    ):
+        version = change().version.version
+        made = serving()
+        assert made.version == version and not reads  # made, not read back
+        stored = store.watchlist("eu-fsf")
+        assert made.entries == stored.entries and made.list_id == stored.list_id and made.version == stored.version
+        reads.clear()
+    assert [e.id for e in serving().entries][-1] == "NEW-2" and serving().get("NEW-2").names == ("Zebulon Twice",)
+    hit = screening.ScreenPassengers(s.ScreenPassengersRequest(passengers=[c.Passenger(name="Marta Replaced")]))
+    assert hit.results[0].hits[0].entry_id == first and hit.list_versions["eu-fsf"] == serving().version
+    # a list that is not the new version's parent (here: rolled back under the server) is read back
+    store.rollback("eu-fsf", to="v000001")
+    lists.UpsertEntries(w.UpsertEntriesRequest(list_id="eu-fsf", entries=edits[1:2]))
+    assert reads and serving().entries == store.watchlist("eu-fsf").entries
+
+
 def test_restart_serves_the_stored_lists(tmp_path, stubs, running):
     lists, _ = stubs
     lists.ImportList(chunks(EU_SMALL, file_name="eu_small.xml"))

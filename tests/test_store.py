@@ -155,6 +155,38 @@ def test_an_upsert_that_changes_nothing_makes_no_version(store):
     assert len(store.versions("national")) == 1
 
 
+def test_upserts_and_deletes_edit_rows_as_records_would(store, monkeypatch):
+    """upsert and delete copy the version's other rows as Arrow rows: the records read back are those
+    of the same edit made on the records (replaced in place, new ones after, a repeated id's later
+    record where its first was), across data files of several record batches."""
+    monkeypatch.setattr(watchlists.store, "_BATCH_ROWS", 3)
+    expected = {f"N{i}": person(f"N{i}", f"Name {i}", birth_dates=[f"19{50 + i}"], list_id="national") for i in range(8)}
+    expected["N2"]["documents"] = [{"number": "X2", "type": "passport", "country": "DE", "type_raw": "PP"}]
+    store.import_records("national", list(expected.values()))
+
+    def check():
+        want = [schema.from_row(schema.to_row(r)) for r in expected.values()]
+        assert store.records("national") == want
+        assert [e.id for e in store.watchlist("national").entries] == list(expected)
+
+    edits = [person("N5", "Name Five", nationalities=["FR"]), person("N9", "Nine", custom=[1]),
+             person("N1", "First One"), person("N1", "Last One", addresses=["Main St"])]
+    store.upsert("national", edits)
+    for r in edits:
+        expected[r["id"]] = {**r, "list_id": "national"}
+    check()
+    store.delete("national", ["N0", "N9", "N6"])
+    for rid in ("N0", "N9", "N6"):
+        del expected[rid]
+    check()
+    versions = len(store.versions("national"))
+    assert store.upsert("national", [expected["N2"], expected["N7"]]).version == store.active("national").version
+    assert len(store.versions("national")) == versions  # the same rows again: no version
+    with pytest.raises(engine.InputError, match=r"records\[1\]\.id: duplicate id 'N3'"):
+        store.upsert("national", [person("N4", "Four"), person(" N3 ", "Three")])
+    check()
+
+
 def test_rollback_and_roll_forward(store):
     store.import_records("national", [person("N1", "Jurgen Muller")])
     store.import_records("national", [person("N1", "Jurgen Mueller")])

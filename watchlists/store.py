@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 import engine
 from engine.watchlist import collector_paused
@@ -304,8 +305,18 @@ class Store:
         wl = engine.Watchlist.from_records(schema.iter_records(self.table(list_id, v.version)), list_id=list_id, version=v.version)
         # The name index is cached next to the version's data file: built and written on first use,
         # memory-mapped on later opens; a damaged or foreign cache is rebuilt (engine.Watchlist).
-        wl.use_name_index_file(self._dir(list_id) / f"{v.file}{_NAME_INDEX_SUFFIX}")
+        wl.use_name_index_file(self.name_index_path(list_id, v.version))
         return wl
+
+    def name_index_path(self, list_id: str, version: str | None = None) -> Path:
+        """Where the version's name index is cached (written on first use, then memory-mapped)."""
+        return self._dir(list_id) / f"{self._resolve(list_id, version).file}{_NAME_INDEX_SUFFIX}"
+
+    def stored_entries(self, list_id: str, records: Iterable[dict[str, Any]]) -> list[engine.Entry]:
+        """The entries `records` become once stored in `list_id` and read back (the list id filled in,
+        the schema's fields): what `watchlist` gives for them, for engine.Watchlist.updated."""
+        rows = schema.to_table([{**r, "list_id": r.get("list_id") or list_id} for r in records])
+        return [engine.Entry.from_dict(r, f"records[{i}]", list_id) for i, r in enumerate(schema.iter_records(rows))]
 
     # -- writing --
 
@@ -411,35 +422,58 @@ class Store:
             )
 
     def upsert(self, list_id: str, records: Iterable[dict[str, Any]]) -> Version:
-        """Adds the records, replacing the entries with the same ids: a new version (the active one
-        when nothing changes)."""
+        """Adds the records, replacing the entries with the same ids in place (a record given twice:
+        the later): a new version (the active one when nothing changes). Only the given records are
+        validated and converted; the rest of the version is copied as Arrow rows, so adding one entry
+        to a 1,000,000-entry list takes seconds, not the minute of reading and writing every record."""
         new = list(records)
         if not new:
             raise StoreError("upsert: no records given")
-        with self._writing():
-            current = self._records_locked(list_id)
-            by_id = {r["id"]: r for r in current}
+        with self._writing(), collector_paused():
+            table = self._editable_table(list_id)
+            given: dict[str, dict[str, Any]] = {}  # by id: the later of a repeated one, where the first was
             for i, r in enumerate(new):
                 rid = r.get("id") if isinstance(r, dict) else None
                 if not isinstance(rid, str) or not rid.strip():
                     raise engine.InputError(f"records[{i}].id", "every record needs an id")
-                by_id[rid] = {**r, "list_id": r.get("list_id") or list_id}
-            return self._commit_locked(list_id, list(by_id.values()), change="upsert")[0]
+                r = {**r, "list_id": r.get("list_id") or list_id}
+                engine.Entry.from_dict(r, f"records[{i}]", list_id)
+                given[rid] = r
+            ids = table.column("id").to_pylist()
+            at = {rid: row for row, rid in enumerate(ids)}
+            taken = {rid.strip() for rid in ids}
+            for i, r in enumerate(new):  # a new id that differs from a listed one only by spaces
+                if r["id"] not in at and r["id"].strip() in taken:
+                    raise engine.InputError(f"records[{i}].id", f"duplicate id {r['id'].strip()!r} (already listed)")
+            changes = schema.to_table(list(given.values()))
+            rows = list(range(len(ids)))  # the new version's rows: of `table`, then of `changes` from len(ids)
+            for j, rid in enumerate(given):
+                if rid in at:
+                    rows[at[rid]] = len(ids) + j
+                else:
+                    rows.append(len(ids) + j)
+            if len(rows) == len(ids) and all(
+                table.slice(at[rid], 1).to_pylist() == changes.slice(j, 1).to_pylist() for j, rid in enumerate(given)
+            ):
+                return self.active(list_id)  # every record as listed: nothing changes
+            edited = pa.concat_tables([table, changes]).take(pa.array(rows, pa.int64()))
+            return self._commit_table_locked(list_id, edited, change="upsert")
 
     def delete(self, list_id: str, ids: Sequence[str]) -> Version:
         """Removes the entries with these ids: a new version. An id the active version lacks is an
-        error (nothing is written), so a typo cannot pass for a deletion."""
+        error (nothing is written), so a typo cannot pass for a deletion. The other rows are copied
+        as they are (see upsert)."""
         if not ids:
             raise StoreError("delete: no ids given")
         with self._writing():
-            current = self._records_locked(list_id)
-            present = {r["id"] for r in current}
+            table = self._editable_table(list_id)
+            present = set(table.column("id").to_pylist())
             missing = [i for i in ids if i not in present]
             if missing:
                 raise StoreError(f"delete: {list_id} has no entry {', '.join(map(repr, missing[:5]))}")
-            gone = set(ids)
-            kept = [r for r in current if r["id"] not in gone]
-            return self._commit_locked(list_id, kept, change="delete")[0]
+            gone = pa.array(sorted(set(ids)), pa.string())
+            kept = table.filter(pc.invert(pc.is_in(table.column("id"), value_set=gone)))
+            return self._commit_table_locked(list_id, kept, change="delete")
 
     def rollback(self, list_id: str, to: str | None = None) -> Version:
         """Makes an earlier version active again: `to`, or the version active before the current one.
@@ -568,7 +602,8 @@ class Store:
                 if fcntl is not None:
                     fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
-    def _records_locked(self, list_id: str) -> list[dict[str, Any]]:
+    def _editable_table(self, list_id: str) -> pa.Table:
+        """The active version's rows, to edit by hand (upsert, delete), in this build's schema."""
         active = self.active(list_id)
         if active is None:
             raise StoreError(f"{list_id} has no active version")
@@ -576,7 +611,29 @@ class Store:
             # A document list is an agency's feed (SLTD): it changes by a new import of the feed,
             # never by hand, and a hand edit would be lost at the next import anyway.
             raise StoreError(f"{list_id} is a document list: it changes by importing a new file, not by upsert/delete")
-        return self.records(list_id)
+        table = self.table(list_id)
+        if table.schema != schema.SCHEMA:  # written by a build with another schema: its records, rewritten
+            table = schema.to_table(schema.iter_records(table))
+        return table
+
+    def _commit_table_locked(self, list_id: str, table: pa.Table, *, change: str) -> Version:
+        """A hand edit's rows (valid: the version's own, and records validated by the caller) as the
+        new active version."""
+        directory = self._dir(list_id)
+        catalog = self._load_or_new_catalog(list_id)
+        self._remove_leftovers(directory, catalog)
+        tmp = directory / f".{uuid.uuid4().hex}.arrow.tmp"
+        try:
+            with open(tmp, "wb") as f:
+                with pa.ipc.new_file(f, schema.SCHEMA) as writer:
+                    writer.write_table(table, max_chunksize=_BATCH_ROWS)
+                    _failpoint("mid-data-write")
+                f.flush()
+                os.fsync(f.fileno())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return self._switch_in(directory, catalog, tmp, rows=table.num_rows, change=change)[0]
 
     def _commit(self, list_id: str, records: list[dict[str, Any]], **kw: Any) -> tuple[Version, bool]:
         with self._writing(), collector_paused():  # (the records are validated and written whole: see import_file)

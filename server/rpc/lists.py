@@ -117,7 +117,10 @@ class WatchlistServicer(watchlist_pb2_grpc.WatchlistServiceServicer):
         store = self.state.require_store()
         if not self._stored(list_id):
             raise Fail(grpc.StatusCode.NOT_FOUND, f"no list {list_id!r} in the store: import it first")
-        v = self.state.apply(lambda s: s.upsert(list_id, records), lambda v: v.list_id)
+        v = self.state.apply(
+            lambda s: s.upsert(list_id, records), lambda v: v.list_id,
+            derive=lambda current, version: current.updated(store.stored_entries(list_id, records), (), version),
+        )
         return wpb.UpsertEntriesResponse(version=convert.version_message(v, store.active(list_id).version), list_versions=self._versions())
 
     @handler("DeleteEntries")
@@ -131,7 +134,10 @@ class WatchlistServicer(watchlist_pb2_grpc.WatchlistServiceServicer):
         store = self.state.require_store()
         if not self._stored(list_id):
             raise Fail(grpc.StatusCode.NOT_FOUND, f"no list {list_id!r} in the store")
-        v = self.state.apply(lambda s: s.delete(list_id, list(request.entry_ids)), lambda v: v.list_id)
+        v = self.state.apply(
+            lambda s: s.delete(list_id, list(request.entry_ids)), lambda v: v.list_id,
+            derive=lambda current, version: current.updated((), request.entry_ids, version),
+        )
         return wpb.DeleteEntriesResponse(version=convert.version_message(v, store.active(list_id).version), list_versions=self._versions())
 
     @handler("ListWatchlists")

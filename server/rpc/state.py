@@ -72,15 +72,43 @@ class ServerState:
         """A Screener nobody else changes: the lists and configuration live now."""
         return engine.Screener(self.screener.watchlists, self.screener.config)
 
-    def apply(self, change: Callable[[Store], T], list_id_of: Callable[[T], str]) -> T:
-        """Runs a store change and swaps the list's new active version into screening."""
+    def apply(
+        self, change: Callable[[Store], T], list_id_of: Callable[[T], str],
+        derive: Callable[[engine.Watchlist, str], engine.Watchlist] | None = None,
+    ) -> T:
+        """Runs a store change and swaps the list's new active version into screening. `derive`
+        (a hand edit: upsert, delete) makes the new version from the one screening now when that is
+        its parent, `derive(current, new_version)`, instead of reading the whole list back from the
+        store: seconds for a 1,000,000-entry list instead of ~20."""
         with self._lock:
-            result = change(self.require_store())
+            store = self.require_store()
+            result = change(store)
             list_id = list_id_of(result)
-            self.screener.replace_watchlist(self.require_store().watchlist(list_id))
+            self.screener.replace_watchlist(self._new_active(store, list_id, derive))
             self.stored_ids.add(list_id)
         self.publish_versions()
         return result
+
+    def _new_active(
+        self, store: Store, list_id: str, derive: Callable[[engine.Watchlist, str], engine.Watchlist] | None,
+    ) -> engine.Watchlist:
+        active = store.active(list_id)
+        current = next((w for w in self.screener.watchlists if w.list_id == list_id), None)
+        if derive is None or current is None or active is None:
+            return store.watchlist(list_id)
+        if current.version == active.version:  # the change changed nothing
+            return current
+        if current.version == active.parent:
+            try:
+                wl = derive(current, active.version)
+            except engine.InputError as e:  # (an edit the store took and the list cannot: read it back)
+                log.warning("%s %s: read from the store (%s)", list_id, active.version, e.reason)
+            else:
+                if len(wl) == active.rows:
+                    wl.use_name_index_file(store.name_index_path(list_id, active.version))
+                    return wl
+                log.warning("%s %s: %d entries made, %d stored: read from the store", list_id, active.version, len(wl), active.rows)
+        return store.watchlist(list_id)
 
     def require_store(self) -> Store:
         import grpc
