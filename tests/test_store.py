@@ -182,8 +182,10 @@ def test_upserts_and_deletes_edit_rows_as_records_would(store, monkeypatch):
     versions = len(store.versions("national"))
     assert store.upsert("national", [expected["N2"], expected["N7"]]).version == store.active("national").version
     assert len(store.versions("national")) == versions  # the same rows again: no version
-    with pytest.raises(engine.InputError, match=r"records\[1\]\.id: duplicate id 'N3'"):
+    with pytest.raises(engine.InputError, match=r"records\[1\]\.id: duplicate id 'N3' \(already listed\)"):
         store.upsert("national", [person("N4", "Four"), person(" N3 ", "Three")])
+    with pytest.raises(engine.InputError, match=r"records\[2\]\.id: duplicate id 'N20' \(also records\[0\]\)"):
+        store.upsert("national", [person("N20", "Twenty"), person("N20", "Twenty again"), person("N20 ", "Twenty")])
     check()
 
 

@@ -441,10 +441,16 @@ class Store:
                 given[rid] = r
             ids = table.column("id").to_pylist()
             at = {rid: row for row, rid in enumerate(ids)}
+            # an entry's id is the record's stripped: a new id that differs from a listed one, or from
+            # another given one, only by spaces would make two entries of one id
             taken = {rid.strip() for rid in ids}
-            for i, r in enumerate(new):  # a new id that differs from a listed one only by spaces
-                if r["id"] not in at and r["id"].strip() in taken:
-                    raise engine.InputError(f"records[{i}].id", f"duplicate id {r['id'].strip()!r} (already listed)")
+            first: dict[str, tuple[str, int]] = {}
+            for i, r in enumerate(new):
+                rid, key = r["id"], r["id"].strip()
+                if rid not in at and key in taken:
+                    raise engine.InputError(f"records[{i}].id", f"duplicate id {key!r} (already listed)")
+                if first.setdefault(key, (rid, i))[0] != rid:
+                    raise engine.InputError(f"records[{i}].id", f"duplicate id {key!r} (also records[{first[key][1]}])")
             changes = schema.to_table(list(given.values()))
             rows = list(range(len(ids)))  # the new version's rows: of `table`, then of `changes` from len(ids)
             for j, rid in enumerate(given):
