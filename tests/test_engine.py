@@ -103,6 +103,12 @@ def test_updated_replaces_in_place_appends_and_removes():
     assert e.value.field == "removed"
 
 
+def test_an_entry_keeps_the_record_s_other_fields_that_say_something():
+    e = engine.Entry.from_dict({"id": "1", "names": ["X"], "birth_places": [], "remarks": None, "un_dataid": 0,
+                                "programs": ["SDGT"], "note": "", "flags": {}, "listed": False, "aka": ()})
+    assert e.extra == {"un_dataid": 0, "programs": ["SDGT"], "listed": False}
+
+
 def test_remembered_dates_and_countries_read_as_parsed_ones():
     """The same values whether parsed or remembered, stripped and upper-cased, on entries and documents."""
     records = [{"id": str(i), "names": ["X"], "birth_dates": [" 1970-05 ", "1971"], "nationalities": ["de", " DE "],
