@@ -108,6 +108,11 @@ class CandidateFacts:
         self.weak = bytes(n.weak for n in names)
 
 
+def _entries(records: Iterable[Mapping[str, Any]], list_id: str) -> list[Entry]:
+    """Every record validated (DESIGN.md 'Record'); an error names the record and field."""
+    return [Entry.from_dict(r, f"records[{i}]", list_id) for i, r in enumerate(records)]
+
+
 def _unique_ids(entries: list[Entry]) -> dict[str, int]:
     """Each entry's position by its id; a repeated id is an error naming both records."""
     ids: dict[str, int] = {}
@@ -163,7 +168,7 @@ class Watchlist:
     ) -> "Watchlist":
         """Validates every record (DESIGN.md 'Record'); errors name the record and field."""
         with collector_paused():
-            entries = [Entry.from_dict(r, f"records[{i}]", list_id or "") for i, r in enumerate(records)]
+            entries = _entries(records, list_id or "")
             if list_id is None:
                 found = {e.list_id for e in entries if e.list_id}
                 list_id = found.pop() if len(found) == 1 else "default"
@@ -191,7 +196,7 @@ class Watchlist:
         """The checks of from_records (every record, ids unique), without building the list: how a
         store validates an import before writing it. Returns the number of records."""
         with collector_paused():
-            return len(_unique_ids([Entry.from_dict(r, f"records[{i}]", list_id) for i, r in enumerate(records)]))
+            return len(_unique_ids(_entries(records, list_id)))
 
     @classmethod
     def from_document_table(cls, table: "pa.Table", list_id: str, version: str = "") -> "Watchlist":
