@@ -1,5 +1,5 @@
-"""The transport alone: a grpcio server whose ScreenPassengerStream answers each passenger at once,
-with an empty result, screening nothing. benchmarks/test_bench_grpc.py streams the same manifests
+"""The transport alone: a grpc.aio server (as `interdict serve` is) whose ScreenPassengerStream answers each
+passenger at once, with an empty result, screening nothing. benchmarks/test_bench_grpc.py streams the same manifests
 to it as to `interdict serve`: what grpcio's per-message work costs on this machine, the ceiling a
 one-passenger-per-message stream cannot pass whatever the engine does.
 
@@ -8,8 +8,8 @@ one-passenger-per-message stream cannot pass whatever the engine does.
 
 from __future__ import annotations
 
+import asyncio
 import sys
-from concurrent import futures
 from pathlib import Path
 
 import grpc
@@ -21,9 +21,9 @@ from server.proto_gen.interdict.v1 import screening_pb2_grpc  # noqa: E402
 
 
 class Echo(screening_pb2_grpc.ScreeningServiceServicer):
-    def ScreenPassengerStream(self, request_iterator, context):
+    async def ScreenPassengerStream(self, request_iterator, context):
         index = 0
-        for request in request_iterator:
+        async for request in request_iterator:
             single = request.HasField("passenger")
             passengers = [request.passenger] if single else request.passengers
             results = [c.PassengerResult(index=index + k, passenger_id=p.id) for k, p in enumerate(passengers)]
@@ -34,14 +34,14 @@ class Echo(screening_pb2_grpc.ScreeningServiceServicer):
                 yield s.ScreenPassengerStreamResponse(results=results, list_versions={"echo": "v1"})
 
 
-def main() -> None:
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))  # as `interdict serve --max-workers 8`
+async def main() -> None:
+    server = grpc.aio.server()
     screening_pb2_grpc.add_ScreeningServiceServicer_to_server(Echo(), server)
     port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
+    await server.start()
     print(f"echo on 127.0.0.1:{port} (", flush=True)
-    server.wait_for_termination()
+    await server.wait_for_termination()
 
 
 if __name__ == "__main__":
-    main()
+    asyncio.run(main())

@@ -1,12 +1,18 @@
-"""Helpers shared by the gRPC interceptors (server.auth, server.metrics): no grpc servicer code here."""
+"""Helpers shared by the gRPC interceptors (server.auth, server.metrics, server.rpc.wire): no grpc servicer code here.
+
+The interceptors are grpc.aio interceptors: the behaviours they wrap are coroutine functions (unary responses)
+or async generator functions (streamed responses), as server.rpc.errors.handler makes every servicer method.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import inspect
+from collections.abc import AsyncIterator
+from typing import Any, Awaitable, Callable
 
 import grpc
 
-# wrapper(behaviour, response_streaming) -> behaviour with the same signature
+# wrapper(behaviour, response_streaming) -> behaviour with the same signature (async, as the behaviour)
 Wrapper = Callable[[Callable[..., Any], bool], Callable[..., Any]]
 
 _FACTORIES = {
@@ -31,6 +37,21 @@ def wrap_rpc_handler(
     )
 
 
+def responses(behaviour: Callable[..., Any], request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+    """What a response-streaming behaviour yields: an async generator's items. A coroutine behaviour (one that
+    writes its messages with `context.write`, as ScreenPassengerStream and grpc's health servicer do, or
+    that only aborts) yields none."""
+    if inspect.iscoroutinefunction(behaviour):
+        return _awaited(behaviour(request, context))
+    return behaviour(request, context)
+
+
+async def _awaited(call: Awaitable[Any]) -> AsyncIterator[Any]:
+    await call
+    return
+    yield  # an async generator that yields nothing
+
+
 def abort_handler(
     handler: grpc.RpcMethodHandler | None, code: grpc.StatusCode, details: str
 ) -> grpc.RpcMethodHandler:
@@ -39,8 +60,8 @@ def abort_handler(
     The request is never deserialised: the deserialisers are dropped so a rejected caller's payload is not parsed.
     """
 
-    def abort(request_or_iterator: Any, context: grpc.ServicerContext) -> Any:
-        context.abort(code, details)
+    async def abort(request_or_iterator: Any, context: grpc.aio.ServicerContext) -> Any:
+        await context.abort(code, details)
 
     shape = (bool(handler.request_streaming), bool(handler.response_streaming)) if handler else (False, False)
     return _FACTORIES[shape][1](abort)

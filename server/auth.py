@@ -33,11 +33,11 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 import grpc
 
-from ._rpc import abort_handler, wrap_rpc_handler
+from ._rpc import abort_handler
 
 log = logging.getLogger("server.auth")
 
@@ -241,22 +241,20 @@ def bearer_token(metadata: Iterable[tuple[str, Any]] | None) -> str | None:
     return None
 
 
-class _AuthInterceptor(grpc.ServerInterceptor):
+class _AuthInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, config: AuthConfig, method_roles: Mapping[str, frozenset[str] | None]) -> None:
         self.config = config
         self.method_roles = dict(method_roles)
 
-    def intercept_service(
-        self, continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+    async def intercept_service(
+        self, continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler | None]],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler | None:
         method = handler_call_details.method
         needed = required_roles(method, self.method_roles)
-        if needed is not None and not needed:  # open
-            return continuation(handler_call_details)
-        handler = continuation(handler_call_details)
-        if handler is None:  # no such method: UNIMPLEMENTED, as without auth
-            return None
+        handler = await continuation(handler_call_details)
+        if (needed is not None and not needed) or handler is None:  # open; or no such method: UNIMPLEMENTED
+            return handler
         entry, refusal = self.config.check(bearer_token(handler_call_details.invocation_metadata))
         if refusal == "expired":
             log.info("rejected %s for %s: token expired", method, entry.name)
@@ -270,49 +268,17 @@ class _AuthInterceptor(grpc.ServerInterceptor):
                 handler, grpc.StatusCode.PERMISSION_DENIED,
                 f"caller {entry.name!r} lacks a role for {method}" + (f" (needs {sorted(needed)})" if needed else ""),
             )
-
-        def wrapper(behaviour: Callable[..., Any], response_streaming: bool) -> Callable[..., Any]:
-            if response_streaming:
-
-                def stream(request: Any, context: grpc.ServicerContext) -> Any:
-                    # the response iterator runs after this returns: set the caller around every step of it
-                    with _as_caller(entry):
-                        iterator = iter(behaviour(request, context))
-                    while True:
-                        with _as_caller(entry):
-                            try:
-                                item = next(iterator)
-                            except StopIteration:
-                                return
-                        yield item
-
-                return stream
-
-            def unary(request: Any, context: grpc.ServicerContext) -> Any:
-                with _as_caller(entry):
-                    return behaviour(request, context)
-
-            return unary
-
-        return wrap_rpc_handler(handler, wrapper)
-
-
-class _as_caller:
-    def __init__(self, entry: TokenEntry) -> None:
-        self.entry = entry
-
-    def __enter__(self) -> None:
-        self.tokens = (_caller.set(self.entry.name), _roles.set(self.entry.roles))
-
-    def __exit__(self, *exc: Any) -> None:
-        _caller.reset(self.tokens[0])
-        _roles.reset(self.tokens[1])
+        # grpc.aio runs the interceptors and then the handler in one contextvars.Context per call: set here,
+        # the caller is seen by the handler (and by its work in the thread pool, which copies the context).
+        _caller.set(entry.name)
+        _roles.set(entry.roles)
+        return handler
 
 
 def auth_interceptor(
     config: AuthConfig, method_roles: Mapping[str, frozenset[str] | None] = METHOD_ROLES
-) -> grpc.ServerInterceptor:
-    """A server interceptor enforcing `config`'s tokens and `method_roles` on every RPC (unary and streaming)."""
+) -> grpc.aio.ServerInterceptor:
+    """A grpc.aio server interceptor enforcing `config`'s tokens and `method_roles` on every RPC (unary and streaming)."""
     return _AuthInterceptor(config, method_roles)
 
 

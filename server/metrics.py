@@ -13,17 +13,18 @@ Labels never carry request data: method names come from registered handlers only
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 import grpc
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest, start_http_server
 
-from ._rpc import status_name, wrap_rpc_handler
+from ._rpc import responses, status_name, wrap_rpc_handler
 
 log = logging.getLogger("server.metrics")
 
@@ -115,15 +116,15 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-class _MetricsInterceptor(grpc.ServerInterceptor):
+class _MetricsInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
 
-    def intercept_service(
-        self, continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+    async def intercept_service(
+        self, continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler | None]],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler | None:
-        handler = continuation(handler_call_details)
+        handler = await continuation(handler_call_details)
         if handler is None:
             return None
         method = handler_call_details.method
@@ -139,14 +140,15 @@ class _MetricsInterceptor(grpc.ServerInterceptor):
         def wrapper(behaviour: Callable[..., Any], response_streaming: bool) -> Callable[..., Any]:
             if response_streaming:
 
-                def stream(request: Any, context: grpc.ServicerContext) -> Any:
+                async def stream(request: Any, context: grpc.aio.ServicerContext) -> Any:
                     start = time.perf_counter()
                     m.in_progress.labels(method=method).inc()
                     default = grpc.StatusCode.UNKNOWN
                     try:
-                        yield from behaviour(request, context)
+                        async for item in responses(behaviour, request, context):
+                            yield item
                         default = grpc.StatusCode.OK
-                    except GeneratorExit:  # the client went away mid-stream
+                    except (GeneratorExit, asyncio.CancelledError):  # the client went away mid-stream
                         default = grpc.StatusCode.CANCELLED
                         raise
                     finally:
@@ -154,14 +156,17 @@ class _MetricsInterceptor(grpc.ServerInterceptor):
 
                 return stream
 
-            def unary(request: Any, context: grpc.ServicerContext) -> Any:
+            async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
                 start = time.perf_counter()
                 m.in_progress.labels(method=method).inc()
                 default = grpc.StatusCode.UNKNOWN
                 try:
-                    response = behaviour(request, context)
+                    response = await behaviour(request, context)
                     default = grpc.StatusCode.OK
                     return response
+                except asyncio.CancelledError:
+                    default = grpc.StatusCode.CANCELLED
+                    raise
                 finally:
                     finish(context, start, default)
 
@@ -170,5 +175,5 @@ class _MetricsInterceptor(grpc.ServerInterceptor):
         return wrap_rpc_handler(handler, wrapper)
 
 
-def metrics_interceptor(metrics: Metrics) -> grpc.ServerInterceptor:
+def metrics_interceptor(metrics: Metrics) -> grpc.aio.ServerInterceptor:
     return _MetricsInterceptor(metrics)

@@ -300,6 +300,75 @@ def test_deadline_exceeded_stops_the_work(stub, running, monkeypatch):
     assert done < MAX_PASSENGERS // 64, f"all {done} batches ran after the deadline"
 
 
+def _slowed_screener(monkeypatch, seconds: float) -> None:
+    screen = engine.Screener.screen
+
+    def slowed(self, *args, **kwargs):
+        time.sleep(seconds)
+        return screen(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine.Screener, "screen", slowed)
+
+
+def _settled(counters, key: str, quiet: float = 0.3, most: float = 10.0) -> int:
+    """The counter once it has not moved for `quiet` seconds."""
+    last, since, end = counters[key], time.monotonic(), time.monotonic() + most
+    while time.monotonic() < end:
+        time.sleep(0.05)
+        if counters[key] != last:
+            last, since = counters[key], time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            break
+    return last
+
+
+def test_cancelled_call_stops_the_work(stub, running, monkeypatch):
+    """A caller that gives up stops the screening: the call's work in the thread pool sees it between batches."""
+    _slowed_screener(monkeypatch, 0.02)  # 47 batches: ~1 s
+    before = running.state.counters["batches"]
+    call = stub.ScreenPassengers.future(s.ScreenPassengersRequest(passengers=[innocent(i) for i in range(MAX_PASSENGERS)]))
+    end = time.monotonic() + 10
+    while running.state.counters["batches"] == before and time.monotonic() < end:
+        time.sleep(0.005)
+    assert call.cancel()
+    done = _settled(running.state.counters, "batches") - before
+    assert 0 < done < MAX_PASSENGERS // 64 // 2, f"{done} batches ran for a cancelled call"
+
+
+def test_stream_cancelled_by_the_client_stops_the_work(stub, running, monkeypatch):
+    _slowed_screener(monkeypatch, 0.02)
+    before = running.state.counters["batches"]
+    call = stub.ScreenPassengerStream(s.ScreenPassengerStreamRequest(passenger=innocent(i)) for i in range(MAX_PASSENGERS))
+    assert next(call).result.index == 0
+    call.cancel()
+    done = _settled(running.state.counters, "batches") - before
+    assert 0 < done < MAX_PASSENGERS // 64 // 2, f"{done} batches ran for a cancelled stream"
+
+
+def test_a_held_call_does_not_hold_up_the_others(stub, channel, monkeypatch):
+    """The engine and the store run in the thread pool, never on the event loop that reads and writes every
+    call's messages: while one call's screening is held, a health check and a stream are answered."""
+    gate = threading.Event()
+    screen = engine.Screener.screen
+
+    def held(self, queries, *args, **kwargs):
+        if len(queries) == 7:
+            gate.wait(20)
+        return screen(self, queries, *args, **kwargs)
+
+    monkeypatch.setattr(engine.Screener, "screen", held)
+    try:
+        slow = stub.ScreenPassengers.future(s.ScreenPassengersRequest(passengers=[innocent(i) for i in range(7)]), timeout=30)
+        health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+        assert health.status == health_pb2.HealthCheckResponse.SERVING
+        answers = list(stub.ScreenPassengerStream(iter([s.ScreenPassengerStreamRequest(passenger=badege("s"))]), timeout=5))
+        assert [a.result.passenger_id for a in answers] == ["s"] and answers[0].result.hits
+        assert not slow.done()
+    finally:
+        gate.set()
+    assert len(slow.result().results) == 7
+
+
 def test_resource_exhausted(stub):
     with pytest.raises(grpc.RpcError) as e:
         stub.ScreenPassengers(s.ScreenPassengersRequest(passengers=[innocent(i) for i in range(MAX_PASSENGERS + 1)]))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from aio_serving import LoopServer
 from pki import make_pki
 
 from server import auth, logsafe
@@ -60,22 +61,29 @@ def _deserialise(b: bytes) -> bytes:
     return b
 
 
-def _unary(request: bytes, context: grpc.ServicerContext) -> bytes:
+async def _unary(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
     return current_caller().encode()
 
 
-def _stream_stream(requests, context):
-    for r in requests:
+async def _stream_stream(requests, context):
+    async for r in requests:
         yield current_caller().encode() + b":" + r
 
 
-def _stream_unary(requests, context):
-    return current_caller().encode() + b":" + str(sum(1 for _ in requests)).encode()
+async def _stream_unary(requests, context):
+    n = 0
+    async for _ in requests:
+        n += 1
+    return current_caller().encode() + b":" + str(n).encode()
 
 
-def _unary_stream(request, context):
+async def _unary_stream(request, context):
     for i in range(3):
         yield f"{current_caller()}:{i}".encode()
+
+
+async def _serving(request, context):
+    return b"SERVING"
 
 
 def _handlers() -> list[grpc.GenericRpcHandler]:
@@ -92,7 +100,7 @@ def _handlers() -> list[grpc.GenericRpcHandler]:
             "ImportList": grpc.stream_unary_rpc_method_handler(_stream_unary),
             "ListWatchlists": grpc.unary_unary_rpc_method_handler(_unary),
         }),
-        svc("grpc.health.v1.Health", {"Check": grpc.unary_unary_rpc_method_handler(lambda r, c: b"SERVING")}),
+        svc("grpc.health.v1.Health", {"Check": grpc.unary_unary_rpc_method_handler(_serving)}),
         svc("other.v1.Secret", {"Do": grpc.unary_unary_rpc_method_handler(_unary)}),
     ]
 
@@ -105,12 +113,8 @@ def config(tmp_path: Path) -> AuthConfig:
 
 
 def _server(interceptors, creds=None):
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), interceptors=interceptors,
-                         options=[("grpc.so_reuseport", 0)])
-    server.add_generic_rpc_handlers(_handlers())
-    port = server.add_secure_port("127.0.0.1:0", creds) if creds else server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    return server, port
+    server = LoopServer(_handlers(), interceptors, creds)
+    return server, server.port
 
 
 @pytest.fixture
@@ -346,7 +350,7 @@ def test_no_personal_data_in_logs(config, caplog, tmp_path):
     audit = AuditLog(tmp_path, depersonalise=True)
     metrics = Metrics()
 
-    def screen(request: bytes, context) -> bytes:
+    async def screen(request: bytes, context) -> bytes:
         queries = json.loads(request)["queries"]
         # a careless servicer: structured payloads straight into the log (the filter redacts them)
         slog.debug("screening %s", {"queries": queries})
@@ -358,12 +362,10 @@ def test_no_personal_data_in_logs(config, caplog, tmp_path):
         metrics.count_hits(hits)
         return json.dumps({"hits": hits}).encode()
 
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2),
-                         interceptors=[metrics_interceptor(metrics), auth_interceptor(config)])
-    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(
-        "interdict.v1.ScreeningService", {"ScreenPassengers": grpc.unary_unary_rpc_method_handler(screen)})])
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
+    server = LoopServer([grpc.method_handlers_generic_handler(
+        "interdict.v1.ScreeningService", {"ScreenPassengers": grpc.unary_unary_rpc_method_handler(screen)})],
+        [metrics_interceptor(metrics), auth_interceptor(config)])
+    port = server.port
     try:
         with caplog.at_level(logging.DEBUG):
             with grpc.insecure_channel(f"127.0.0.1:{port}") as ch:

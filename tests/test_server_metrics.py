@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import urllib.request
-from concurrent import futures
 
 import grpc
 import pytest
+from aio_serving import LoopServer
 from prometheus_client.parser import text_string_to_metric_families
 
 from server.auth import AuthConfig, auth_interceptor, hash_token
@@ -83,26 +84,26 @@ def test_http_endpoint():
 TOKEN = "tok"
 
 
-def _slow(request, context):
-    time.sleep(0.02)
+async def _slow(request, context):
+    await asyncio.sleep(0.02)
     return b"ok"
 
 
-def _invalid(request, context):
-    context.abort(grpc.StatusCode.INVALID_ARGUMENT, "bad passenger")
+async def _invalid(request, context):
+    await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "bad passenger")
 
 
-def _set_code(request, context):
+async def _set_code(request, context):
     context.set_code(grpc.StatusCode.NOT_FOUND)
     return b""
 
 
-def _boom(request, context):
+async def _boom(request, context):
     raise RuntimeError("bug")
 
 
-def _bidi(requests, context):
-    for r in requests:
+async def _bidi(requests, context):
+    async for r in requests:
         yield r
 
 
@@ -110,17 +111,14 @@ def _bidi(requests, context):
 def served():
     m = Metrics()
     cfg = AuthConfig.from_dict({"tokens": [{"name": "t", "sha256": hash_token(TOKEN), "roles": ["screener"]}]})
-    server = grpc.server(futures.ThreadPoolExecutor(4), interceptors=[metrics_interceptor(m), auth_interceptor(cfg)])
-    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("interdict.v1.ScreeningService", {
+    server = LoopServer([grpc.method_handlers_generic_handler("interdict.v1.ScreeningService", {
         "ScreenPassengers": grpc.unary_unary_rpc_method_handler(_slow),
         "CheckDocuments": grpc.unary_unary_rpc_method_handler(_invalid),
         "ExplainMatch": grpc.unary_unary_rpc_method_handler(_set_code),
         "ScreenMessage": grpc.unary_unary_rpc_method_handler(_boom),
         "ScreenPassengerStream": grpc.stream_stream_rpc_method_handler(_bidi),
-    })])
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    with grpc.insecure_channel(f"127.0.0.1:{port}") as ch:
+    })], [metrics_interceptor(m), auth_interceptor(cfg)])
+    with grpc.insecure_channel(f"127.0.0.1:{server.port}") as ch:
         yield m, ch
     server.stop(None)
 

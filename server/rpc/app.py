@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from concurrent import futures
 from dataclasses import dataclass, field
@@ -50,7 +52,7 @@ class Security:
     tls_key: str | None = None
     tls_client_ca: str | None = None
     auth_file: str | None = None
-    interceptors: list[grpc.ServerInterceptor] = field(default_factory=list)
+    interceptors: list[grpc.aio.ServerInterceptor] = field(default_factory=list)
 
     def credentials(self) -> grpc.ServerCredentials | None:
         if not (self.tls_cert or self.tls_key or self.tls_client_ca):
@@ -59,7 +61,7 @@ class Security:
             raise HookMissing("TLS needs both --tls-cert and --tls-key")
         return auth.server_credentials(self.tls_cert, self.tls_key, self.tls_client_ca)
 
-    def all_interceptors(self) -> list[grpc.ServerInterceptor]:
+    def all_interceptors(self) -> list[grpc.aio.ServerInterceptor]:
         out = list(self.interceptors)
         if self.auth_file:
             out.insert(0, auth.auth_interceptor(auth.AuthConfig.load(self.auth_file)))
@@ -80,19 +82,34 @@ def attach_metrics(state: ServerState, port: int | None, host: str = "127.0.0.1"
 
 
 class RunningServer:
-    def __init__(self, server: grpc.Server, port: int, health_servicer: health.HealthServicer, state: ServerState):
+    """A grpc.aio server running on its own event loop thread; its blocking work goes to `pool`."""
+
+    def __init__(self, server: grpc.aio.Server, port: int, health_servicer: health.aio.HealthServicer, state: ServerState,
+                 loop: asyncio.AbstractEventLoop, loop_thread: threading.Thread, pool: futures.ThreadPoolExecutor):
         self.server, self.port, self.health, self.state = server, port, health_servicer, state
+        self.loop, self._loop_thread, self._pool = loop, loop_thread, pool
+
+    def _run(self, coroutine: Any, timeout: float | None = None) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     def stop(self, grace: float | None = 5.0) -> None:
         """Health turns NOT_SERVING, new calls are refused, calls in flight get `grace` seconds to finish."""
-        self.health.enter_graceful_shutdown()
-        self.server.stop(grace).wait()
+        if not self.loop.is_running():
+            return
+        self._run(self.health.enter_graceful_shutdown())
+        self._run(self.server.stop(grace))
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._loop_thread.join()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def wait(self, timeout: float | None = None) -> bool:
-        return self.server.wait_for_termination(timeout)
+        """True when the server has stopped, False if `timeout` seconds passed first."""
+        if not self.loop.is_running():
+            return True
+        return bool(self._run(self.server.wait_for_termination(timeout)))
 
 
-def _metrics_first(state: ServerState) -> list[grpc.ServerInterceptor]:
+def _metrics_first(state: ServerState) -> list[grpc.aio.ServerInterceptor]:
     """server.metrics times every call, rejected ones included: its interceptor goes first."""
     if state.metrics is None:
         return []
@@ -117,30 +134,51 @@ def start(
     max_workers: int | None = None,
     security: Security | None = None,
 ) -> RunningServer:
+    """Starts the server on a new event loop thread and returns once it listens.
+
+    Messages are read and written on the loop (grpc.aio: no thread hand-off per message, which is what a
+    one-passenger-per-message stream is made of); the servicers' blocking work (the engine, the store)
+    runs in a pool of `max_workers` threads, the loop's default executor (server/rpc/threads.py)."""
     security = security or Security()
+    credentials = security.credentials()  # a bad TLS option fails before anything starts
+    interceptors = _metrics_first(state) + security.all_interceptors() + [guard_interceptor(state.limits.max_request_items)]
     workers = max_workers or min(32, 4 * (os.cpu_count() or 1) + 4)
-    server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="interdict-rpc"),
+    pool = futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="interdict-rpc")
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(pool)
+    loop_thread = threading.Thread(target=loop.run_forever, name="interdict-grpc-loop", daemon=True)
+    loop_thread.start()
+
+    async def serve() -> tuple[grpc.aio.Server, int, health.aio.HealthServicer]:
         # the request check is innermost: auth refuses a caller before any byte of the request is read
-        interceptors=_metrics_first(state) + security.all_interceptors() + [guard_interceptor(state.limits.max_request_items)],
-        options=server_options(state),
-    )
-    screening_pb2_grpc.add_ScreeningServiceServicer_to_server(ScreeningServicer(state), server)
-    watchlist_pb2_grpc.add_WatchlistServiceServicer_to_server(WatchlistServicer(state), server)
-    health_servicer = health.HealthServicer(experimental_non_blocking=True)
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection(
-        SERVICE_NAMES + (health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME), server
-    )
-    address = f"{host}:{port}"
-    credentials = security.credentials()
-    bound = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
-    if not bound:
-        raise OSError(f"cannot listen on {address}")
-    server.start()
-    for name in ("", *SERVICE_NAMES):
-        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, bound, health_servicer, state)
+        server = grpc.aio.server(interceptors=interceptors, options=server_options(state))
+        screening_pb2_grpc.add_ScreeningServiceServicer_to_server(ScreeningServicer(state), server)
+        watchlist_pb2_grpc.add_WatchlistServiceServicer_to_server(WatchlistServicer(state), server)
+        health_servicer = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+        reflection.enable_server_reflection(
+            SERVICE_NAMES + (health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME), server
+        )
+        address = f"{host}:{port}"
+        try:
+            bound = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
+        except RuntimeError:  # grpc.aio raises where the threaded server returned 0
+            bound = 0
+        if not bound:
+            raise OSError(f"cannot listen on {address}")
+        await server.start()
+        for name in ("", *SERVICE_NAMES):
+            await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+        return server, bound, health_servicer
+
+    try:
+        server, bound, health_servicer = asyncio.run_coroutine_threadsafe(serve(), loop).result()
+    except BaseException:
+        loop.call_soon_threadsafe(loop.stop)
+        loop_thread.join()
+        pool.shutdown(wait=False)
+        raise
+    return RunningServer(server, bound, health_servicer, state, loop, loop_thread, pool)
 
 
 def usage_hint(host: str, port: int, tls: bool, versions: dict[str, str]) -> Sequence[str]:

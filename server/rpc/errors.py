@@ -9,9 +9,10 @@ type and traceback but never its message or the request (which may hold names an
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import grpc
@@ -22,6 +23,8 @@ from grpc_status import rpc_status
 import engine
 import watchlists
 from watchlists.store import StoreError
+
+from .threads import in_thread
 
 log = logging.getLogger("server.rpc")
 
@@ -108,40 +111,35 @@ def log_refusal(method: str, fail: Fail) -> None:
 
 
 def handler(method: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorates a servicer method (unary or response-streaming generator): maps exceptions to
-    status codes. (Timings and codes are counted by server.metrics' interceptor.)"""
+    """Decorates a servicer method: maps exceptions to status codes. (Timings and codes are counted by
+    server.metrics' interceptor.)
+
+    A plain function is blocking code (the engine, the store): it runs in the server's thread pool
+    (server/rpc/threads.py) and becomes a coroutine for the grpc.aio server. A coroutine function runs on
+    the event loop as it is (a response stream that writes its messages with `context.write`)."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        import inspect
+        if inspect.iscoroutinefunction(fn):
+            body = fn
+        elif inspect.isfunction(fn) and not (inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn)):
 
-        if inspect.isgeneratorfunction(fn):
-
-            @functools.wraps(fn)
-            def stream(self: Any, request: Any, context: grpc.ServicerContext) -> Iterable[Any]:
-                fail: Fail | None = None
-                try:
-                    yield from fn(self, request, context)
-                except Exception as e:  # noqa: BLE001 - mapped to a status below
-                    fail = _classify(e, method)
-                if fail is not None:
-                    log_refusal(method, fail)
-                    context.abort_with_status(status_of(fail))
-
-            return stream
+            async def body(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
+                return await in_thread(functools.partial(fn, self), request, context)
+        else:
+            raise TypeError(f"{method}: a servicer method is a plain function (run in the pool) or a coroutine function")
 
         @functools.wraps(fn)
-        def unary(self: Any, request: Any, context: grpc.ServicerContext) -> Any:
+        async def call(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
             fail: Fail | None = None
             try:
-                response = fn(self, request, context)
+                response = await body(self, request, context)
             except Exception as e:  # noqa: BLE001 - mapped to a status below
                 fail = _classify(e, method)
             if fail is not None:
                 log_refusal(method, fail)
-                context.abort_with_status(status_of(fail))
+                await context.abort_with_status(status_of(fail))
             return response
 
-        return unary
+        return call
 
     return decorate
-

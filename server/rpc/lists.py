@@ -24,6 +24,7 @@ from watchlists.store import StoreError
 from . import convert
 from .errors import Fail, from_store_error, handler, invalid, invalid_many
 from .state import ServerState
+from .threads import ThreadContext
 
 _LIST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -73,7 +74,7 @@ class WatchlistServicer(watchlist_pb2_grpc.WatchlistServiceServicer):
         return first, path
 
     @handler("ImportList")
-    def ImportList(self, request_iterator: Iterator[wpb.ImportListRequest], context: grpc.ServicerContext) -> wpb.ImportListResponse:
+    def ImportList(self, request_iterator: Iterator[wpb.ImportListRequest], context: ThreadContext) -> wpb.ImportListResponse:
         state = self.state
         store = state.require_store()
         with tempfile.TemporaryDirectory(prefix="interdict-import-") as tmp:
@@ -100,7 +101,7 @@ class WatchlistServicer(watchlist_pb2_grpc.WatchlistServiceServicer):
         )
 
     @handler("UpsertEntries")
-    def UpsertEntries(self, request: wpb.UpsertEntriesRequest, context: grpc.ServicerContext) -> wpb.UpsertEntriesResponse:
+    def UpsertEntries(self, request: wpb.UpsertEntriesRequest, context: ThreadContext) -> wpb.UpsertEntriesResponse:
         list_id = _list_id(request.list_id)
         if not request.entries:
             raise invalid("entries", "no entries given")
@@ -124,7 +125,7 @@ class WatchlistServicer(watchlist_pb2_grpc.WatchlistServiceServicer):
         return wpb.UpsertEntriesResponse(version=convert.version_message(v, store.active(list_id).version), list_versions=self._versions())
 
     @handler("DeleteEntries")
-    def DeleteEntries(self, request: wpb.DeleteEntriesRequest, context: grpc.ServicerContext) -> wpb.DeleteEntriesResponse:
+    def DeleteEntries(self, request: wpb.DeleteEntriesRequest, context: ThreadContext) -> wpb.DeleteEntriesResponse:
         list_id = _list_id(request.list_id)
         if not request.entry_ids:
             raise invalid("entry_ids", "no ids given")
@@ -141,7 +142,7 @@ class WatchlistServicer(watchlist_pb2_grpc.WatchlistServiceServicer):
         return wpb.DeleteEntriesResponse(version=convert.version_message(v, store.active(list_id).version), list_versions=self._versions())
 
     @handler("ListWatchlists")
-    def ListWatchlists(self, request: wpb.ListWatchlistsRequest, context: grpc.ServicerContext) -> wpb.ListWatchlistsResponse:
+    def ListWatchlists(self, request: wpb.ListWatchlistsRequest, context: ThreadContext) -> wpb.ListWatchlistsResponse:
         snap = self.state.snapshot()
         stored = self.state.stored_ids
         return wpb.ListWatchlistsResponse(
@@ -153,7 +154,7 @@ class WatchlistServicer(watchlist_pb2_grpc.WatchlistServiceServicer):
         )
 
     @handler("GetEntry")
-    def GetEntry(self, request: wpb.GetEntryRequest, context: grpc.ServicerContext) -> wpb.GetEntryResponse:
+    def GetEntry(self, request: wpb.GetEntryRequest, context: ThreadContext) -> wpb.GetEntryResponse:
         list_id = _list_id(request.list_id)
         if not request.entry_id:
             raise invalid("entry_id", "required")
@@ -167,7 +168,7 @@ class WatchlistServicer(watchlist_pb2_grpc.WatchlistServiceServicer):
         return wpb.GetEntryResponse(entry=convert.entry_message(entry), list_version=wl.version, list_versions=snap.versions)
 
     @handler("ListVersions")
-    def ListVersions(self, request: wpb.ListVersionsRequest, context: grpc.ServicerContext) -> wpb.ListVersionsResponse:
+    def ListVersions(self, request: wpb.ListVersionsRequest, context: ThreadContext) -> wpb.ListVersionsResponse:
         list_id = _list_id(request.list_id)
         if self._stored(list_id):
             store = self.state.store
@@ -191,7 +192,7 @@ class WatchlistServicer(watchlist_pb2_grpc.WatchlistServiceServicer):
         )
 
     @handler("ActivateVersion")
-    def ActivateVersion(self, request: wpb.ActivateVersionRequest, context: grpc.ServicerContext) -> wpb.ActivateVersionResponse:
+    def ActivateVersion(self, request: wpb.ActivateVersionRequest, context: ThreadContext) -> wpb.ActivateVersionResponse:
         list_id = _list_id(request.list_id)
         store = self.state.require_store()
         if not self._stored(list_id):

@@ -8,11 +8,9 @@ deadline has passed stops there with DEADLINE_EXCEEDED.
 
 from __future__ import annotations
 
-import contextvars
+import asyncio
 import logging
-import queue
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
 import grpc
@@ -27,6 +25,7 @@ from server.proto_gen.interdict.v1 import screening_pb2_grpc
 from . import convert
 from .errors import Fail, handler, invalid, invalid_many
 from .state import ServerState
+from .threads import ThreadContext, to_thread
 
 log = logging.getLogger("server.rpc")
 
@@ -44,7 +43,7 @@ MESSAGE_FORMATS = {
 _END = object()
 
 
-def _check_alive(context: grpc.ServicerContext, state: ServerState) -> None:
+def _check_alive(context: ThreadContext, state: ServerState) -> None:
     remaining = context.time_remaining()
     if remaining is not None and remaining <= 0:
         state.counters["deadline_stops"] += 1
@@ -84,7 +83,7 @@ def _queries(items: Iterable[tuple[str, dict[str, Any]]]) -> list[engine.Query]:
 
 def screen_batched(
     state: ServerState, snap: engine.Screener, queries: Sequence[engine.Query], limit: int,
-    threshold: float | None, context: grpc.ServicerContext,
+    threshold: float | None, context: ThreadContext,
 ) -> list[list[engine.Hit]]:
     size = max(1, state.limits.batch_size)
     results: list[list[engine.Hit]] = []
@@ -95,7 +94,7 @@ def screen_batched(
     return results
 
 
-def _caller(context: grpc.ServicerContext) -> str:
+def _caller(context: ThreadContext) -> str:
     """The authenticated caller's name (server.auth), else the peer address."""
     try:
         from server.auth import ANONYMOUS, current_caller
@@ -113,7 +112,7 @@ def _hit_dict(h: Any) -> dict[str, Any]:
 
 
 def record(
-    state: ServerState, method: str, context: grpc.ServicerContext, queries: Sequence[dict[str, Any]],
+    state: ServerState, method: str, context: ThreadContext, queries: Sequence[dict[str, Any]],
     hits: Sequence[Sequence[Any]], versions: dict[str, str],
 ) -> None:
     """One log line (counts and versions, no payload), then the audit log and hit counters when configured."""
@@ -156,12 +155,38 @@ def _stream_passenger_count(item: Any) -> int:
     return len(item.passengers) + _single_counts(item)
 
 
+def _ends(item: Any) -> bool:
+    """Whether an inbox item ends the stream: its end, or its failure."""
+    return item is _END or isinstance(item, Exception)
+
+
+def _stream_responses(
+    index: int, passengers: Sequence[pb.Passenger], results: Sequence[Sequence[Any]], chunked: bool, versions: dict[str, str]
+) -> list[spb.ScreenPassengerStreamResponse]:
+    """A screened batch's answers: one message per passenger (`result`), or chunks of results (`results`)."""
+    out = []
+    if chunked:
+        for at in range(0, len(passengers), STREAM_RESULTS_PER_MESSAGE):
+            message = spb.ScreenPassengerStreamResponse(list_versions=versions)
+            end = at + STREAM_RESULTS_PER_MESSAGE
+            convert.add_passenger_results(message.results, index + at, passengers[at:end], results[at:end])
+            out.append(message)
+        return out
+    for k, (p, hits) in enumerate(zip(passengers, results)):
+        message = spb.ScreenPassengerStreamResponse(list_versions=versions)
+        answer = message.result
+        answer.index, answer.passenger_id = index + k, p.id  # (sets `result`, even to defaults)
+        convert.add_hits(answer.hits, hits)
+        out.append(message)
+    return out
+
+
 class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
     def __init__(self, state: ServerState):
         self.state = state
 
     @handler("ScreenPassengers")
-    def ScreenPassengers(self, request: spb.ScreenPassengersRequest, context: grpc.ServicerContext) -> spb.ScreenPassengersResponse:
+    def ScreenPassengers(self, request: spb.ScreenPassengersRequest, context: ThreadContext) -> spb.ScreenPassengersResponse:
         state = self.state
         if len(request.passengers) > state.limits.max_passengers:
             raise _too_many("passengers", len(request.passengers), state.limits.max_passengers)
@@ -177,123 +202,83 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
         return response
 
     @handler("ScreenPassengerStream")
-    def ScreenPassengerStream(
-        self, request_iterator: Iterator[spb.ScreenPassengerStreamRequest], context: grpc.ServicerContext
-    ) -> Iterator[spb.ScreenPassengerStreamResponse]:
+    async def ScreenPassengerStream(
+        self, request_iterator: AsyncIterator[spb.ScreenPassengerStreamRequest], context: grpc.aio.ServicerContext
+    ) -> None:
+        """Runs on the event loop: messages are read as they arrive (a task fills `inbox`) and gathered into
+        batches of what has arrived, up to `limits.batch_size` passengers. Each batch is screened in the pool
+        (native, all cores) while the previous batch's results are written: one message each, or in chunks."""
         state = self.state
         size = max(1, state.limits.batch_size)
-        inbox: queue.Queue[Any] = queue.Queue(maxsize=4 * size)
-        stop = threading.Event()
-
-        def put(box: queue.Queue[Any], item: Any) -> bool:
-            """Puts unless the call is over (then False): no thread of a finished call stays blocked."""
-            while not stop.is_set():
-                try:
-                    box.put(item, timeout=0.2)
-                    return True
-                except queue.Full:
-                    continue
-            return False
-
-        def pump() -> None:  # reads the manifest as it arrives, so results go out as soon as a batch is ready
-            try:
-                for item in request_iterator:
-                    if not put(inbox, item):
-                        return
-                put(inbox, _END)
-            except Exception as e:  # noqa: BLE001 - the client went away: the main loop stops
-                put(inbox, e)
-
         snap = state.snapshot()
         versions = dict(snap.versions)
-        # Screened batches waiting to be answered: the next batch is screened (native, all cores)
-        # while the last one's results go out, one message each.
-        outbox: queue.Queue[Any] = queue.Queue(maxsize=2)
+        work = ThreadContext(context)  # what the pool's part sees of the call (record() names the caller)
+        inbox: asyncio.Queue[Any] = asyncio.Queue(maxsize=4 * size)
 
-        def screen_batches() -> None:
-            limit = threshold = None
-            chunked = False
-            index = 0
+        async def pump() -> None:
             try:
-                while not stop.is_set():
-                    _check_alive(context, state)
-                    try:
-                        first = inbox.get(timeout=0.2)
-                    except queue.Empty:
-                        continue
-                    batch = [first]
-                    count = _stream_passenger_count(first)
-                    while count < size and batch[-1] is not _END and not isinstance(batch[-1], Exception):
-                        try:
-                            batch.append(inbox.get_nowait())
-                        except queue.Empty:
-                            break
-                        count += _stream_passenger_count(batch[-1])
-                    ended = batch[-1] is _END or isinstance(batch[-1], Exception)
-                    items = batch[:-1] if ended else batch
-                    if isinstance(batch[-1], Fail):  # a request message refused by server/rpc/wire.py
-                        raise batch[-1]
-                    if isinstance(batch[-1], Exception):
-                        raise Fail(grpc.StatusCode.CANCELLED, "the client stream failed")
-                    if items:
-                        if limit is None:
-                            limit, threshold = _options(state, items[0].limit, items[0].HasField("threshold"), items[0].threshold)
-                            chunked = len(items[0].passengers) > 0
-                        passengers = [p for r in items for p in _stream_passengers(r)]
-                        if index + len(passengers) > state.limits.max_stream_passengers:
-                            raise _too_many("passengers", index + len(passengers), state.limits.max_stream_passengers)
-                        dicts = [convert.passenger_dict(p) for p in passengers]
-                        queries = _queries((f"passengers[{index + k}]", d) for k, d in enumerate(dicts))
-                        _check_alive(context, state)
-                        results = snap.screen(queries, limit=limit, threshold=threshold)
-                        state.counters["batches"] += 1
-                        record(state, "ScreenPassengerStream", context, dicts, results, versions)
-                        if not put(outbox, (index, passengers, results, chunked)):
-                            return
-                        index += len(passengers)
-                    if ended:
-                        put(outbox, _END)
-                        return
-            except BaseException as e:  # noqa: BLE001 - handed to the answering loop, which raises it
-                put(outbox, e)
+                async for item in request_iterator:
+                    await inbox.put(item)
+                await inbox.put(_END)
+            except Exception as e:  # noqa: BLE001 - a refused message (Fail) or the client's stream failing
+                await inbox.put(e)
 
-        reader = threading.Thread(target=pump, name="stream-reader", daemon=True)
-        reader.start()
-        # the screening thread runs in this call's context: the authenticated caller goes with it
-        screener = threading.Thread(
-            target=contextvars.copy_context().run, args=(screen_batches,), name="stream-screener", daemon=True
-        )
-        screener.start()
+        def screen(items: list[Any], index: int, limit: int, threshold: float | None, chunked: bool) -> list[Any]:
+            passengers = [p for r in items for p in _stream_passengers(r)]
+            if index + len(passengers) > state.limits.max_stream_passengers:
+                raise _too_many("passengers", index + len(passengers), state.limits.max_stream_passengers)
+            dicts = [convert.passenger_dict(p) for p in passengers]
+            queries = _queries((f"passengers[{index + k}]", d) for k, d in enumerate(dicts))
+            results = snap.screen(queries, limit=limit, threshold=threshold)
+            state.counters["batches"] += 1
+            record(state, "ScreenPassengerStream", work, dicts, results, versions)
+            return _stream_responses(index, passengers, results, chunked, versions)
+
+        reader = asyncio.ensure_future(pump())
+        screening: asyncio.Future[list[Any]] | None = None  # the batch in the pool while the last one is sent
+        limit: int | None = None
+        threshold: float | None = None
+        chunked = False
+        index = 0
         try:
             while True:
-                _check_alive(context, state)
-                try:
-                    got = outbox.get(timeout=0.2)
-                except queue.Empty:
-                    continue
-                if got is _END:
-                    return
-                if isinstance(got, BaseException):
-                    raise got
-                index, passengers, results, chunked = got
-                if chunked:
-                    for at in range(0, len(passengers), STREAM_RESULTS_PER_MESSAGE):
-                        message = spb.ScreenPassengerStreamResponse(list_versions=versions)
-                        end = at + STREAM_RESULTS_PER_MESSAGE
-                        convert.add_passenger_results(message.results, index + at, passengers[at:end], results[at:end])
-                        yield message
-                else:
-                    for k, (p, hits) in enumerate(zip(passengers, results)):
-                        message = spb.ScreenPassengerStreamResponse(list_versions=versions)
-                        answer = message.result
-                        answer.index, answer.passenger_id = index + k, p.id  # (sets `result`, even to defaults)
-                        convert.add_hits(answer.hits, hits)
-                        yield message
+                _check_alive(work, state)
+                batch = [await inbox.get()]
+                count = _stream_passenger_count(batch[0])
+                while count < size and not _ends(batch[-1]) and not inbox.empty():
+                    batch.append(inbox.get_nowait())
+                    count += _stream_passenger_count(batch[-1])
+                ended = _ends(batch[-1])
+                items = batch[:-1] if ended else batch
+                if items:
+                    if limit is None:
+                        limit, threshold = _options(state, items[0].limit, items[0].HasField("threshold"), items[0].threshold)
+                        chunked = len(items[0].passengers) > 0
+                    job = asyncio.ensure_future(to_thread(screen, items, index, limit, threshold, chunked))
+                    index += sum(_stream_passenger_count(r) for r in items)
+                    if screening is not None:
+                        for message in await screening:
+                            await context.write(message)
+                    screening = job
+                if ended:
+                    if screening is not None:
+                        for message in await screening:
+                            await context.write(message)
+                        screening = None
+                    if batch[-1] is _END:
+                        return
+                    if isinstance(batch[-1], Fail):  # a request message refused by server/rpc/wire.py
+                        raise batch[-1]
+                    raise Fail(grpc.StatusCode.CANCELLED, "the client stream failed")
+        except asyncio.CancelledError:  # the client went away or the deadline passed: the pool's batch is its last
+            work.cancelled = True
+            raise
         finally:
-            stop.set()
+            reader.cancel()
+
 
     @handler("ScreenShipments")
-    def ScreenShipments(self, request: spb.ScreenShipmentsRequest, context: grpc.ServicerContext) -> spb.ScreenShipmentsResponse:
+    def ScreenShipments(self, request: spb.ScreenShipmentsRequest, context: ThreadContext) -> spb.ScreenShipmentsResponse:
         state = self.state
         limit, threshold = _options(state, request.limit, request.HasField("threshold"), request.threshold)
         roles = (("shipper", spb.PARTY_ROLE_SHIPPER), ("consignee", spb.PARTY_ROLE_CONSIGNEE), ("notify_party", spb.PARTY_ROLE_NOTIFY_PARTY))
@@ -329,7 +314,7 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
         return response
 
     @handler("CheckDocuments")
-    def CheckDocuments(self, request: spb.CheckDocumentsRequest, context: grpc.ServicerContext) -> spb.CheckDocumentsResponse:
+    def CheckDocuments(self, request: spb.CheckDocumentsRequest, context: ThreadContext) -> spb.CheckDocumentsResponse:
         state = self.state
         if len(request.documents) > state.limits.max_passengers:
             raise _too_many("documents", len(request.documents), state.limits.max_passengers)
@@ -361,7 +346,7 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
         return response
 
     @handler("ScreenMessage")
-    def ScreenMessage(self, request: spb.ScreenMessageRequest, context: grpc.ServicerContext) -> spb.ScreenMessageResponse:
+    def ScreenMessage(self, request: spb.ScreenMessageRequest, context: ThreadContext) -> spb.ScreenMessageResponse:
         state = self.state
         limit, threshold = _options(state, request.limit, request.HasField("threshold"), request.threshold)
         if request.format != spb.MESSAGE_FORMAT_UNSPECIFIED and request.format not in MESSAGE_FORMATS:
@@ -389,7 +374,7 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
         return response
 
     @handler("ExplainMatch")
-    def ExplainMatch(self, request: spb.ExplainMatchRequest, context: grpc.ServicerContext) -> spb.ExplainMatchResponse:
+    def ExplainMatch(self, request: spb.ExplainMatchRequest, context: ThreadContext) -> spb.ExplainMatchResponse:
         violations = []
         if not request.list_id:
             violations.append(("list_id", "required"))
