@@ -28,7 +28,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--port", type=int, default=50051, help="port (default 50051; 0 picks a free one)")
     p.add_argument("--store", help="list store directory (default: the embedded UN list, read-only)")
     p.add_argument("--config", help="TOML configuration (thresholds, weights); SIGHUP reloads it")
-    p.add_argument("--max-workers", type=int, default=None, help="handler threads (default 4 x cores + 4, at most 32)")
+    p.add_argument("--max-workers", type=int, default=None, help="threads for the calls' blocking work: screening, the store (default 4 x cores + 4, at most 32)")
     p.add_argument("--max-message-mb", type=float, default=16, help="largest message received or sent (default 16 MiB)")
     p.add_argument("--max-passengers", type=int, default=10_000, help="passengers per ScreenPassengers call (default 10000)")
     p.add_argument("--max-import-mb", type=float, default=1024, help="largest ImportList upload (default 1024 MiB)")
