@@ -1,7 +1,8 @@
 """Helpers shared by the gRPC interceptors (server.auth, server.metrics, server.rpc.wire): no grpc servicer code here.
 
-The interceptors are grpc.aio interceptors: the behaviours they wrap are coroutine functions (unary responses)
-or async generator functions (streamed responses), as server.rpc.errors.handler makes every servicer method.
+The interceptors are grpc.aio interceptors: the behaviours they wrap are coroutine functions (as
+server.rpc.errors.handler makes every servicer method; a streamed response is written with `context.write`)
+or async generator functions (a streamed response yielded, as grpc's reflection servicer does).
 """
 
 from __future__ import annotations

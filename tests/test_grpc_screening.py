@@ -345,6 +345,29 @@ def test_stream_cancelled_by_the_client_stops_the_work(stub, running, monkeypatc
     assert 0 < done < MAX_PASSENGERS // 64 // 2, f"{done} batches ran for a cancelled stream"
 
 
+def test_a_refused_passenger_stops_the_stream_before_later_batches_are_screened(stub, running, monkeypatch):
+    """Batches are screened one after another: nothing after the batch holding a refused passenger is screened
+    (nor audited), however fast the rest of the manifest arrives."""
+    screened: list[int] = []
+    screen = engine.Screener.screen
+
+    def counted(self, queries, *args, **kwargs):
+        screened.append(len(queries))
+        time.sleep(0.01)  # the manifest keeps coming meanwhile: there is always a next batch to start
+        return screen(self, queries, *args, **kwargs)
+
+    monkeypatch.setattr(engine.Screener, "screen", counted)
+    bad = 100
+    manifest = [s.ScreenPassengerStreamRequest(passenger=c.Passenger(id=f"x{i}", surname="QUARTERMAINE", sex="Q" if i == bad else ""))
+                for i in range(MAX_PASSENGERS)]
+    with pytest.raises(grpc.RpcError) as e:
+        list(stub.ScreenPassengerStream(iter(manifest), timeout=30))
+    assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert list(violations(e.value)) == [f"passengers[{bad}].sex"]
+    _settled(running.state.counters, "batches")  # a batch still in the pool would be counted by now
+    assert 0 < sum(screened) <= bad, f"{sum(screened)} passengers screened, {bad} before the refused one"
+
+
 def test_a_held_call_does_not_hold_up_the_others(stub, channel, monkeypatch):
     """The engine and the store run in the thread pool, never on the event loop that reads and writes every
     call's messages: while one call's screening is held, a health check and a stream are answered."""

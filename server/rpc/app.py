@@ -103,9 +103,9 @@ class RunningServer:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def wait(self, timeout: float | None = None) -> bool:
-        """True when the server has stopped, False if `timeout` seconds passed first."""
+        """Waits for the server to stop; as grpc's wait_for_termination, True if `timeout` passed first."""
         if not self.loop.is_running():
-            return True
+            return False
         return bool(self._run(self.server.wait_for_termination(timeout)))
 
 

@@ -235,7 +235,7 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
             return _stream_responses(index, passengers, results, chunked, versions)
 
         reader = asyncio.ensure_future(pump())
-        screening: asyncio.Future[list[Any]] | None = None  # the batch in the pool while the last one is sent
+        screened: list[Any] = []  # the last batch's messages, written while the next batch is screened
         limit: int | None = None
         threshold: float | None = None
         chunked = False
@@ -250,21 +250,23 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
                     count += _stream_passenger_count(batch[-1])
                 ended = _ends(batch[-1])
                 items = batch[:-1] if ended else batch
+                job = None
                 if items:
                     if limit is None:
                         limit, threshold = _options(state, items[0].limit, items[0].HasField("threshold"), items[0].threshold)
                         chunked = len(items[0].passengers) > 0
+                    # started only once the batch before has been screened: a refused batch stops the stream
+                    # before any later one is screened (or audited)
                     job = asyncio.ensure_future(to_thread(screen, items, index, limit, threshold, chunked))
                     index += sum(_stream_passenger_count(r) for r in items)
-                    if screening is not None:
-                        for message in await screening:
-                            await context.write(message)
-                    screening = job
+                for message in screened:
+                    await context.write(message)
+                screened = await job if job is not None else []
+                if ended or inbox.empty():  # no next batch to screen meanwhile: the results go out now
+                    for message in screened:
+                        await context.write(message)
+                    screened = []
                 if ended:
-                    if screening is not None:
-                        for message in await screening:
-                            await context.write(message)
-                        screening = None
                     if batch[-1] is _END:
                         return
                     if isinstance(batch[-1], Fail):  # a request message refused by server/rpc/wire.py
@@ -275,7 +277,6 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
             raise
         finally:
             reader.cancel()
-
 
     @handler("ScreenShipments")
     def ScreenShipments(self, request: spb.ScreenShipmentsRequest, context: ThreadContext) -> spb.ScreenShipmentsResponse:
