@@ -346,3 +346,36 @@ def test_mutated_requests(channel, server, svc, method):
         codes[code.name] = codes.get(code.name, 0) + 1
     assert server.proc.poll() is None
     print(f"\n{method.name}: {codes}")
+
+
+def test_a_large_request_is_checked_in_the_pool_not_on_the_event_loop():
+    """grpc.aio deserialises on the loop that reads and writes every call's messages: a request over
+    LOOP_CHECK_BYTES is handed on unparsed and checked (and refused, or parsed) in the thread pool."""
+    import asyncio
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from server.rpc import wire
+
+    safe = wire._deserialiser(s.ScreenPassengersRequest.FromString, 200_000)
+    deserialise = wire._deferring(safe)
+    small = s.ScreenPassengersRequest(passengers=[c.Passenger(id="1", name="ANNA NOVAK")]).SerializeToString()
+    big = s.ScreenPassengersRequest(passengers=[c.Passenger(id=str(i), name="ANNA NOVAK") for i in range(2000)]).SerializeToString()
+    assert len(small) <= wire.LOOP_CHECK_BYTES < len(big)
+    assert deserialise(small) == s.ScreenPassengersRequest.FromString(small)  # small: parsed at once
+    threads: list[int] = []
+
+    def checked(data: bytes):
+        threads.append(threading.get_ident())
+        return safe(data)
+
+    async def ready(data: bytes):
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(1))
+        handed_on = deserialise(data)
+        assert isinstance(handed_on, wire._Deferred)
+        return await wire._ready(handed_on, checked)
+
+    assert asyncio.run(ready(big)) == s.ScreenPassengersRequest.FromString(big)
+    refused = asyncio.run(ready(big + b"\x08\x01"))  # field 1 (passengers) as a varint: the wrong wire type
+    assert isinstance(refused, wire.Refused) and refused.fail.violations[0][0].startswith("passengers")
+    assert threading.get_ident() not in threads and len(threads) == 2
