@@ -379,3 +379,21 @@ def test_a_large_request_is_checked_in_the_pool_not_on_the_event_loop():
     refused = asyncio.run(ready(big + b"\x08\x01"))  # field 1 (passengers) as a varint: the wrong wire type
     assert isinstance(refused, wire.Refused) and refused.fail.violations[0][0].startswith("passengers")
     assert threading.get_ident() not in threads and len(threads) == 2
+
+    async def stream(*messages: bytes):  # a client stream: each large message checked in the pool, in its place
+        async def arriving():
+            for m in messages:
+                yield deserialise(m)
+
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(1))
+        got = []
+        try:
+            async for r in wire._checked(arriving(), checked):
+                got.append(r)
+        except Exception as e:  # noqa: BLE001 - the Fail that ends the stream
+            return got, e
+        return got, None
+
+    got, fail = asyncio.run(stream(small, big, big + b"\x08\x01"))
+    assert got == [s.ScreenPassengersRequest.FromString(small), s.ScreenPassengersRequest.FromString(big)]
+    assert fail.violations[0][0].startswith("requests[2].passengers") and len(threads) == 4

@@ -235,7 +235,8 @@ async def _checked(requests: AsyncIterator[Any], safe: Callable[[bytes], Any]) -
     """A request stream whose refused messages raise their Fail, numbered by their place in the stream."""
     i = 0
     async for r in requests:
-        r = await _ready(r, safe)
+        if isinstance(r, _Deferred):  # (tested first: no coroutine per message of a one-passenger stream)
+            r = await to_thread(safe, r.data)
         if isinstance(r, Refused):  # named by its place in the stream: requests[3].passenger.name
             f = r.fail
             fields = [(f"requests[{i}]" + ("" if field == "request" else f".{field}"), d) for field, d in f.violations]
