@@ -630,12 +630,7 @@ class Store:
         self._remove_leftovers(directory, catalog)
         tmp = directory / f".{uuid.uuid4().hex}.arrow.tmp"
         try:
-            with open(tmp, "wb") as f:
-                with pa.ipc.new_file(f, schema.SCHEMA) as writer:
-                    writer.write_table(table, max_chunksize=_BATCH_ROWS)
-                    _failpoint("mid-data-write")
-                f.flush()
-                os.fsync(f.fileno())
+            self._write_tables(tmp, [table])
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -768,13 +763,22 @@ class Store:
     @staticmethod
     def _write_table(path: Path, records: list[dict[str, Any]], progress: Progress | None) -> None:
         total = len(records)
+
+        def chunks() -> Iterator[pa.Table]:
+            for start in range(0, max(total, 1), _BATCH_ROWS):
+                yield schema.to_table(records[start : start + _BATCH_ROWS])
+                if progress:
+                    progress("writing", min(start + _BATCH_ROWS, total), total)
+
+        Store._write_tables(path, chunks())
+
+    @staticmethod
+    def _write_tables(path: Path, tables: Iterable[pa.Table]) -> None:
+        """The tables as one Arrow IPC file of the store's schema (batches of at most _BATCH_ROWS), fsynced."""
         with open(path, "wb") as f:
             with pa.ipc.new_file(f, schema.SCHEMA) as writer:
-                for start in range(0, max(total, 1), _BATCH_ROWS):
-                    chunk = records[start : start + _BATCH_ROWS]
-                    writer.write_table(schema.to_table(chunk))
+                for table in tables:
+                    writer.write_table(table, max_chunksize=_BATCH_ROWS)
                     _failpoint("mid-data-write")
-                    if progress:
-                        progress("writing", min(start + _BATCH_ROWS, total), total)
             f.flush()
             os.fsync(f.fileno())

@@ -258,7 +258,7 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
                     # started only once the batch before has been screened: a refused batch stops the stream
                     # before any later one is screened (or audited)
                     job = asyncio.ensure_future(to_thread(screen, items, index, limit, threshold, chunked))
-                    index += sum(_stream_passenger_count(r) for r in items)
+                    index += count  # (the end of the stream counts no passenger)
                 for message in screened:
                     await context.write(message)
                 screened = await job if job is not None else []

@@ -57,7 +57,7 @@ async def in_thread(fn: Callable[..., T], request: Any, context: grpc.aio.Servic
     if hasattr(request, "__aiter__"):
         request = blocking_iterator(request, loop)
     thread_context = ThreadContext(context)
-    job = loop.run_in_executor(None, functools.partial(contextvars.copy_context().run, fn, request, thread_context))
+    job = _in_pool(loop, fn, request, thread_context)
     try:
         return await asyncio.shield(job)
     except asyncio.CancelledError:
@@ -67,5 +67,8 @@ async def in_thread(fn: Callable[..., T], request: Any, context: grpc.aio.Servic
 
 async def to_thread(fn: Callable[..., T], *args: Any) -> T:
     """`fn(*args)` in the pool, in a copy of this call's contextvars."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(None, functools.partial(contextvars.copy_context().run, fn, *args))
+    return await _in_pool(asyncio.get_running_loop(), fn, *args)
+
+
+def _in_pool(loop: asyncio.AbstractEventLoop, fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+    return loop.run_in_executor(None, functools.partial(contextvars.copy_context().run, fn, *args))
