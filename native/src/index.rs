@@ -933,20 +933,30 @@ impl NameIndex {
             // The spellings whose rows may be candidates: the best max_candidates (at least as many
             // rows), those tied with the last of them, and those that hold all the evidence
             // (with_the_top_tie keeps more of them).
+            // `at_cut`: the spellings tied with the last, when they hold less than all the evidence.
+            // They are often hundreds (one common token's), and come last: only the rows they add up
+            // to max_candidates are kept, so they are not sorted with the rest (the rows are, below).
+            let mut at_cut: Vec<(u32, f64)> = Vec::new();
             if spelt.len() > max_candidates {
                 spelt.select_nth_unstable_by(max_candidates - 1, by_evidence);
                 let cut = spelt[max_candidates - 1].1;
-                spelt.retain(|s| s.1 >= cut || holds_all(s.1, full));
+                if holds_all(cut, full) {
+                    spelt.retain(|s| s.1 >= cut || holds_all(s.1, full));
+                } else {
+                    // (below a cut that holds less than all, no spelling holds all)
+                    at_cut = spelt.iter().filter(|s| s.1 == cut).copied().collect();
+                    spelt.retain(|s| s.1 > cut);
+                }
             }
             spelt.sort_unstable_by(by_evidence);
             // their rows are read next: asked for in two waves (offsets, then rows), so that the
             // scattered reads overlap
             let gathered = self.spellings_gathered();
             if gathered {
-                for &(s, _) in &spelt {
+                for &(s, _) in spelt.iter().chain(&at_cut) {
                     prefetch(&self.spelling_offsets[s as usize]);
                 }
-                for &(s, _) in &spelt {
+                for &(s, _) in spelt.iter().chain(&at_cut) {
                     prefetch(&self.spelling_rows[self.spelling_offsets[s as usize] as usize]);
                 }
             }
@@ -973,6 +983,24 @@ impl NameIndex {
                 if gathered && at - first_spelling > 1 {
                     ranked[group_start..].sort_unstable_by_key(|r| r.0);
                 }
+            }
+            if ranked.len() < max_candidates && !at_cut.is_empty() {
+                // the rows of the spellings at the cut, those with the lowest numbers first: as if all
+                // had been ranked, then cut at max_candidates (with_the_top_tie cuts there too, as
+                // they hold less than all the evidence)
+                let sum = at_cut[0].1;
+                let mut rows: Vec<u32> = if gathered {
+                    at_cut.iter().flat_map(|&(s, _)| self.rows_of_spelling(s).iter().copied()).collect()
+                } else {
+                    at_cut.iter().map(|&(s, _)| s).collect()
+                };
+                let needed = max_candidates - ranked.len();
+                if rows.len() > needed {
+                    rows.select_nth_unstable(needed - 1);
+                    rows.truncate(needed);
+                }
+                rows.sort_unstable();
+                ranked.extend(rows.into_iter().map(|row| (row, sum)));
             }
             if ranked.len() > max_candidates {
                 ranked.truncate(with_the_top_tie(&ranked, max_candidates, full));
