@@ -14,6 +14,7 @@ similarity and names are its thin Python twins.
 from . import _native
 from .config import DEFAULT_MATCH_THRESHOLD, DEFAULT_THRESHOLD, Config, ConfigError, Thresholds, Weights
 from .model import Document, DocumentHit, Entry, Hit, InputError, PartialDate, Query
+from .pool import search_threads, set_search_threads
 from .scoring import Match, score_pair
 from .screener import Screener
 from .watchlist import Watchlist
@@ -38,4 +39,6 @@ __all__ = [
     "Watchlist",
     "Weights",
     "score_pair",
+    "search_threads",
+    "set_search_threads",
 ]

@@ -151,6 +151,14 @@ class PendingSearch:
 def name_fingerprint(names: Sequence[str], owners: Sequence[int]) -> int:
     """64-bit FNV-1a fingerprint of names and owners, in order: equals NameIndex(names, owners).fingerprint."""
 
+# --- the search thread pool (native/src/pool.rs) -----------------------------------------------
+
+def set_search_threads(threads: int) -> None:
+    """Sets the threads that name searches run on (0: one per core); searches under way finish first."""
+
+def search_threads() -> int:
+    """Threads in the search pool."""
+
 # --- listed documents (native/src/documents.rs) --------------------------------------------
 
 DOCUMENT_CONFUSION_PAIRS: list[str]

@@ -1,7 +1,7 @@
 """`interdict serve`: the gRPC server (server/rpc/), until SIGTERM or SIGINT.
 
     interdict serve [--host 127.0.0.1] [--port 50051] [--store DIR] [--config interdict.toml]
-                    [--max-workers N] [--max-message-mb M] [--max-passengers N] [--max-import-mb M]
+                    [--max-workers N] [--search-threads N] [--max-message-mb M] [--max-passengers N] [--max-import-mb M]
                     [--tls-cert F --tls-key F [--tls-client-ca F]] [--auth FILE]
                     [--audit PATH [--audit-retention-days D] [--audit-depersonalise]]
                     [--metrics-port P [--metrics-host H]] [--grace S]
@@ -29,6 +29,11 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--store", help="list store directory (default: the embedded UN list, read-only)")
     p.add_argument("--config", help="TOML configuration (thresholds, weights); SIGHUP reloads it")
     p.add_argument("--max-workers", type=int, default=None, help="threads for the calls' blocking work: screening, the store (default 4 x cores + 4, at most 32)")
+    p.add_argument(
+        "--search-threads", type=_threads, default=None,
+        help="threads for the native name searches (default: cores - 1, at least 1; 0: one per core). One core is left "
+        "to the server's Python part, which runs under the GIL and is what throughput waits on",
+    )
     p.add_argument("--max-message-mb", type=float, default=16, help="largest message received or sent (default 16 MiB)")
     p.add_argument("--max-passengers", type=int, default=10_000, help="passengers per ScreenPassengers call (default 10000)")
     p.add_argument("--max-import-mb", type=float, default=1024, help="largest ImportList upload (default 1024 MiB)")
@@ -43,6 +48,16 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--metrics-port", type=int, default=None, help="serve Prometheus metrics on this port")
     p.add_argument("--metrics-host", default="127.0.0.1")
     p.set_defaults(func=cmd_serve)
+
+
+def _threads(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 0 or more, got {text!r}")
+    return n
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -61,6 +76,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logsafe.install()  # no names, birth dates or document numbers in the server's log records
+    import engine.pool
+
+    engine.pool.set_search_threads(engine.pool.server_search_threads() if args.search_threads is None else args.search_threads)
+    log.info("search threads: %d", engine.pool.search_threads())
     limits = Limits(
         max_message_bytes=int(args.max_message_mb * 1024 * 1024),
         max_passengers=args.max_passengers,

@@ -419,6 +419,29 @@ def test_a_large_batch_is_searched_in_chunks_with_the_same_hits(wl, monkeypatch)
     assert calls == [("test", 3, False)]
 
 
+def test_the_search_pool_size_changes_no_hit(wl):
+    """A server runs its searches on fewer threads than cores (engine.pool): the same hits, in the
+    same order, whatever the size; a bad size is refused and the pool kept."""
+    scr = engine.Screener(wl)
+    queries = [{"name": n} for n in ["Usama bin Ladin", "Juergen Mueller", "Maria Garcia", "Abdul Rahman Yasin"] * 5]
+    before = engine.search_threads()
+    try:
+        found = {}
+        for threads in (1, 3):
+            engine.set_search_threads(threads)
+            assert engine.search_threads() == threads
+            found[threads] = [[(h.entry_id, h.score) for h in hs] for hs in scr.screen(queries)] + [
+                [(h.entry_id, h.score) for h in scr.screen([q])[0]] for q in queries[:4]
+            ]
+        assert found[1] == found[3] and sum(map(len, found[1])) >= 10
+        for bad in (-1, 1.5, True, "2"):
+            with pytest.raises(ValueError, match="search threads"):
+                engine.set_search_threads(bad)
+        assert engine.search_threads() == 3
+    finally:
+        engine.set_search_threads(before)
+
+
 def test_a_bad_query_in_a_later_chunk_is_named_by_its_place_in_the_batch(wl, monkeypatch):
     """Chunks after the first are read while the first is searched: a bad query there still stops
     the call with its own place in the whole batch, whichever chunk it falls in."""

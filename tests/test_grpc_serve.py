@@ -45,7 +45,7 @@ def _serve(*args: str) -> tuple[subprocess.Popen, int, list[str]]:
 
 
 def test_serve_prints_how_to_call_it_and_stops_on_sigterm():
-    proc, port, lines = _serve("--max-workers", "4")
+    proc, port, lines = _serve("--max-workers", "4", "--search-threads", "1")
     try:
         text = "".join(lines)
         assert "grpcurl -plaintext" in text and "ScreeningService/ScreenPassengers" in text and "un-sc" in text
@@ -61,6 +61,7 @@ def test_serve_prints_how_to_call_it_and_stops_on_sigterm():
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "SIGTERM: draining" in err and "stopped" in err
+    assert "search threads: 1" in err
 
 
 def test_serve_with_auth_file(tmp_path):
@@ -81,8 +82,12 @@ def test_serve_with_auth_file(tmp_path):
             assert ok.results[0].hits
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0
+    # by default one core is left to the server's Python part
+    from engine.pool import server_search_threads
+
+    assert f"search threads: {server_search_threads()}" in err
 
 
 def test_options_that_do_not_fit_are_a_clear_error(capsys):
@@ -90,6 +95,11 @@ def test_options_that_do_not_fit_are_a_clear_error(capsys):
 
     assert cli.main(["serve", "--port", "0", "--tls-key", "server.key"]) == 2
     assert "TLS needs both --tls-cert and --tls-key" in capsys.readouterr().err
+    for bad in ("-1", "two"):
+        with pytest.raises(SystemExit) as e:
+            cli.main(["serve", "--port", "0", "--search-threads", bad])
+        assert e.value.code == 2
+        assert f"--search-threads: expected a whole number of 0 or more, got '{bad}'" in capsys.readouterr().err
 
 
 def test_no_personal_data_in_any_log_record(caplog):

@@ -237,6 +237,18 @@ fn compare_names_batch(py: Python<'_>, queries: Vec<PyBackedStr>, candidates: Ve
     Ok(py.detach(|| queries.par_iter().zip(candidates.par_iter()).map(|(q, c)| names::compare(q, c).score).collect()))
 }
 
+/// Sets the threads of the search pool (0: one per core); searches under way finish on the old one.
+#[pyfunction]
+fn set_search_threads(threads: usize) -> PyResult<()> {
+    crate::pool::set_search_threads(threads).map_err(|e| PyValueError::new_err(format!("the search pool could not start: {e}")))
+}
+
+/// Threads in the search pool.
+#[pyfunction]
+fn search_threads() -> usize {
+    crate::pool::search_threads()
+}
+
 /// A name floor for every query, or one per query.
 #[derive(FromPyObject)]
 enum MinScore {
@@ -611,6 +623,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyNameIndex>()?;
     m.add_class::<PendingSearch>()?;
     m.add_function(wrap_pyfunction!(name_fingerprint, m)?)?;
+    m.add_function(wrap_pyfunction!(set_search_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(search_threads, m)?)?;
     m.add_class::<PyDocumentIndex>()?;
     m.add_class::<PyDocumentMatches>()?;
     m.add(

@@ -1294,7 +1294,7 @@ struct Gathered<F> {
 }
 
 impl NameIndex {
-    /// [`NameIndex::search_batch`] on the thread pool, in the background: `done` is called (on a
+    /// [`NameIndex::search_batch`] on the search pool ([`crate::pool`]), in the background: `done` is called (on a
     /// pool thread) with the result, or with None if a search panicked. The batch is spawned as
     /// independent jobs of at most [`SPAWNED_PIECE`] queries, taken first come first served: no thread waits
     /// on another's part of the batch. (One parallel iterator per batch made its threads wait on
@@ -1306,16 +1306,17 @@ impl NameIndex {
         F: FnOnce(Option<BatchHits>) + Send + 'static,
     {
         assert_eq!(queries.len(), floors.len(), "one floor per query");
+        let pool = crate::pool::search_pool();
         if queries.len() <= 1 {
             // a lone query spreads its own work over the pool (search_batch)
             let index = Arc::clone(self);
-            rayon::spawn(move || {
+            pool.spawn(move || {
                 let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index.search_batch(&queries, limit, max_candidates, &floors)));
                 done(found.ok());
             });
             return;
         }
-        let size = (queries.len() / (4 * rayon::current_num_threads())).clamp(1, SPAWNED_PIECE);
+        let size = (queries.len() / (4 * pool.current_num_threads())).clamp(1, SPAWNED_PIECE);
         let pieces = queries.len().div_ceil(size);
         let queries: Arc<[String]> = queries.into();
         let floors: Arc<[f64]> = floors.into();
@@ -1329,7 +1330,7 @@ impl NameIndex {
         SEARCHES_IN_FLIGHT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         for piece in 0..pieces {
             let (index, queries, floors, gathered) = (Arc::clone(self), Arc::clone(&queries), Arc::clone(&floors), Arc::clone(&gathered));
-            rayon::spawn(move || {
+            pool.spawn(move || {
                 let span = piece * size..queries.len().min((piece + 1) * size);
                 let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     span.map(|i| index.search(&queries[i], limit, max_candidates, floors[i])).collect::<Vec<_>>()

@@ -8,6 +8,7 @@
 //! - [`names`]: order-free token alignment of two person or organisation names;
 //! - [`orgs`]: legal forms, stopwords and abbreviations of organisation names;
 //! - [`index`]: the blocking index that proposes candidates for a query name (saved and memory-mapped);
+//! - [`pool`]: the thread pool that name searches run on (sized apart from rayon's global pool);
 //! - [`flat`]: flat arrays owned or borrowed from a memory-mapped file, and the file checksum;
 //! - [`documents`]: the listed-document index (exact, OCR-confusion and one-edit lookups).
 //!
@@ -20,6 +21,7 @@ pub mod index;
 pub mod names;
 pub mod orgs;
 pub mod phonetic;
+pub mod pool;
 pub mod similarity;
 pub mod text;
 
