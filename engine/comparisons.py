@@ -34,6 +34,8 @@ class Contribution:
 
 class Comparison(Protocol):
     name: str
+    # the query attribute it reads: without it, the comparison has nothing to say (carried_comparisons)
+    needs: str
 
     def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None: ...
 
@@ -74,6 +76,7 @@ _LEVEL_FEATURE = {level: (f"birth_date.{level}", f"birth_date_{level}") for leve
 
 class BirthDateComparison:
     name = "birth_date"
+    needs = "birth_date"
 
     def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
         born = query.birth_date
@@ -90,6 +93,7 @@ class BirthDateComparison:
 
 class NationalityComparison:
     name = "nationality"
+    needs = "nationality"
 
     def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
         if not query.nationality or not entry.nationalities:
@@ -104,6 +108,7 @@ class NationalityComparison:
 
 class SexComparison:
     name = "sex"
+    needs = "sex"
 
     def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
         if query.sex and entry.sex and query.sex != entry.sex:
@@ -119,6 +124,7 @@ class DocumentComparison:
     Documents issued by different countries never count."""
 
     name = "document"
+    needs = "documents"
     NEAR_MIN_LENGTH = 6
 
     def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
@@ -151,6 +157,7 @@ class AddressComparison:
     evidence on its own (people move), but it tells apart two people of one name."""
 
     name = "address"
+    needs = "address"
     ADDRESS_FLOOR = 0.6
 
     def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
@@ -168,6 +175,7 @@ class CountryComparison:
     """For organisations and consignees: the party's country against the entry's address countries."""
 
     name = "country"
+    needs = "country"
 
     def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
         if not query.country or not entry.countries:
@@ -185,6 +193,7 @@ class LegalFormComparison:
     the hit, a little (`ACME HANDELS GMBH` is often not `ACME HANDELS AG`)."""
 
     name = "legal_form"
+    needs = "full_name"
 
     def compare(self, query: Query, entry: Entry, weights: Weights) -> Contribution | None:
         form = _native.legal_form(query.full_name) if query.full_name else None
@@ -210,3 +219,18 @@ ORGANIZATION_COMPARISONS: tuple[Comparison, ...] = (CountryComparison(), LegalFo
 
 def comparisons_for(kind: str) -> tuple[Comparison, ...]:
     return PERSON_COMPARISONS if kind == "person" else ORGANIZATION_COMPARISONS
+
+
+_CARRIED: dict[tuple[str, tuple[bool, ...]], tuple[Comparison, ...]] = {}
+
+
+def carried_comparisons(query: Query) -> tuple[Comparison, ...]:
+    """The comparisons of the query's kind that it carries the attribute for: the others return None
+    for every entry, so a screen weighing dozens of candidates per query asks only these."""
+    kind = query.kind
+    every = comparisons_for(kind)
+    carries = tuple(bool(getattr(query, c.needs)) for c in every)
+    found = _CARRIED.get((kind, carries))
+    if found is None:
+        found = _CARRIED[(kind, carries)] = tuple(c for c, has in zip(every, carries) if has)
+    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from .comparisons import Contribution, comparisons_for
+from .comparisons import Comparison, Contribution, carried_comparisons
 from .config import Config, Thresholds, Weights
 from .model import Entry, Query
 from .names import NameComparison, compare_names
@@ -81,7 +81,7 @@ class Assessment:
 
     @property
     def explanation(self) -> tuple[str, ...]:
-        return tuple(describe() for describe in self.reasons)
+        return tuple([describe() for describe in self.reasons]) if self.reasons else ()
 
 
 # The deepening stops here: beyond it the name alone is too weak to alert anyway.
@@ -147,9 +147,11 @@ def _weak_alias_reason() -> str:
 
 
 def assess(
-    query: Query, entry: Entry, name_score: float, weak: bool, weights: Weights, name: NameComparison | None = None
+    query: Query, entry: Entry, name_score: float, weak: bool, weights: Weights, name: NameComparison | None = None,
+    comparisons: tuple[Comparison, ...] | None = None,
 ) -> Assessment:
-    """`name`, when given, is the alignment behind `name_score`: its own features (name_features) are added."""
+    """`name`, when given, is the alignment behind `name_score`: its own features (name_features) are added.
+    `comparisons`: carried_comparisons(query), when the caller assesses many entries for one query."""
     features: dict[str, float] = {"name": name_score}
     reasons: list[Callable[[], str]] = []
     if weak:
@@ -158,7 +160,7 @@ def assess(
     for c in name_features(name, weights) if name is not None else ():
         features[c.feature] = c.value
         reasons.append(c.describe)
-    for comparison in comparisons_for(query.kind):
+    for comparison in carried_comparisons(query) if comparisons is None else comparisons:
         c = comparison.compare(query, entry, weights)
         if c is not None:
             c = deepen_conflict(c, name_score, weights)

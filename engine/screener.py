@@ -22,6 +22,7 @@ from .config import Config, Thresholds
 from . import mrz
 from .documents import DocumentIndex
 from .model import KINDS, Document, DocumentHit, Hit, InputError, Query
+from .comparisons import carried_comparisons
 from .scoring import (
     COMPATIBLE_KINDS, FAR_BIRTH_YEARS, assess, band, birth_date_budget, birth_years_apart, conflict_deepening,
     describe_name, evidence_budgets,
@@ -263,6 +264,7 @@ class Screener:
                 continue
             q = qs[qi]
             compatible = _COMPATIBLE_CODES[q.kind]
+            comparisons = carried_comparisons(q)
             born = q.birth_date.year if q.birth_date else 0
             # what the evidence besides a birth date (and a nickname) can add at most
             beside_birth_date = reach[qi] - nickname_gain - (birth_date_most if born else 0.0)
@@ -303,7 +305,7 @@ class Screener:
                     if min(1.0, max(0.0, at_most)) + nickname_gain < t.report:
                         continue
                 entry, indexed = owners[owner], indexed_names[name_row]
-                a = assess(q, entry, name_score, indexed.weak, weights)
+                a = assess(q, entry, name_score, indexed.weak, weights, comparisons=comparisons)
                 if a.score + nickname_gain < t.report:
                     continue
                 may_hit.append((min(1.0, a.score + nickname_gain), entry, indexed, name_row, name_score, a, t))
@@ -326,7 +328,7 @@ class Screener:
                 if name is None:
                     name = aligned[indexed.name] = _AlignedName(index, names[qi], name_row, indexed.name)
                 if name.pairs_a_nickname:  # the name's own features
-                    a = assess(q, entry, name_score, indexed.weak, weights, name=name.comparison)
+                    a = assess(q, entry, name_score, indexed.weak, weights, name=name.comparison, comparisons=comparisons)
                 if a.score < t.report:
                     continue
                 explanation = (

@@ -252,6 +252,35 @@ def test_document_evidence_exact_near_and_conflict():
     assert "document.near_match" not in features("4651429", config={"weights": {"document_near_match": 0.0}})
 
 
+@pytest.mark.parametrize("kind", ["person", "organization"])
+def test_a_comparison_says_nothing_without_the_attribute_it_needs(kind):
+    """A screen asks only the comparisons whose attribute the query carries (carried_comparisons): each
+    must say something when it has it, and nothing without it, whatever the entry holds."""
+    from engine.comparisons import carried_comparisons, comparisons_for
+    from engine.model import Entry, Query
+
+    person = kind == "person"
+    entry = Entry.from_dict({
+        "id": "e", "kind": kind, "names": ["Acme Trading GmbH" if not person else "Ali Hassan"], "birth_dates": ["1970-05-04"],
+        "nationalities": ["IQ"], "sex": "M", "documents": [{"number": "A1234567", "type": "passport", "country": "IQ"}],
+        "addresses": ["12 Rashid Street, Baghdad"], "countries": ["IQ"],
+    }, "entry")
+    full = {"kind": kind, "name": "Acme Trading AG" if not person else "Ali Hassan", "birth_date": "1970-05-04",
+            "nationality": "IQ", "sex": "F", "documents": [{"number": "A1234567", "type": "passport", "country": "IQ"}],
+            "address": "12 Rashid Street, Baghdad", "country": "IQ"}
+    weights = engine.Weights()
+    every = comparisons_for(kind)
+    assert carried_comparisons(Query.from_dict(full)) == every
+    for c in every:
+        assert c.compare(Query.from_dict(full), entry, weights) is not None, c.name
+        if c.needs == "full_name":
+            continue  # (a query always has a name)
+        without = Query.from_dict({k: v for k, v in full.items() if k != c.needs})
+        assert c.compare(without, entry, weights) is None, c.name
+        assert c not in carried_comparisons(without)
+    assert carried_comparisons(Query.from_dict({"kind": kind, "name": full["name"]})) == tuple(c for c in every if c.needs == "full_name")
+
+
 def test_default_threshold_is_exposed():
     assert 0.0 < engine.DEFAULT_THRESHOLD < engine.DEFAULT_MATCH_THRESHOLD <= 1.0
 

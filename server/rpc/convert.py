@@ -43,9 +43,17 @@ def add_hits(into: Any, hits: Iterable[engine.Hit | engine.DocumentHit], matched
     for h in hits:
         message = add(
             entry_id=h.entry_id, list_id=h.list_id, list_version=h.list_version, score=h.score,
-            band=BANDS.get(h.band, pb.BAND_UNSPECIFIED), features=h.features, explanation=h.explanation,
+            band=BANDS.get(h.band, pb.BAND_UNSPECIFIED), explanation=h.explanation,
         )
+        set_map(message.features, h.features)
         setattr(message, matched, getattr(h, matched))
+
+
+def set_map(into: Any, values: Mapping[str, Any]) -> None:
+    """Fills the map field `into`: item by item, as `update` (and a constructor's keyword) does too,
+    but in one loop here, not through MutableMapping.update's checks (a few microseconds a hit)."""
+    for key, value in values.items():
+        into[key] = value
 
 
 def add_passenger_results(

@@ -173,7 +173,8 @@ def _stream_responses(
             out.append(message)
         return out
     for k, (p, hits) in enumerate(zip(passengers, results)):
-        message = spb.ScreenPassengerStreamResponse(list_versions=versions)
+        message = spb.ScreenPassengerStreamResponse()
+        convert.set_map(message.list_versions, versions)
         answer = message.result
         answer.index, answer.passenger_id = index + k, p.id  # (sets `result`, even to defaults)
         convert.add_hits(answer.hits, hits)
