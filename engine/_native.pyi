@@ -101,13 +101,17 @@ class NameIndex:
     @property
     def entry_count(self) -> int: ...
     def search(
-        self, queries: Sequence[str], limit: int = 10, max_candidates: int = 100, min_score: float | Sequence[float] = 0.0
+        self, queries: Sequence[str], limit: int = 10, max_candidates: int = 100, min_score: float | Sequence[float] = 0.0,
+        extra_names: Sequence[Sequence[int]] | None = None,
     ) -> list[list[tuple[int, int, float]]]:
         """Per query, up to `limit` (owner, name index, name score) with a name score of at least
         `min_score` (one floor, or one per query), best entry first, one row per owner; then any more
-        whose name score ties with the last of them (equal names are told apart by the evidence)."""
+        whose name score ties with the last of them (equal names are told apart by the evidence).
+        `extra_names`: per query, names (indexes) scored besides the index's candidates, their owners
+        kept past `limit` when they reach the floor (another blocking key's: a birth date's)."""
     def search_ahead(
-        self, queries: Sequence[str], limit: int = 10, max_candidates: int = 100, min_score: float | Sequence[float] = 0.0
+        self, queries: Sequence[str], limit: int = 10, max_candidates: int = 100, min_score: float | Sequence[float] = 0.0,
+        extra_names: Sequence[Sequence[int]] | None = None,
     ) -> "PendingSearch":
         """`search`, started on the native thread pool and returned at once (the arguments are
         checked first): the caller goes on with other work, then takes the result with `wait`."""

@@ -16,6 +16,7 @@ birth_date_conflict = -0.15
 
 [search]
 max_candidates = 100
+birth_date_candidates = true   # also score the entries listing a person's full birth date
 ```
 """
 
@@ -109,6 +110,9 @@ class Config:
     weights: Weights = field(default_factory=Weights)
     max_candidates: int = DEFAULT_MAX_CANDIDATES
     source: str = ""
+    # the second blocking key: a person's full birth date proposes the entries listing it
+    # (engine.watchlist.CandidateFacts.born_on), whatever their names share with the query
+    birth_date_candidates: bool = True
 
     def thresholds_for(self, list_id: str, kind: str) -> Thresholds:
         return self.kind_thresholds.get((list_id, kind)) or self.list_thresholds.get(list_id) or self.thresholds
@@ -138,10 +142,19 @@ class Config:
             if not isinstance(v, (int, float)) or isinstance(v, bool) or not -bound <= v <= bound:
                 raise ConfigError(f"weights.{k}: expected a number in [-{bound:g}, {bound:g}], got {v!r}")
         search = d.get("search") or {}
+        unknown = set(search) - {"max_candidates", "birth_date_candidates"}
+        if unknown:
+            raise ConfigError(f"search.{sorted(unknown)[0]}: unknown setting (known: birth_date_candidates, max_candidates)")
         max_candidates = search.get("max_candidates", DEFAULT_MAX_CANDIDATES)
-        if not isinstance(max_candidates, int) or not 1 <= max_candidates <= 100_000:
+        if not isinstance(max_candidates, int) or isinstance(max_candidates, bool) or not 1 <= max_candidates <= 100_000:
             raise ConfigError(f"search.max_candidates: expected an integer in [1, 100000], got {max_candidates!r}")
-        return cls(base, per_list, per_kind, Weights(**{k: float(v) for k, v in w.items()}), max_candidates, source)
+        by_birth_date = search.get("birth_date_candidates", True)
+        if not isinstance(by_birth_date, bool):
+            raise ConfigError(f"search.birth_date_candidates: expected true or false, got {by_birth_date!r}")
+        return cls(
+            base, per_list, per_kind, Weights(**{k: float(v) for k, v in w.items()}), max_candidates, source,
+            birth_date_candidates=by_birth_date,
+        )
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> "Config":

@@ -93,7 +93,7 @@ class CandidateFacts:
     memory bus beside it. Screener._weigh rules out two candidates in three of the screening
     benchmark's on these (a birth year two or more years from the listed one)."""
 
-    __slots__ = ("kind", "birth_year", "weak")
+    __slots__ = ("kind", "birth_year", "weak", "born_on")
 
     # birth_year: no listed birth date, and more than one (the entry's dates are read then)
     NO_YEAR, SEVERAL_YEARS = 0, 1
@@ -106,6 +106,42 @@ class CandidateFacts:
             for e in owners
         ))
         self.weak = bytes(n.weak for n in names)
+        self.born_on = _names_born_on(owners, names)
+
+
+# A full birth date listed for more names than this is no key for proposing candidates (a list that
+# dates many people alike: they would be as many candidates as the name index's own).
+MAX_NAMES_BORN_ON = 256
+
+
+def birth_date_key(date: Any) -> int | None:
+    """A full birth date as a key (YYYYMMDD), or None: a partial one, or 1 January (a placeholder)."""
+    if date is None or date.day is None or (date.month, date.day) == (1, 1):
+        return None
+    return date.year * 10_000 + date.month * 100 + date.day
+
+
+def _names_born_on(owners: tuple[Entry, ...], names: list[IndexedName]) -> dict[int, array]:
+    """Per full listed birth date (birth_date_key), the name numbers of the persons listing it: the
+    second blocking key. A passenger who travels under a name sharing only a common token with the
+    listed one (`Mohammad Zahid` for `Zahid Ahmadzai`) is not among the name index's candidates,
+    while the birth date would lift the pair to a hit (engine.scoring.deepen_conflict)."""
+    keys_of: dict[int, tuple[int, ...]] = {}
+    for owner, e in enumerate(owners):
+        if e.kind == "person" and e.birth_dates:
+            keys = tuple({k for k in map(birth_date_key, e.birth_dates) if k is not None})
+            if keys:
+                keys_of[owner] = keys
+    born_on: dict[int, array] = {}
+    if not keys_of:
+        return born_on
+    for number, n in enumerate(names):
+        for key in keys_of.get(n.owner, ()):
+            found = born_on.get(key)
+            if found is None:
+                found = born_on[key] = array("I")
+            found.append(number)
+    return {k: v for k, v in born_on.items() if len(v) <= MAX_NAMES_BORN_ON}
 
 
 def _entries(records: Iterable[Mapping[str, Any]], list_id: str) -> list[Entry]:

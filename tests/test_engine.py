@@ -313,6 +313,8 @@ def test_config_from_toml_per_list_and_kind(tmp_path, wl):
         ("[weights]\nbogus = 0.1\n", "weights.bogus"),
         ("[thresholds]\nreport = 0.9\nmatch = 0.8\n", "thresholds"),
         ("[search]\nmax_candidates = 0\n", "search.max_candidates"),
+        ("[search]\nbirth_date_candidates = 1\n", "search.birth_date_candidates"),
+        ("[search]\nmax_candidate = 10\n", "search.max_candidate"),
         ("[nonsense]\n", "nonsense"),
         ("this is = = not toml", "interdict.toml"),
     ],
@@ -446,6 +448,32 @@ def test_a_large_batch_is_searched_in_chunks_with_the_same_hits(wl, monkeypatch)
     alone = engine.Screener(wl).screen(queries[:3])
     assert [[h.entry_id for h in hs] for hs in alone] == [[h.entry_id for h in hs if h.list_id == "test"] for hs in one_by_one[:3]]
     assert calls == [("test", 3, False)]
+
+
+def test_a_listed_full_birth_date_proposes_its_entries_as_candidates():
+    """The second blocking key: a passenger whose name shares only a common token with the listed one
+    is not among the name index's candidates when hundreds share that token, but the entries listing
+    the passenger's full birth date are scored too, and the equal date lifts the pair to a hit."""
+    crowd = [{"id": f"C{i:03d}", "names": [f"Mohammad Karimi{chr(97 + i % 26)}{chr(97 + i // 26)}"], "birth_dates": ["1960-02-03"]}
+             for i in range(300)]
+    target = {"id": "T", "names": ["Mohammad Qasimi"], "birth_dates": ["1970-05-04"]}
+    placeholder = {"id": "P", "names": ["Mohammad Qasimu"], "birth_dates": ["1971-01-01"]}
+    scr = engine.Screener(engine.Watchlist.from_records(crowd + [target, placeholder], list_id="t"), config={"search": {"max_candidates": 10}})
+    found = scr.screen([{"name": "Mohammad Zahidi", "birth_date": "1970-05-04"}], threshold=0.5)[0]
+    assert "T" in [h.entry_id for h in found]
+    hit = next(h for h in found if h.entry_id == "T")
+    assert hit.features["birth_date.exact"] > 0.1 and hit.score >= 0.75
+    # the same name without the date, or with another one: the crowd fills the candidates
+    for query in ({"name": "Mohammad Zahidi"}, {"name": "Mohammad Zahidi", "birth_date": "1970-05-05"}):
+        assert "T" not in [h.entry_id for h in scr.screen([query], threshold=0.5)[0]]
+    # 1 January stands for an unknown day: no key
+    assert "P" not in [h.entry_id for h in scr.screen([{"name": "Mohammad Zahidi", "birth_date": "1971-01-01"}], threshold=0.5)[0]]
+    # in a batch, each query its own date
+    batch = scr.screen([{"name": "Mohammad Zahidi", "birth_date": "1970-05-04"}, {"name": "Mohammad Zahidi"}] * 3, threshold=0.5)
+    assert [("T" in [h.entry_id for h in hs]) for hs in batch] == [True, False] * 3
+    # configured off, the name index alone proposes
+    scr.reload_config({"search": {"max_candidates": 10, "birth_date_candidates": False}})
+    assert "T" not in [h.entry_id for h in scr.screen([{"name": "Mohammad Zahidi", "birth_date": "1970-05-04"}], threshold=0.5)[0]]
 
 
 def test_the_search_pool_size_changes_no_hit(wl):

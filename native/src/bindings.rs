@@ -317,8 +317,9 @@ impl PyNameIndex {
         self.inner.entry_count()
     }
 
-    /// `min_score`: one floor for every query, or a list with one per query.
-    #[pyo3(signature = (queries, limit = 10, max_candidates = 100, min_score = MinScore::All(0.0)))]
+    /// `min_score`: one floor for every query, or a list with one per query. `extra_names`: per query,
+    /// names (their numbers) scored besides the index's candidates, kept past `limit` when they reach the floor.
+    #[pyo3(signature = (queries, limit = 10, max_candidates = 100, min_score = MinScore::All(0.0), extra_names = None))]
     fn search(
         &self,
         py: Python<'_>,
@@ -326,23 +327,33 @@ impl PyNameIndex {
         limit: usize,
         max_candidates: usize,
         min_score: MinScore,
+        extra_names: Option<Vec<Vec<u32>>>,
     ) -> PyResult<Found> {
-        self.search_ahead(queries, limit, max_candidates, min_score)?.wait(py)
+        self.search_ahead(queries, limit, max_candidates, min_score, extra_names)?.wait(py)
     }
 
     /// `search`, started on the thread pool and returned at once: the caller works on (weighs the
     /// last batch) while it runs, with no thread of its own waiting for the GIL to start it.
-    #[pyo3(signature = (queries, limit = 10, max_candidates = 100, min_score = MinScore::All(0.0)))]
+    #[pyo3(signature = (queries, limit = 10, max_candidates = 100, min_score = MinScore::All(0.0), extra_names = None))]
     fn search_ahead(
         &self,
         queries: Vec<String>,
         limit: usize,
         max_candidates: usize,
         min_score: MinScore,
+        extra_names: Option<Vec<Vec<u32>>>,
     ) -> PyResult<PendingSearch> {
         let floors = min_score.per_query(queries.len())?;
+        let extras = extra_names.unwrap_or_default();
+        if !extras.is_empty() && extras.len() != queries.len() {
+            return Err(PyValueError::new_err(format!("extra_names has {} lists but there are {} queries", extras.len(), queries.len())));
+        }
+        let names = self.inner.len();
+        if let Some(bad) = extras.iter().flatten().find(|&&n| n as usize >= names) {
+            return Err(PyValueError::new_err(format!("extra_names holds name {bad}; the index has {names}")));
+        }
         let (sender, receiver) = mpsc::sync_channel(1);
-        self.inner.search_batch_spawned(queries, limit, max_candidates, floors, move |found| {
+        self.inner.search_batch_spawned(queries, extras, limit, max_candidates, floors, move |found| {
             let _ = sender.send(found); // nobody waits if the PendingSearch was dropped
         });
         Ok(PendingSearch { result: Mutex::new(Some(receiver)) })

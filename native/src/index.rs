@@ -18,7 +18,7 @@ use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, n
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
-use ahash::{AHashMap, RandomState};
+use ahash::{AHashMap, AHashSet, RandomState};
 use rayon::prelude::*;
 use std::io::{self, Write};
 use std::path::Path;
@@ -1074,23 +1074,40 @@ impl NameIndex {
     /// Up to `limit` (owner, name, score) for one query, one row per owner, best first, and then any
     /// more whose name score ties with the last of them ([`through_ties`]).
     pub fn search(&self, query: &str, limit: usize, max_candidates: usize, min_score: f64) -> Vec<(u32, u32, f64)> {
-        self.search_on(query, limit, max_candidates, min_score, false)
+        self.search_on(query, &[], limit, max_candidates, min_score, false)
+    }
+
+    /// [`NameIndex::search`], with the `extra` names (their rows) scored besides the index's candidates,
+    /// and their owners kept past `limit` when they reach `min_score`: names another key proposes (those
+    /// of the entries listing the passenger's birth date), which may share only a common token with the query.
+    pub fn search_with(&self, query: &str, extra: &[u32], limit: usize, max_candidates: usize, min_score: f64) -> Vec<(u32, u32, f64)> {
+        self.search_on(query, extra, limit, max_candidates, min_score, false)
     }
 
     /// [`NameIndex::search`] with the one query's work spread over the thread pool: its tokens'
     /// proposals worked out side by side, its candidates scored in one chunk per thread. The same
     /// result; for a lone query (a single-passenger call), where nothing else keeps the cores busy.
     pub fn search_parallel(&self, query: &str, limit: usize, max_candidates: usize, min_score: f64) -> Vec<(u32, u32, f64)> {
-        self.search_on(query, limit, max_candidates, min_score, true)
+        self.search_on(query, &[], limit, max_candidates, min_score, true)
     }
 
-    fn search_on(&self, query: &str, limit: usize, max_candidates: usize, min_score: f64, parallel: bool) -> Vec<(u32, u32, f64)> {
+    fn search_on(&self, query: &str, extra: &[u32], limit: usize, max_candidates: usize, min_score: f64, parallel: bool) -> Vec<(u32, u32, f64)> {
         let query_forms = prepare_forms(query);
         let blocking = Self::blocking_tokens(&query_forms);
         if parallel {
             self.prefetch_proposals(blocking.iter().flatten());
         }
-        let rows = self.candidate_rows(&blocking, max_candidates);
+        let mut rows = self.candidate_rows(&blocking, max_candidates);
+        if !extra.is_empty() {
+            // all their rows: a filter keeping only those holding a token the query's tokens propose
+            // halved what the extra names cost, but lost held-out aliases the alignment relates by
+            // similar tokens the index does not propose (`Abdukahlil` ~ `Abu Khalil`, `YSMAIYLOV` ~
+            // `ISMAILOVICH`): 4 of the EU list's and 7 of OFAC's (alias_recall.py)
+            let ranked: AHashSet<u32> = rows.iter().copied().collect();
+            for &name in extra {
+                rows.extend(self.rows_of_name(name).filter(|r| !ranked.contains(r)));
+            }
+        }
         // Per query form: its core tokens and their glued variants, made once for all candidates.
         let forms: Vec<(Vec<&Token>, Vec<Variant>)> = query_forms
             .iter()
@@ -1107,6 +1124,7 @@ impl NameIndex {
         } else {
             self.score_rows(&forms, &rows, min_score)
         };
+        let extra_owners: AHashSet<u32> = extra.iter().filter_map(|&n| self.rows_of_name(n).next()).map(|r| self.row_owner[r as usize]).collect();
         let mut best: AHashMap<u32, (u32, f64)> = AHashMap::new();
         for (owner, name, score) in scored {
             let slot = best.entry(owner).or_insert((name, score));
@@ -1116,7 +1134,15 @@ impl NameIndex {
         }
         let mut hits: Vec<(u32, u32, f64)> = best.into_iter().map(|(o, (n, s))| (o, n, s)).collect();
         hits.sort_unstable_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-        hits.truncate(through_ties(&hits, limit));
+        if extra_owners.is_empty() {
+            hits.truncate(through_ties(&hits, limit));
+        } else {
+            // the index's own hits, cut as without the extra names, and the extra names' owners besides,
+            // each in its place in the order (the evidence weighed after may lift them)
+            let others: Vec<(u32, u32, f64)> = hits.iter().filter(|h| !extra_owners.contains(&h.0)).copied().collect();
+            let kept: AHashSet<u32> = others[..through_ties(&others, limit)].iter().map(|h| h.0).collect();
+            hits.retain(|h| kept.contains(&h.0) || extra_owners.contains(&h.0));
+        }
         hits
     }
 
@@ -1261,6 +1287,20 @@ impl NameIndex {
         max_candidates: usize,
         min_scores: &[f64],
     ) -> Vec<Vec<(u32, u32, f64)>> {
+        self.search_batch_with(queries, &[], limit, max_candidates, min_scores)
+    }
+
+    /// [`NameIndex::search_batch`] with each query's extra names ([`NameIndex::search_with`]): none, or
+    /// one list per query.
+    pub fn search_batch_with(
+        &self,
+        queries: &[String],
+        extras: &[Vec<u32>],
+        limit: usize,
+        max_candidates: usize,
+        min_scores: &[f64],
+    ) -> Vec<Vec<(u32, u32, f64)>> {
+        assert!(extras.is_empty() || extras.len() == queries.len(), "no extra names, or a list per query");
         // A lone query, with no other search in flight, spreads its own work over the pool: the cores
         // are idle otherwise. Under concurrent calls (a server's streams) splitting would only repeat
         // work (each thread compares the shared tokens again), so each query keeps to one thread.
@@ -1272,7 +1312,8 @@ impl NameIndex {
         queries
             .par_iter()
             .zip(min_scores)
-            .map(|(q, &floor)| self.search_on(q, limit, max_candidates, floor, lone))
+            .enumerate()
+            .map(|(i, (q, &floor))| self.search_on(q, extras.get(i).map_or(&[][..], Vec::as_slice), limit, max_candidates, floor, lone))
             .collect()
     }
 }
@@ -1301,17 +1342,20 @@ impl NameIndex {
     /// one another at its joins, where a waiting thread takes up the next batch's work and finishes
     /// its own batch only after it; then both batches end together, the pool runs dry, and each
     /// sleeping thread took milliseconds to be woken on this virtual machine: 6% of the cores idle.)
-    pub fn search_batch_spawned<F>(self: &Arc<Self>, queries: Vec<String>, limit: usize, max_candidates: usize, floors: Vec<f64>, done: F)
-    where
+    #[allow(clippy::too_many_arguments)]
+    pub fn search_batch_spawned<F>(
+        self: &Arc<Self>, queries: Vec<String>, extras: Vec<Vec<u32>>, limit: usize, max_candidates: usize, floors: Vec<f64>, done: F,
+    ) where
         F: FnOnce(Option<BatchHits>) + Send + 'static,
     {
         assert_eq!(queries.len(), floors.len(), "one floor per query");
+        assert!(extras.is_empty() || extras.len() == queries.len(), "no extra names, or a list per query");
         let pool = crate::pool::search_pool();
         if queries.len() <= 1 {
             // a lone query spreads its own work over the pool (search_batch)
             let index = Arc::clone(self);
             pool.spawn(move || {
-                let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index.search_batch(&queries, limit, max_candidates, &floors)));
+                let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index.search_batch_with(&queries, &extras, limit, max_candidates, &floors)));
                 done(found.ok());
             });
             return;
@@ -1319,6 +1363,7 @@ impl NameIndex {
         let size = (queries.len() / (4 * pool.current_num_threads())).clamp(1, SPAWNED_PIECE);
         let pieces = queries.len().div_ceil(size);
         let queries: Arc<[String]> = queries.into();
+        let extras: Arc<[Vec<u32>]> = extras.into();
         let floors: Arc<[f64]> = floors.into();
         let gathered = Arc::new(Gathered {
             pieces: std::sync::Mutex::new(vec![None; pieces]),
@@ -1329,11 +1374,13 @@ impl NameIndex {
         // the whole batch is one search in flight (a lone query elsewhere then keeps to one thread)
         SEARCHES_IN_FLIGHT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         for piece in 0..pieces {
-            let (index, queries, floors, gathered) = (Arc::clone(self), Arc::clone(&queries), Arc::clone(&floors), Arc::clone(&gathered));
+            let (index, queries, extras, floors, gathered) =
+                (Arc::clone(self), Arc::clone(&queries), Arc::clone(&extras), Arc::clone(&floors), Arc::clone(&gathered));
             pool.spawn(move || {
                 let span = piece * size..queries.len().min((piece + 1) * size);
                 let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    span.map(|i| index.search(&queries[i], limit, max_candidates, floors[i])).collect::<Vec<_>>()
+                    span.map(|i| index.search_with(&queries[i], extras.get(i).map_or(&[][..], Vec::as_slice), limit, max_candidates, floors[i]))
+                        .collect::<Vec<_>>()
                 }));
                 match found {
                     Ok(found) => gathered.pieces.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[piece] = Some(found),
@@ -2118,6 +2165,52 @@ mod tests {
     }
 
     #[test]
+    fn extra_names_are_scored_and_kept_past_the_limit() {
+        // 400 people share the given name; the one born on the passenger's date is far down the ranking
+        let mut names: Vec<String> = (0..400).map(|i| format!("Mohammad Karimi{}", to_letters(i))).collect();
+        names.push("Mohammad Qasimi".into());
+        names.push("Mohammad Qasimi Gul".into()); // another name of the same entry
+        let owners: Vec<u32> = (0..400).chain([400, 400]).collect();
+        let idx = NameIndex::build(&names, &owners);
+        let query = "Mohammad Zahidi";
+        let plain = idx.search(query, 5, 10, 0.3);
+        assert!(!plain.is_empty() && plain.iter().all(|h| h.0 != 400), "{plain:?}");
+        let with = idx.search_with(query, &[400, 401], 5, 10, 0.3);
+        let others: Vec<_> = with.iter().copied().filter(|h| h.0 != 400).collect();
+        assert_eq!(others, plain, "the index's hits are kept as they were");
+        let found: Vec<_> = with.iter().filter(|h| h.0 == 400).collect();
+        assert_eq!(found.len(), 1, "one hit per owner: {with:?}");
+        let best = [400u32, 401].map(|n| compare_rows(&idx, query, n));
+        assert_eq!(found[0].2, best[0].max(best[1]), "scored as the alignment scores it");
+        assert!(with.windows(2).all(|w| w[0].2 >= w[1].2), "best first");
+        // below the floor, an extra name is not kept
+        assert!(idx.search_with(query, &[400, 401], 5, 10, 0.99).iter().all(|h| h.0 != 400));
+        // a batch with a list per query, spawned or not
+        let queries = vec![query.to_string(), "Mohammad Karimiab".to_string()];
+        let extras = vec![vec![400, 401], vec![]];
+        let batch = idx.search_batch_with(&queries, &extras, 5, 10, &[0.3, 0.3]);
+        assert_eq!(batch, vec![with.clone(), idx.search(&queries[1], 5, 10, 0.3)]);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        Arc::new(idx).search_batch_spawned(queries, extras, 5, 10, vec![0.3, 0.3], move |found| sender.send(found).unwrap());
+        assert_eq!(receiver.recv().unwrap(), Some(batch));
+    }
+
+    fn to_letters(mut i: usize) -> String {
+        let mut out = String::new();
+        loop {
+            out.push((b'a' + (i % 26) as u8) as char);
+            i /= 26;
+            if i == 0 {
+                return out;
+            }
+        }
+    }
+
+    fn compare_rows(idx: &NameIndex, query: &str, name: u32) -> f64 {
+        idx.compare_with_name(query, name, "").score
+    }
+
+    #[test]
     fn unrelated_query_finds_nothing_above_threshold() {
         assert!(index().search("Xavier Quintero", 10, 50, 0.5).is_empty());
     }
@@ -2160,7 +2253,7 @@ mod tests {
             let expected = index.search_batch(&queries[..n], 10, 100, &floors[..n]);
             assert!(n == 0 || expected.iter().any(|hits| !hits.is_empty()), "the batch finds something");
             let (sender, receiver) = std::sync::mpsc::channel();
-            index.search_batch_spawned(queries[..n].to_vec(), 10, 100, floors[..n].to_vec(), move |found| sender.send(found).unwrap());
+            index.search_batch_spawned(queries[..n].to_vec(), Vec::new(), 10, 100, floors[..n].to_vec(), move |found| sender.send(found).unwrap());
             assert_eq!(receiver.recv().unwrap(), Some(expected), "{n} queries");
             assert!(receiver.recv().is_err(), "done is called once, then dropped");
         }
