@@ -188,7 +188,7 @@ class Screener:
         reach: list[float] = []
         floors: dict[str, list[float]] = {wl.list_id: [] for wl in lists}
         # a person's full birth date: the second blocking key (CandidateFacts.born_on)
-        born: list[int | None] = []
+        birth_keys: list[int | None] = []
         evidence_budget = evidence_budgets(cfg.weights)
 
         def take(lo: int, hi: int) -> None:
@@ -198,14 +198,14 @@ class Screener:
                 qs.append(q)
                 names.append(q.full_name)
                 reach.append(evidence_budget(q))
-                born.append(birth_date_key(q.birth_date) if q.kind == "person" else None)
+                birth_keys.append(birth_date_key(q.birth_date) if q.kind == "person" else None)
                 for wl in lists:
                     floors[wl.list_id].append(max(0.0, reports[wl.list_id] - reach[-1]))
 
         def search(wl: Watchlist, lo: int, hi: int, ahead: bool) -> Any:
             index = wl.name_index
             born_on = wl.candidate_facts.born_on if cfg.birth_date_candidates else None
-            extra = [born_on.get(k, ()) if k is not None else () for k in born[lo:hi]] if born_on else None
+            extra = [born_on.get(k, ()) if k is not None else () for k in birth_keys[lo:hi]] if born_on else None
             return (index.search_ahead if ahead else index.search)(
                 names[lo:hi], limit=4 * limit + 10, max_candidates=cfg.max_candidates, min_score=floors[wl.list_id][lo:hi],
                 extra_names=extra if extra and any(extra) else None,
