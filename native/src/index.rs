@@ -1098,6 +1098,8 @@ impl NameIndex {
             self.prefetch_proposals(blocking.iter().flatten());
         }
         let mut rows = self.candidate_rows(&blocking, max_candidates);
+        // the extra names' owners, kept past `limit` (below)
+        let mut extra_owners: AHashSet<u32> = AHashSet::new();
         if !extra.is_empty() {
             // all their rows: a filter keeping only those holding a token the query's tokens propose
             // halved what the extra names cost, but lost held-out aliases the alignment relates by
@@ -1105,7 +1107,12 @@ impl NameIndex {
             // `ISMAILOVICH`): 4 of the EU list's and 7 of OFAC's (alias_recall.py)
             let ranked: AHashSet<u32> = rows.iter().copied().collect();
             for &name in extra {
-                rows.extend(self.rows_of_name(name).filter(|r| !ranked.contains(r)));
+                for row in self.rows_of_name(name) {
+                    extra_owners.insert(self.row_owner[row as usize]);
+                    if !ranked.contains(&row) {
+                        rows.push(row);
+                    }
+                }
             }
         }
         // Per query form: its core tokens and their glued variants, made once for all candidates.
@@ -1124,7 +1131,6 @@ impl NameIndex {
         } else {
             self.score_rows(&forms, &rows, min_score)
         };
-        let extra_owners: AHashSet<u32> = extra.iter().filter_map(|&n| self.rows_of_name(n).next()).map(|r| self.row_owner[r as usize]).collect();
         let mut best: AHashMap<u32, (u32, f64)> = AHashMap::new();
         for (owner, name, score) in scored {
             let slot = best.entry(owner).or_insert((name, score));
