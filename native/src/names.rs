@@ -686,21 +686,25 @@ pub fn glued_spans<'a>(tokens: &'a [&'a str], particle: impl Fn(&str) -> bool + 
 
 /// How a glued name writes the Arabic article `middle` before `next`: as spoken, assimilated to a
 /// sun letter (`AL DIN` -> `UD`/`ED` + `DIN`: Nuruddin, Noureddine; `AL RAHMAN` -> `UR`/`ER`:
-/// Abdurrahman, Abderrahmane) or not (`AL KARIM` -> `UL`/`EL`: Abdulkarim, Abdelkarim). An article
-/// already written as spoken, as its own token (`UD DIN`, `AD DIN`, `UL HAQ`), likewise, and also
-/// as written. None for other tokens.
+/// Abdurrahman, Abderrahmane) or not (`AL KARIM` -> `UL`/`EL`: Abdulkarim, Abdelkarim), and also as
+/// written (`ABD AL RAHMAN` -> `ABDALRAHMAN`: the Arabic script glues `عبد الرحمن` so, and spells
+/// no assimilation). An article already written as spoken, as its own token (`UD DIN`, `AD DIN`,
+/// `UL HAQ`), likewise. None for other tokens.
 fn article_spellings(middle: &str, next: &str) -> Vec<String> {
     let Some(&first) = next.as_bytes().first() else { return Vec::new() };
     let consonant = if sun_letter(first) { first as char } else { 'L' };
-    // whether `middle` is the article, and if so whether it is written as spoken (`UD`, `AD`)
-    let spoken = match middle.as_bytes() {
-        b"AL" | b"EL" => false,
-        &[vowel, c] if matches!(vowel, b'A' | b'E' | b'U') && c as char == consonant => true,
-        _ => return Vec::new(),
+    // whether `middle` is the article: `AL`, `EL`, or written as spoken (`UD`, `AD`)
+    let article = match middle.as_bytes() {
+        b"AL" | b"EL" => true,
+        &[vowel, c] => matches!(vowel, b'A' | b'E' | b'U') && c as char == consonant,
+        _ => false,
     };
+    if !article {
+        return Vec::new();
+    }
     let mut spellings = vec![format!("U{consonant}"), format!("E{consonant}")];
-    if spoken && !spellings.iter().any(|s| s == middle) {
-        spellings.push(middle.to_string()); // `AD DIN` as written, too
+    if !spellings.iter().any(|s| s == middle) {
+        spellings.push(middle.to_string()); // `AD DIN`, `AL RAHMAN` as written, too
     }
     spellings
 }
@@ -781,12 +785,22 @@ pub fn core_tokens<'a>(tokens: &[&'a Token]) -> Vec<&'a Token> {
     crate::orgs::core_positions(&texts).into_iter().map(|i| tokens[i]).collect()
 }
 
-/// Which side's variant, if any, the best alignment glued.
+/// Which side's variant, if any, the best alignment glued: one side's, or one on each side
+/// (`AZIZIRAHMAN ABDUL AHAD` ~ `ZYZ AL RHMN BDLHD`, as عزيز الرحمن عبد الاحد).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Glued {
     None,
     Query(usize),
     Candidate(usize),
+    Both(usize, usize),
+}
+
+/// The alignment with a query variant and a candidate variant glued together, when each glued token
+/// found a convincing partner: tried with the best variant of each side, when both improve on the plain.
+fn align_both_glued(q: &[&Token], c: &[&Token], qv: &Variant, cv: &Variant, sim: &mut Similarity) -> Option<RawAlignment> {
+    let (qt, ct) = (qv.tokens(q), cv.tokens(c));
+    let a = align_raw(&qt, &ct, sim);
+    (joined_convincingly(&a, qv.first, &qv.glued, &ct, true) && joined_convincingly(&a, cv.first, &cv.glued, &qt, false)).then_some(a)
 }
 
 /// [`align_best`] on core tokens by position: the plain alignment, and split/joined tokens tried
@@ -801,13 +815,21 @@ pub fn align_best_raw<'c>(
 ) -> (RawAlignment, Glued, Vec<Variant<'c>>) {
     let plain = align_raw(q, c, sim);
     let (q_left, c_left) = (plain.pairs.len() < q.len(), plain.pairs.len() < c.len());
+    let plain_score = plain.score;
     let (mut best, mut glued) = (plain, Glued::None);
+    // each side's best variant, by its score alone
+    let (mut best_q, mut best_c) = (None::<(usize, f64)>, None::<(usize, f64)>);
     if q_left {
         for (k, v) in qv.iter().enumerate() {
             let vt = v.tokens(q);
             let a = align_raw(&vt, c, sim);
-            if a.score > best.score + 1e-12 && joined_convincingly(&a, v.first, &v.glued, c, true) {
-                (best, glued) = (a, Glued::Query(k));
+            if a.score > plain_score + 1e-12 && joined_convincingly(&a, v.first, &v.glued, c, true) {
+                if best_q.is_none_or(|(_, s)| a.score > s + 1e-12) {
+                    best_q = Some((k, a.score));
+                }
+                if a.score > best.score + 1e-12 {
+                    (best, glued) = (a, Glued::Query(k));
+                }
             }
         }
     }
@@ -817,9 +839,19 @@ pub fn align_best_raw<'c>(
         for (k, v) in c_variants.iter().enumerate() {
             let vt = v.tokens(c);
             let a = align_raw(q, &vt, sim);
-            if a.score > best.score + 1e-12 && joined_convincingly(&a, v.first, &v.glued, q, false) {
-                (best, glued) = (a, Glued::Candidate(k));
+            if a.score > plain_score + 1e-12 && joined_convincingly(&a, v.first, &v.glued, q, false) {
+                if best_c.is_none_or(|(_, s)| a.score > s + 1e-12) {
+                    best_c = Some((k, a.score));
+                }
+                if a.score > best.score + 1e-12 {
+                    (best, glued) = (a, Glued::Candidate(k));
+                }
             }
+        }
+    }
+    if let (Some((k, _)), Some((m, _))) = (best_q, best_c) {
+        if let Some(a) = align_both_glued(q, c, &qv[k], &c_variants[m], sim).filter(|a| a.score > best.score + 1e-12) {
+            (best, glued) = (a, Glued::Both(k, m));
         }
     }
     (best, glued, c_variants)
@@ -923,26 +955,40 @@ pub fn align_best_score_from<'c>(
     }
     let plain = align_raw(q, c, sim);
     let mut best = plain.score;
+    // each side's best variant, as align_best_raw picks them (variants that could not join would
+    // not have been picked)
+    let (mut best_q, mut best_c) = (None::<(usize, f64)>, None::<(usize, f64)>);
     if plain.pairs.len() < q.len() {
-        for v in qv {
+        for (k, v) in qv.iter().enumerate() {
             if !could_join(&v.glued, c, sim, true) {
                 continue;
             }
             let a = align_raw(&v.tokens(q), c, sim);
-            if a.score > best + 1e-12 && joined_convincingly(&a, v.first, &v.glued, c, true) {
-                best = a.score;
+            if a.score > plain.score + 1e-12 && joined_convincingly(&a, v.first, &v.glued, c, true) {
+                if best_q.is_none_or(|(_, s)| a.score > s + 1e-12) {
+                    best_q = Some((k, a.score));
+                }
+                best = best.max(a.score);
             }
         }
     }
     if plain.pairs.len() < c.len() {
-        for v in c_variants() {
+        for (k, v) in c_variants().iter().enumerate() {
             if !could_join(&v.glued, q, sim, false) {
                 continue;
             }
             let a = align_raw(q, &v.tokens(c), sim);
-            if a.score > best + 1e-12 && joined_convincingly(&a, v.first, &v.glued, q, false) {
-                best = a.score;
+            if a.score > plain.score + 1e-12 && joined_convincingly(&a, v.first, &v.glued, q, false) {
+                if best_c.is_none_or(|(_, s)| a.score > s + 1e-12) {
+                    best_c = Some((k, a.score));
+                }
+                best = best.max(a.score);
             }
+        }
+    }
+    if let (Some((k, _)), Some((m, _))) = (best_q, best_c) {
+        if let Some(a) = align_both_glued(q, c, &qv[k], &c_variants()[m], sim) {
+            best = best.max(a.score);
         }
     }
     best
@@ -966,6 +1012,13 @@ pub fn align_best(q: &[&Token], c: &[&Token]) -> Alignment {
             let v = &cv[k];
             let mut a = raw.explained(q, &v.tokens(c));
             relabel(&mut a, &raw, v.first, v.label(c), false);
+            a
+        }
+        Glued::Both(k, m) => {
+            let (vq, vc) = (&qv[k], &cv[m]);
+            let mut a = raw.explained(&vq.tokens(q), &vc.tokens(c));
+            relabel(&mut a, &raw, vq.first, vq.label(q), true);
+            relabel(&mut a, &raw, vc.first, vc.label(c), false);
             a
         }
     }
@@ -1155,9 +1208,9 @@ mod tests {
     fn the_arabic_article_is_glued_as_spoken() {
         let texts = ["HASAN", "JAMAL", "AL", "DIN"];
         let glued: Vec<String> = glued_spans(&texts, is_particle).filter(|s| s.0 == 1).map(|s| s.2).collect();
-        assert_eq!(glued, ["JAMALAL", "JAMALDIN", "JAMALUDDIN", "JAMALEDDIN"]);
+        assert_eq!(glued, ["JAMALAL", "JAMALDIN", "JAMALUDDIN", "JAMALEDDIN", "JAMALALDIN"]);
         let moon: Vec<String> = glued_spans(&["ABD", "AL", "KARIM"], is_particle).map(|s| s.2).collect();
-        assert_eq!(moon, ["ABDAL", "ALKARIM", "ABDKARIM", "ABDULKARIM", "ABDELKARIM"]);
+        assert_eq!(moon, ["ABDAL", "ALKARIM", "ABDKARIM", "ABDULKARIM", "ABDELKARIM", "ABDALKARIM"]);
         let written: Vec<String> = glued_spans(&["NOOR", "UD", "DIN"], is_particle).map(|s| s.2).collect();
         assert_eq!(written, ["NOORUD", "UDDIN", "NOORUDDIN", "NOOREDDIN"]);
         let written: Vec<String> = glued_spans(&["SALAH", "AD", "DIN"], is_particle).map(|s| s.2).collect();
@@ -1181,6 +1234,30 @@ mod tests {
                 assert!(found.score > 0.9, "{a} ~ {b}: {found:?}");
                 assert!(found.pairs.iter().any(|p| p.3 == MatchKind::Joined), "{a} ~ {b}: {found:?}");
             }
+        }
+    }
+
+    #[test]
+    fn abd_al_is_glued_as_the_arabic_script_writes_it() {
+        // عبد الرحمن transliterates glued, article written and not assimilated: `BDLRHMN`
+        for (latin, arabic) in [("Abd al-Rahman", "عبد الرحمن"), ("ABD-AL-TAWWAB HUWAYSH", "عبد التواب حويش"), ("Abd al Karim", "عبد الكريم")] {
+            for (a, b) in [(latin, arabic), (arabic, latin)] {
+                let found = compare(a, b);
+                assert!(found.score >= 0.85, "{a} ~ {b}: {found:?}");
+                assert!(found.pairs.iter().any(|p| p.3 == MatchKind::Joined), "{a} ~ {b}: {found:?}");
+            }
+        }
+        assert!(compare("Abdalrahman Yasin", "Abd al-Rahman Yasin").score > 0.9);
+    }
+
+    #[test]
+    fn a_glued_token_on_each_side() {
+        // AZIZIRAHMAN against ZYZ AL RHMN, and ABDUL AHAD against BDLHD
+        for (a, b) in [("AZIZIRAHMAN ABDUL AHAD", "عزيز الرحمان عبد الاحد"), ("عزيز الرحمان عبد الاحد", "AZIZIRAHMAN ABDUL AHAD")] {
+            let found = compare(a, b);
+            assert!(found.score > 0.85, "{a} ~ {b}: {found:?}");
+            assert_eq!(found.pairs.iter().filter(|p| p.3 == MatchKind::Joined).count(), 2, "{a} ~ {b}: {found:?}");
+            assert!(found.unmatched_query.is_empty() && found.unmatched_candidate.is_empty(), "{found:?}");
         }
     }
 
