@@ -82,7 +82,7 @@ class NameComparison:
     score: float
     """Order-free token alignment score in [0, 1]."""
     pairs: list[tuple[str, str, float, str]]
-    """(query token, candidate token, similarity, how): how is exact | phonetic | fuzzy | initial | joined | skeleton (consonants of a vowelless, abjad-script spelling)."""
+    """(query token, candidate token, similarity, how): how is exact | phonetic | fuzzy | initial | joined | skeleton (consonants of a vowelless, abjad-script spelling) | nickname | abbreviation | romanisation (CHANG ~ JANG, CHONG ~ JEONG)."""
     unmatched_query: list[str]
     unmatched_candidate: list[str]
 

@@ -79,6 +79,35 @@ def test_screening_finds_a_hangul_query():
     assert hits and hits[0].entry_id == "p" and hits[0].score >= engine.DEFAULT_THRESHOLD
 
 
+# Korean names in Latin letters: McCune-Reischauer (lists, North Korea) against Revised Romanisation
+
+
+@pytest.mark.parametrize(
+    "listed, travelling",
+    [("Jung Jong Kim", "Chung Chong Kim"), ("CHANG MYONG-CHIN", "Jang Myong-Jin"), ("CHO YON CHUN", "Jo Yon Jun")],
+)
+def test_romanisations_of_a_korean_name_align(listed, travelling):
+    c = compare_names(travelling, listed)
+    assert "romanisation" in kinds(c), c.pairs
+    assert c.score >= engine.DEFAULT_THRESHOLD
+
+
+def test_romanisation_needs_korean_syllables():
+    assert "romanisation" not in kinds(compare_names("Charles Smith", "Jarles Smith"))
+    assert "romanisation" not in kinds(compare_names("Chung Smith", "Jong Smith"))  # 중 and 정: other syllables
+
+
+def test_screening_finds_a_korean_name_in_the_other_romanisation_among_its_namesakes():
+    # forty KIMs and five candidates: only the romanisation key proposes JUNG JONG KIM for CHUNG CHONG KIM
+    # ahead of them (no phonetic or one-edit key links CHUNG and JUNG)
+    others = [{"id": f"k{i}", "kind": "person", "names": [f"Kim {g} {s}"]} for i, (g, s) in enumerate(
+        (g, s) for g in ("Su", "Ok", "Il", "Yong", "Hyok", "Chol", "Nam", "Pong") for s in ("Man", "Ho", "Sik", "Bom", "Tae"))]
+    wl = engine.Watchlist.from_records(others + [person(["Jung Jong Kim"])], list_id="t")
+    config = engine.Config.from_dict({"search": {"max_candidates": 5}})
+    hits = engine.Screener(wl, config).screen([{"name": "Chung Chong Kim"}], limit=1)[0]
+    assert hits and hits[0].entry_id == "p" and hits[0].score >= engine.DEFAULT_THRESHOLD
+
+
 # Organisations: legal forms, abbreviations, stopwords (engine/data/org_names, rigour, MIT)
 
 

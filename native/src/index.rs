@@ -573,7 +573,8 @@ impl NameIndex {
                 .collect();
             KeyTable::from_pairs(pairs)
         };
-        let phonetic_keys = keyed(&|t, ks| ks.extend(t.phonetic.iter().copied().filter(|&k| k != 0)));
+        // the Korean romanisation key too (`CHO` proposes `JO`): marked apart, it meets no phonetic key
+        let phonetic_keys = keyed(&|t, ks| ks.extend(t.phonetic.iter().copied().chain([t.romanised]).filter(|&k| k != 0)));
         let deletion_keys = keyed(&|t, ks| deletion_neighbourhood(&t.text, |k| ks.push(k)));
         let prefix_keys = keyed(&|t, ks| ks.extend(prefix_key(t)));
         let skeleton_keys = keyed(&|t, ks| ks.extend(skeleton_key(t)));
@@ -728,7 +729,7 @@ impl NameIndex {
     fn work_out_proposals(&self, q: &Token, glued: bool) -> Vec<(u32, f64)> {
         let exact = self.token_id(&q.text);
         let mut wanted: Vec<(&KeyTable, u64)> = Vec::with_capacity(24);
-        wanted.extend(q.phonetic.iter().filter(|&&k| k != 0).map(|&k| (&self.phonetic_keys, k)));
+        wanted.extend(q.phonetic.iter().chain([&q.romanised]).filter(|&&k| k != 0).map(|&k| (&self.phonetic_keys, k)));
         deletion_neighbourhood(&q.text, |k| wanted.push((&self.deletion_keys, k)));
         wanted.extend(prefix_key(q).map(|k| (&self.prefix_keys, k)));
         if let Some(k) = skeleton_key(q) {
@@ -1488,7 +1489,7 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// Also bumped when the rows built from the same names change (2: Han-script names read in Korean
 /// and Japanese; 3: glued keys that write the Arabic article as spoken), so a file from an older
 /// build is refused and rebuilt, not served stale. 4: postings per spelling. 5: the article glued as
-/// written (`ABDALRAHMAN`).
+/// written (`ABDALRAHMAN`), Korean romanisation keys.
 const FORMAT_VERSION: u32 = 5;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;

@@ -4,6 +4,7 @@
 //! - [`text`]: normalisation, transliteration, ICAO folding, tokenisation;
 //! - [`cjk`]: Korean and Japanese readings of names written in Han characters (extra name forms);
 //! - [`phonetic`]: phonetic keys (jellyfish definitions, plus Double Metaphone / Beider-Morse);
+//! - [`romanisation`]: one key for the McCune-Reischauer and Revised romanisations of a Korean syllable;
 //! - [`similarity`]: string similarities (rapidfuzz definitions) and token-based ratios;
 //! - [`names`]: order-free token alignment of two person or organisation names;
 //! - [`orgs`]: legal forms, stopwords and abbreviations of organisation names;
@@ -22,6 +23,7 @@ pub mod names;
 pub mod orgs;
 pub mod phonetic;
 pub mod pool;
+pub mod romanisation;
 pub mod similarity;
 pub mod text;
 

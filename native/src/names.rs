@@ -35,6 +35,9 @@ pub const SKELETON_SIMILARITY: f64 = 0.9;
 /// ... or one consonant apart (`SMSLDN` ~ `SMSDN`, the article assimilated: Shams al-Din ~ Shamsuddin),
 /// or sharing a skeleton of two consonants only (`HSYN` ~ `HUSSEIN`, but also `WTHYQ` ~ `OTIK`).
 pub const SKELETON_NEAR_SIMILARITY: f64 = 0.8;
+/// Two spellings of one Korean name in different romanisations (`CHANG` ~ `JANG`, `CHONG` ~ `JEONG`,
+/// [`crate::romanisation::key`]): as strong as a phonetic variant, which is what they are.
+pub const ROMANISATION_SIMILARITY: f64 = 0.9;
 /// A given name against one of its nicknames (`BOB` ~ `ROBERT`): as strong as a phonetic variant, since
 /// the relation is curated, but short of exact: a nickname is another spelling of the person, not the same.
 pub const NICKNAME_SIMILARITY: f64 = 0.9;
@@ -67,6 +70,7 @@ pub enum MatchKind {
     Skeleton,
     Nickname,
     Abbreviation,
+    Romanisation,
 }
 
 impl MatchKind {
@@ -80,6 +84,7 @@ impl MatchKind {
             MatchKind::Skeleton => "skeleton",
             MatchKind::Nickname => "nickname",
             MatchKind::Abbreviation => "abbreviation",
+            MatchKind::Romanisation => "romanisation",
         }
     }
 }
@@ -103,6 +108,8 @@ pub struct Token {
     pub nickname: Option<u32>,
     /// The token's abbreviation group in organisation names ([`crate::orgs::symbol_group`]).
     pub symbol: Option<u32>,
+    /// Hash of its Korean romanisation key ([`crate::romanisation::key`]; 0 when it has none).
+    pub romanised: u64,
     /// A stopword (`THE`, `OF`) or a word of some legal form (`LTD`, `GMBH`): the alignment looks
     /// for a legal form or stopwords to set aside only when a name has such tokens.
     pub org_word: bool,
@@ -271,6 +278,11 @@ fn key_hash(s: &str) -> u64 {
     }
 }
 
+/// [`key_hash`] of a romanisation key, marked apart from the phonetic keys that share its key table.
+fn romanised_hash(key: &str) -> u64 {
+    RandomState::with_seeds(0x1d, 0x7e, 0x2a, 0x51).hash_one(("romanised", key))
+}
+
 impl Token {
     pub fn new(text: &str) -> Token {
         let particle = PARTICLES.contains(&text);
@@ -294,7 +306,20 @@ impl Token {
         let nickname = if particle { None } else { nickname_id(text) };
         let symbol = crate::orgs::symbol_group(text);
         let org_word = crate::orgs::is_stopword(text) || crate::orgs::is_legal_word(text);
-        Token { text: text.into(), phonetic, weight, particle, skeleton: skeleton.into(), loose_skeleton: loose_skeleton.into(), abjad, nickname, symbol, org_word }
+        let romanised = if particle { 0 } else { crate::romanisation::key(text).map_or(0, |k| romanised_hash(&k)) };
+        Token {
+            text: text.into(),
+            phonetic,
+            weight,
+            particle,
+            skeleton: skeleton.into(),
+            loose_skeleton: loose_skeleton.into(),
+            abjad,
+            nickname,
+            symbol,
+            romanised,
+            org_word,
+        }
     }
 
     /// Similarity by consonant skeleton, for a pair of which one side was written without vowels.
@@ -314,6 +339,10 @@ impl Token {
             return Some(if a.len().min(b.len()) >= FULL_SKELETON_LEN { SKELETON_SIMILARITY } else { SKELETON_NEAR_SIMILARITY });
         }
         (a.len().min(b.len()) >= MIN_NEAR_SKELETON_LEN && osa_distance(a, b) == 1).then_some(SKELETON_NEAR_SIMILARITY)
+    }
+
+    fn romanisation_agrees(&self, other: &Token) -> bool {
+        self.romanised != 0 && self.romanised == other.romanised
     }
 
     fn phonetic_agrees(&self, other: &Token) -> bool {
@@ -379,6 +408,9 @@ fn cannot_be_similar(q: &Token, c: &Token) -> bool {
     if q.nickname.is_some() && c.nickname.is_some() && nickname_related(q.nickname, c.nickname) {
         return false;
     }
+    if q.romanisation_agrees(c) {
+        return false;
+    }
     let jw = jaro_winkler_upper_bound(q.text.as_bytes(), c.text.as_bytes(), 0.1);
     1.0 - FUZZY_STRETCH * (1.0 - jw) < MIN_PAIR_SIMILARITY && jw < PHONETIC_MIN_JARO_WINKLER
 }
@@ -399,6 +431,15 @@ pub struct Sketch {
     flags: u8,
     nickname: u32,
     symbol: u32,
+    /// The romanisation key's hash in one byte (0: none), in what was padding: the sketch stays 32 bytes,
+    /// two to a cache line.
+    romanised: u8,
+}
+
+/// A 64-bit key in 8 bits, 0 kept for none: equal keys fold equal, and a sketch only rules pairs out
+/// (unequal keys that fold equal are compared in full).
+fn fold_key(k: u64) -> u8 {
+    if k == 0 { 0 } else { (k.to_le_bytes().iter().fold(0u8, |a, b| a ^ b)).max(1) }
 }
 
 const SKETCH_ASCII: u8 = 1;
@@ -427,6 +468,7 @@ impl Sketch {
             flags,
             nickname: t.nickname.unwrap_or(NONE_ID),
             symbol: t.symbol.unwrap_or(NONE_ID),
+            romanised: fold_key(t.romanised),
         }
     }
 
@@ -507,6 +549,9 @@ pub fn sketch_rules_out(q: &Token, query: &QuerySketch, c: &Sketch) -> bool {
     if q_sketch.nickname != NONE_ID && c.nickname != NONE_ID && nickname_related(nickname(q_sketch.nickname), nickname(c.nickname)) {
         return false;
     }
+    if q_sketch.romanised != 0 && q_sketch.romanised == c.romanised {
+        return false;
+    }
     let jw = c.jaro_winkler_bound(q.text.as_bytes(), query);
     1.0 - FUZZY_STRETCH * (1.0 - jw) < MIN_PAIR_SIMILARITY && jw < PHONETIC_MIN_JARO_WINKLER
 }
@@ -546,6 +591,9 @@ fn similarity_by_spelling(q: &Token, q_pattern: Option<&JaroWinklerPattern>, c: 
     }
     if fuzzy < NICKNAME_SIMILARITY && nickname_related(q.nickname, c.nickname) {
         return Some((NICKNAME_SIMILARITY, MatchKind::Nickname));
+    }
+    if fuzzy < ROMANISATION_SIMILARITY && q.romanisation_agrees(c) {
+        return Some((ROMANISATION_SIMILARITY, MatchKind::Romanisation));
     }
     if fuzzy < PHONETIC_FLOOR && phonetic {
         return Some((PHONETIC_FLOOR, MatchKind::Phonetic));
@@ -1248,6 +1296,11 @@ mod tests {
             }
         }
         assert!(compare("Abdalrahman Yasin", "Abd al-Rahman Yasin").score > 0.9);
+    }
+
+    #[test]
+    fn a_sketch_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<Sketch>(), 32);
     }
 
     #[test]
