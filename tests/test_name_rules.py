@@ -123,6 +123,15 @@ def test_abbreviations_fold():
     assert c.score >= engine.DEFAULT_MATCH_THRESHOLD
 
 
+def test_words_organisation_names_share_are_weak_evidence():
+    # agreeing on PETROCHEMICAL and CO ~ COMPANY is one real word: LORDEGAN and PARS are different companies
+    assert compare_names("LORDEGAN PETROCHEMICAL CO.", "PARS PETROCHEMICAL COMPANY").score < 0.7
+    assert compare_names("EDBI EXCHANGE COMPANY", "DAY EXCHANGE COMPANY").score < engine.DEFAULT_THRESHOLD
+    # while such a word left over costs little
+    assert compare_names("NPC INTERNATIONAL COMPANY", "NPC INTERNATIONAL").score > 0.9
+    assert compare_names("Islamic National Bank Company", "ISLAMIC NATIONAL BANK").score > 0.95
+
+
 def test_stopwords_are_ignored_in_organisation_names_only():
     assert compare_names("The Zorg and Flim Trading Company", "ZORG FLIM TRADING CO").score > 0.95
     assert "THE" in compare_names("Hassan the Old", "Hassan Old").unmatched_query

@@ -65,6 +65,9 @@ class Scores:
 
     true: np.ndarray
     clean_best: np.ndarray
+    # per held-out query, whether another entry of the list scores at least DEFAULT_THRESHOLD in its top 10:
+    # the alerts a held-out alias raises on the wrong entity (engine only)
+    wrong_alert: np.ndarray | None = None
 
 
 @dataclass
@@ -93,6 +96,12 @@ class ListReport:
     # The clean passengers again, each born on a listed full birth date (the worst case for the birth
     # date's weight): engine alerts per 1,000 at DEFAULT_THRESHOLD.
     clean_listed_birth_date_alerts_per_1000: float = 0.0
+    # Held-out aliases of organisations (and vessels), the engine's: how many, the share found at
+    # DEFAULT_THRESHOLD, and per 1,000 of them those raising another entry at DEFAULT_THRESHOLD (a
+    # false alert: two entries of one list are two parties).
+    other_queries: int = 0
+    other_recall_at_default: float = 0.0
+    other_wrong_alerts_per_1000: float = 0.0
 
 
 def list_path(name: str) -> Path:
@@ -157,7 +166,8 @@ def engine_scores(records: list[dict[str, Any]], held: list[HeldOut], clean: lis
     hits = screener.screen(queries + clean, limit=TOP, threshold=SCREEN_FLOOR)
     true = np.array([max((x.score for x in hs if x.entry_id == h.entry_id), default=0.0) for h, hs in zip(held, hits)])
     clean_best = np.array([hs[0].score if hs else 0.0 for hs in hits[len(held):]])
-    return Scores(true, clean_best)
+    wrong = np.array([any(x.entry_id != h.entry_id and x.score >= engine.DEFAULT_THRESHOLD for x in hs) for h, hs in zip(held, hits)])
+    return Scores(true, clean_best, wrong)
 
 
 def listed_birth_dates(clean: list[dict[str, Any]], records: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
@@ -239,6 +249,11 @@ def evaluate(
         systems.append(("rapidfuzz WRatio", rapidfuzz_scores(kept, held, clean)))
         report.seconds["rapidfuzz"] = round(time.perf_counter() - t, 2)
     target = np.array([h.kind == "person" and h.birth_date is not None for h in held], dtype=bool)
+    others = np.array([h.kind != "person" for h in held], dtype=bool)
+    if others.any():
+        report.other_queries = int(others.sum())
+        report.other_recall_at_default = round(float(np.mean(ours.true[others] >= engine.DEFAULT_THRESHOLD)), 4)
+        report.other_wrong_alerts_per_1000 = round(float(np.mean(ours.wrong_alert[others])) * 1000, 1)
     for system, s in systems:
         report.summaries.append(summarise(system, "persons with birth date", s.true[target], s.clean_best))
         report.summaries.append(summarise(system, "all held-out aliases", s.true, s.clean_best))
@@ -311,6 +326,9 @@ def markdown(reports: list[ListReport]) -> str:
             )
     lines += ["", f"Clean passengers each born on a listed full birth date, engine alerts per 1,000 at {engine.DEFAULT_THRESHOLD}: "
               + ", ".join(f"{r.list_name} {r.clean_listed_birth_date_alerts_per_1000:.1f}" for r in reports)]
+    lines += ["", f"Organisations' and vessels' held-out aliases (engine, at {engine.DEFAULT_THRESHOLD}): "
+              + "; ".join(f"{r.list_name} {r.other_queries:,} queries, found {r.other_recall_at_default:.3f}, "
+                          f"another entry alerting {r.other_wrong_alerts_per_1000:.0f} per 1,000" for r in reports if r.other_queries)]
     lines += ["", "| list | subset | queries | missed at the default threshold | " + " | ".join(MISS_CLASSES) + " |",
               "|---|---|---:|---:|" + "---:|" * len(MISS_CLASSES)]
     for r in reports:

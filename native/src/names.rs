@@ -110,6 +110,8 @@ pub struct Token {
     pub symbol: Option<u32>,
     /// Hash of its Korean romanisation key ([`crate::romanisation::key`]; 0 when it has none).
     pub romanised: u64,
+    /// A word organisation names share ([`crate::orgs::is_generic_word`]), not a particle.
+    pub generic: bool,
     /// A stopword (`THE`, `OF`) or a word of some legal form (`LTD`, `GMBH`): the alignment looks
     /// for a legal form or stopwords to set aside only when a name has such tokens.
     pub org_word: bool,
@@ -294,18 +296,19 @@ impl Token {
         };
         // Longer tokens carry more evidence; a lone initial or a particle very little.
         let len = text.chars().count();
+        let symbol = crate::orgs::symbol_group(text);
+        let org_word = crate::orgs::is_stopword(text) || crate::orgs::is_legal_word(text);
+        let generic = !particle && crate::orgs::is_generic_word(text);
         let weight = if particle {
             0.15
-        } else if len == 1 {
-            0.3
+        } else if len == 1 || generic {
+            0.3 // an initial; a word many organisations' names share (`COMPANY`, `INTL`, `GROUP`)
         } else {
             (len.min(8) as f64 + 2.0) / 10.0
         };
         let (skeleton, loose_skeleton) = (skeleton(text), loose_skeleton(text));
         let abjad = len >= 2 && !particle && !text.bytes().any(|b| matches!(b, b'A' | b'E' | b'I' | b'O' | b'U'));
         let nickname = if particle { None } else { nickname_id(text) };
-        let symbol = crate::orgs::symbol_group(text);
-        let org_word = crate::orgs::is_stopword(text) || crate::orgs::is_legal_word(text);
         let romanised = if particle { 0 } else { crate::romanisation::key(text).map_or(0, |k| romanised_hash(&k)) };
         Token {
             text: text.into(),
@@ -318,6 +321,7 @@ impl Token {
             nickname,
             symbol,
             romanised,
+            generic,
             org_word,
         }
     }
@@ -339,6 +343,13 @@ impl Token {
             return Some(if a.len().min(b.len()) >= FULL_SKELETON_LEN { SKELETON_SIMILARITY } else { SKELETON_NEAR_SIMILARITY });
         }
         (a.len().min(b.len()) >= MIN_NEAR_SKELETON_LEN && osa_distance(a, b) == 1).then_some(SKELETON_NEAR_SIMILARITY)
+    }
+
+    /// A particle or title (`AL`, `HAJI`), or a word organisation names share (`CO`, `COMPANY`, `INTL`):
+    /// agreeing on it says nothing of whose name it is, so it does not make the tokens left over cost
+    /// less (`LORDEGAN PETROCHEMICAL CO` ~ `PARS PETROCHEMICAL COMPANY` agree on one real word).
+    fn says_little(&self) -> bool {
+        self.particle || self.generic
     }
 
     fn romanisation_agrees(&self, other: &Token) -> bool {
@@ -665,15 +676,18 @@ pub fn align_raw(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> RawAlignme
         let w = q[i].weight + c[j].weight;
         num += s * w;
         matched_weight += w;
-        if s >= STRONG_PAIR_SIMILARITY && !(q[i].particle || c[j].particle || kind == MatchKind::Initial) {
+        if s >= STRONG_PAIR_SIMILARITY && !(q[i].says_little() || c[j].says_little() || kind == MatchKind::Initial) {
             real_pairs += 1;
         }
         out.pairs.push((i, j, s, kind));
     }
     let missing_cost = if real_pairs >= 2 { MISSING_TOKEN_COST } else { 1.0 };
-    let unmatched_q: f64 = q.iter().enumerate().filter(|(i, _)| !q_used.get(*i)).map(|(_, t)| t.weight).sum();
-    let unmatched_c: f64 = c.iter().enumerate().filter(|(j, _)| !c_used.get(*j)).map(|(_, t)| t.weight).sum();
-    let total = matched_weight + (unmatched_q + unmatched_c) * missing_cost;
+    // a word organisation names share, left over, costs as little as a missing middle name does
+    // (`NPC INTERNATIONAL COMPANY` ~ `NPC INTERNATIONAL`)
+    let cost = |t: &Token| t.weight * if t.generic { MISSING_TOKEN_COST } else { missing_cost };
+    let unmatched_q: f64 = q.iter().enumerate().filter(|(i, _)| !q_used.get(*i)).map(|(_, t)| cost(t)).sum();
+    let unmatched_c: f64 = c.iter().enumerate().filter(|(j, _)| !c_used.get(*j)).map(|(_, t)| cost(t)).sum();
+    let total = matched_weight + unmatched_q + unmatched_c;
     out.score = if total > 0.0 { (num / total).clamp(0.0, 1.0) } else { 0.0 };
     out
 }
@@ -1296,6 +1310,20 @@ mod tests {
             }
         }
         assert!(compare("Abdalrahman Yasin", "Abd al-Rahman Yasin").score > 0.9);
+    }
+
+    #[test]
+    fn words_organisation_names_share_say_little() {
+        // PETROCHEMICAL is the one real word agreeing: the distinctive words cost in full
+        assert!(compare("LORDEGAN PETROCHEMICAL CO", "PARS PETROCHEMICAL COMPANY").score < 0.7);
+        // a shared word left over costs little, as a missing middle name does
+        assert!(compare("NPC INTERNATIONAL COMPANY", "NPC INTERNATIONAL").score > 0.9);
+        // names are not organisation words, though the table lists their spelling (`ONG`, `XIA`, `BO`)
+        for name in ["ONG", "XIA", "BO", "DEV", "MIR", "DANG", "CHARITY"] {
+            assert!(!Token::new(name).generic && Token::new(name).weight > 0.3, "{name}");
+        }
+        assert!(compare("Wang Bo", "Wang").score < 0.85);
+        assert!(Token::new("COMPANY").generic && Token::new("CO").generic && Token::new("INTL").generic);
     }
 
     #[test]

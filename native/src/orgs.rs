@@ -40,7 +40,16 @@ pub struct OrgTables {
     pub symbols: AHashMap<String, u32>,
     /// Every word of a legal-form alias: a name with none at either end has no legal form (a quick test).
     pub legal_words: AHashSet<String>,
+    /// The symbol words that are weak evidence wherever they stand ([`is_generic_word`]).
+    pub generic_words: AHashSet<String>,
 }
+
+/// Short symbol words that are organisation abbreviations only. Others of three letters or fewer are
+/// names too (`ONG`, a French NGO and a Chinese surname; `DEV`; `BO`, from Cyrillic `БО`).
+const SHORT_GENERIC_WORDS: &[&str] = &["CO", "GRP", "NGO", "CSO", "SPV", "FDN", "GOV", "ORG", "FED"];
+/// Symbol words that are also given names or surnames often enough to keep their weight
+/// (FEBRL's name tables and the nickname table, checked when this list was made).
+const NAMES_TOO: &[&str] = &["CHARITY", "KAISHA", "MUNDO", "BRANCH"];
 
 pub fn tables() -> &'static OrgTables {
     static TABLES: OnceLock<OrgTables> = OnceLock::new();
@@ -52,7 +61,7 @@ fn tsv_rows(tsv: &str) -> impl Iterator<Item = (&str, &str)> {
 }
 
 fn parse_tables(legal_forms: &str, symbols: &str) -> OrgTables {
-    let mut t = OrgTables { legal_forms: AHashMap::new(), symbols: AHashMap::new(), legal_words: AHashSet::new() };
+    let mut t = OrgTables { legal_forms: AHashMap::new(), symbols: AHashMap::new(), legal_words: AHashSet::new(), generic_words: AHashSet::new() };
     for (key, alias) in tsv_rows(legal_forms) {
         let alias = normalize(alias);
         let tokens = alias.split(' ').count();
@@ -63,16 +72,29 @@ fn parse_tables(legal_forms: &str, symbols: &str) -> OrgTables {
         t.legal_forms.entry(alias).or_insert_with(|| key.trim().to_ascii_uppercase());
     }
     let mut groups: AHashMap<&str, u32> = AHashMap::new();
-    for (group, word) in tsv_rows(symbols) {
-        let word = normalize(word);
+    for (group, raw) in tsv_rows(symbols) {
+        let word = normalize(raw);
         if word.len() < 2 || word.contains(' ') {
             continue;
+        }
+        // Written in Latin letters: a word transliterated from another script may be a name's syllable
+        // (`XIA`, `SHANG`, `DANG` from Han characters for district, commerce, party).
+        let latin = raw.chars().all(|c| c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)));
+        if latin && (word.len() >= 4 || SHORT_GENERIC_WORDS.contains(&word.as_str())) && !NAMES_TOO.contains(&word.as_str()) {
+            t.generic_words.insert(word.clone());
         }
         let next = groups.len() as u32;
         let id = *groups.entry(group).or_insert(next);
         t.symbols.entry(word).or_insert(id);
     }
     t
+}
+
+/// Whether a word is one organisation names share (`CO`, `COMPANY`, `INTL`, `GROUP`, `FOUNDATION`): a
+/// symbol word written in Latin letters that is no name as well. Agreeing on it says little of whose
+/// name it is, and leaving it out costs little.
+pub fn is_generic_word(token: &str) -> bool {
+    tables().generic_words.contains(token)
 }
 
 /// Whether a word occurs in some legal-form alias.
