@@ -271,18 +271,18 @@ fn abjad_form(text: &str) -> String {
     out
 }
 
+/// Fixed seeds: the same key hashes alike in every process (saved indexes, workers).
+fn key_state() -> RandomState {
+    RandomState::with_seeds(0x1d, 0x7e, 0x2a, 0x51)
+}
+
 fn key_hash(s: &str) -> u64 {
-    if s.is_empty() {
-        0
-    } else {
-        // Fixed seeds: the same key hashes alike in every process (saved indexes, workers).
-        RandomState::with_seeds(0x1d, 0x7e, 0x2a, 0x51).hash_one(s)
-    }
+    if s.is_empty() { 0 } else { key_state().hash_one(s) }
 }
 
 /// [`key_hash`] of a romanisation key, marked apart from the phonetic keys that share its key table.
 fn romanised_hash(key: &str) -> u64 {
-    RandomState::with_seeds(0x1d, 0x7e, 0x2a, 0x51).hash_one(("romanised", key))
+    key_state().hash_one(("romanised", key))
 }
 
 impl Token {

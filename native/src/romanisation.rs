@@ -19,6 +19,12 @@ const INITIALS: &[&str] = &["KK", "TT", "PP", "SS", "SH", "G", "K", "N", "D", "T
 const FINALS: &[&str] = &["NG", "RK", "K", "N", "T", "L", "M", "P", ""];
 /// Vowels as [`key`] writes them (`EO` `O`, `EU` and `OO` `U`, `EE` `I`, `OI` `OE`), longest first.
 const VOWELS: &[&str] = &["YAE", "WAE", "YA", "AE", "YO", "YE", "WA", "OE", "WO", "WE", "WI", "YU", "UI", "A", "E", "O", "U", "I"];
+/// The spellings [`key`] writes as one, longest first where one begins another (`TCH` before `CH`, `YEO`
+/// before `EO`).
+const REWRITES: &[(&str, &str)] = &[
+    ("TCH", "J"), ("CH", "J"), ("JJ", "J"), ("YEO", "YO"), ("WEO", "WO"), ("EO", "O"), ("EU", "U"), ("OO", "U"), ("EE", "I"),
+    ("OI", "OE"), ("YI", "I"),
+];
 /// Korean given names and surnames are one or two syllables a token (three when a given name is glued).
 const MAX_SYLLABLES: usize = 4;
 /// Longer tokens are not tried (four syllables of the longest kind, `TCHWAENG`, are 32 letters; real ones far fewer).
@@ -35,13 +41,7 @@ pub fn key(token: &str) -> Option<String> {
     let mut i = 0;
     while i < b.len() {
         let rest = &token[i..];
-        let (from, to) = [
-            ("TCH", "J"), ("CH", "J"), ("JJ", "J"), ("YEO", "YO"), ("WEO", "WO"), ("EO", "O"), ("EU", "U"), ("OO", "U"),
-            ("EE", "I"), ("OI", "OE"), ("YI", "I"),
-        ]
-        .into_iter()
-        .find(|(from, _)| rest.starts_with(from))
-        .unwrap_or((&rest[..1], &rest[..1]));
+        let (from, to) = REWRITES.iter().copied().find(|(from, _)| rest.starts_with(from)).unwrap_or((&rest[..1], &rest[..1]));
         out.push_str(to);
         i += from.len();
     }
