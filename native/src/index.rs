@@ -309,12 +309,19 @@ fn token_facts(tokens: &[Token], posting_offsets: &[u32], posting_spellings: &[u
 
 /// Per-row accumulation of evidence, one query token at a time (a row counts each query token once,
 /// at its best proposal). `token == 0`: the row has no evidence yet (query tokens are numbered from 1).
-/// `f32`: 8 bytes a row, so that more of the accumulator stays in cache; a ranking needs no more.
+/// `f32` and `u16`s: 8 bytes a row, so that more of the accumulator stays in cache; a ranking needs
+/// no more ([`MAX_QUERY_LISTS`]).
 #[derive(Clone, Copy, Default)]
 struct Evidence {
     sum: f32,
-    token: u32,
+    token: u16,
+    /// How many of the query's token lists it agrees with.
+    agreed: u16,
 }
+
+/// The most token lists of one query the ranking follows (its strongest): [`Evidence`] numbers them
+/// in 16 bits. The engine lets a name have 64 words.
+const MAX_QUERY_LISTS: usize = u16::MAX as usize - 1;
 
 /// A thread's accumulator (one [`Evidence`] per spelling) and a bit per spelling, set for those met
 /// before the rest of a query's tokens only add to those already met ([`NameIndex::candidate_rows`]);
@@ -423,38 +430,61 @@ thread_local! {
 }
 
 /// Token similarities met while scoring one query's candidates: dictionary token id -> a slot of one
-/// cell per query token. Slots are stamped with the query's epoch, so starting a query is O(1).
+/// cell per query token. The ids are found in a small open-addressed table sized to the query's rows:
+/// it stays in the core's cache, where a slot per dictionary token (10 MB for 1M names) cost one
+/// more scattered cache line for every candidate token.
 #[derive(Default)]
 struct SimilarityMemo {
-    epoch: u32,
-    /// Per dictionary token: (epoch stamp, slot), side by side so that a lookup is one cache line.
-    stamp_slot: Vec<(u32, u32)>,
+    /// (token id + 1, slot); 0: empty. A power of two long, at most half full.
+    table: Vec<(u32, u32)>,
+    slots: usize,
     width: usize,
     cells: Vec<Option<Option<(f64, MatchKind)>>>,
 }
 
 impl SimilarityMemo {
-    fn start(&mut self, dictionary_len: usize, query_tokens: usize) {
-        if self.stamp_slot.len() < dictionary_len {
-            self.stamp_slot.resize(dictionary_len, (0, 0));
-        }
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.stamp_slot.fill((0, 0));
-            self.epoch = 1;
-        }
+    /// Empties the memo for a query of `query_tokens` tokens whose candidates hold about
+    /// `expected_ids` distinct dictionary tokens.
+    fn start(&mut self, expected_ids: usize, query_tokens: usize) {
+        let size = (2 * expected_ids).next_power_of_two().max(64);
+        self.table.clear();
+        self.table.resize(size, (0, 0));
+        self.slots = 0;
         self.width = query_tokens;
         self.cells.clear();
     }
 
+    fn position(&self, id: usize) -> usize {
+        let mask = self.table.len() - 1;
+        let mut at = (id as u32).wrapping_mul(0x9E37_79B9) as usize & mask;
+        while self.table[at].0 != 0 && self.table[at].0 as usize != id + 1 {
+            at = (at + 1) & mask;
+        }
+        at
+    }
+
     fn get_or(&mut self, id: usize, qi: usize, compute: impl FnOnce() -> Option<(f64, MatchKind)>) -> Option<(f64, MatchKind)> {
-        let entry = &mut self.stamp_slot[id];
-        if entry.0 != self.epoch {
-            *entry = (self.epoch, (self.cells.len() / self.width.max(1)) as u32);
+        let mut at = self.position(id);
+        if self.table[at].0 == 0 {
+            if 2 * (self.slots + 1) > self.table.len() {
+                self.grow();
+                at = self.position(id);
+            }
+            self.table[at] = (id as u32 + 1, self.slots as u32);
+            self.slots += 1;
             self.cells.resize(self.cells.len() + self.width, None);
         }
-        let cell = &mut self.cells[entry.1 as usize * self.width + qi];
+        let cell = &mut self.cells[self.table[at].1 as usize * self.width + qi];
         *cell.get_or_insert_with(compute)
+    }
+
+    fn grow(&mut self) {
+        let size = 2 * self.table.len().max(32);
+        let old = std::mem::replace(&mut self.table, vec![(0, 0); size]);
+        for entry in old.into_iter().filter(|e| e.0 != 0) {
+            let at = self.position(entry.0 as usize - 1);
+            self.table[at] = entry;
+        }
     }
 }
 
@@ -824,6 +854,7 @@ impl NameIndex {
         let whole_name_listed = query_tokens.iter().flatten().zip(&lists).all(|((_, glued), (found, _))| *glued || !found.is_empty());
         // stable: a repeated token comes after its first occurrence, whose rows it only adds to
         lists.sort_by(|a, b| strongest(b).total_cmp(&strongest(a)));
+        lists.truncate(MAX_QUERY_LISTS);
         // what a row can still gain from the tokens after the i-th: the best proposal of each
         let mut gain_after: Vec<f64> = vec![0.0; lists.len() + 1];
         for i in (0..lists.len()).rev() {
@@ -836,6 +867,7 @@ impl NameIndex {
     /// [`NameIndex::candidate_rows`], and whether the last tokens only added to the rows met.
     fn rank_rows(&self, query_tokens: &[Vec<(Token, bool)>], max_candidates: usize) -> (Vec<u32>, bool) {
         let (lists, gain_after, full) = self.proposal_lists(query_tokens);
+        let several_words = has_several_words(query_tokens);
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let Scratch { acc, met, touched, pending } = &mut *scratch;
@@ -852,7 +884,7 @@ impl NameIndex {
             // accumulator asked for as it is met, then added. Most posting lists are short (a dozen
             // spellings), so asking ahead within one list would hide little of the cache misses.
             for (i, (found, repeated)) in lists.iter().enumerate() {
-                let token_no = i as u32 + 1;
+                let token_no = i as u16 + 1;
                 if *repeated {
                     // a row holding the name once has its evidence from the first occurrence already;
                     // this one counts for the rows that hold it twice (two tokens it proposes)
@@ -867,6 +899,7 @@ impl NameIndex {
                             if self.tokens_of(first_row).iter().filter(|t| proposed.contains(t)).count() >= 2 {
                                 e.token = token_no;
                                 e.sum += w as f32;
+                                e.agreed += 1;
                             }
                         }
                     }
@@ -899,6 +932,7 @@ impl NameIndex {
                     if e.token != token_no {
                         e.token = token_no;
                         e.sum += w as f32;
+                        e.agreed += 1;
                     }
                 }
                 let gain_left = gain_after[i + 1];
@@ -920,12 +954,12 @@ impl NameIndex {
                     met[s as usize >> 6] = 0;
                 }
             }
-            let by_evidence = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-            let mut spelt: Vec<(u32, f64)> = touched
+            let by_evidence = |a: &Ranked, b: &Ranked| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+            let mut spelt: Vec<Ranked> = touched
                 .iter()
                 .map(|&s| {
                     let e = std::mem::take(&mut acc[s as usize]);
-                    (s, e.sum as f64)
+                    (s, e.sum as f64, several_words && e.agreed < 2)
                 })
                 .collect();
             if max_candidates == 0 {
@@ -936,8 +970,9 @@ impl NameIndex {
             // (with_the_top_tie keeps more of them).
             // `at_cut`: the spellings tied with the last, when they hold less than all the evidence.
             // They are often hundreds (one common token's), and come last: only the rows they add up
-            // to max_candidates are kept, so they are not sorted with the rest (the rows are, below).
-            let mut at_cut: Vec<(u32, f64)> = Vec::new();
+            // to max_candidates are kept, or none of them (candidates_kept), so they are not sorted
+            // with the rest (the rows are, below).
+            let mut at_cut: Vec<Ranked> = Vec::new();
             if spelt.len() > max_candidates {
                 spelt.select_nth_unstable_by(max_candidates - 1, by_evidence);
                 let cut = spelt[max_candidates - 1].1;
@@ -954,10 +989,10 @@ impl NameIndex {
             // scattered reads overlap
             let gathered = self.spellings_gathered();
             if gathered {
-                for &(s, _) in spelt.iter().chain(&at_cut) {
+                for &(s, ..) in spelt.iter().chain(&at_cut) {
                     prefetch(&self.spelling_offsets[s as usize]);
                 }
-                for &(s, _) in spelt.iter().chain(&at_cut) {
+                for &(s, ..) in spelt.iter().chain(&at_cut) {
                     prefetch(&self.spelling_rows[self.spelling_offsets[s as usize] as usize]);
                 }
             }
@@ -965,7 +1000,7 @@ impl NameIndex {
             // evidence whole, until max_candidates rows are in and the next group holds less than
             // all the evidence (within the sums' rounding): the rows ranked are then the same as
             // when every row is ranked.
-            let mut ranked: Vec<(u32, f64)> = Vec::with_capacity(max_candidates.min(4096) + 16);
+            let mut ranked: Vec<Ranked> = Vec::with_capacity(max_candidates.min(4096) + 16);
             let mut at = 0;
             while at < spelt.len() {
                 let sum = spelt[at].1;
@@ -975,7 +1010,8 @@ impl NameIndex {
                 let (group_start, first_spelling) = (ranked.len(), at);
                 while at < spelt.len() && spelt[at].1 == sum {
                     if gathered {
-                        ranked.extend(self.rows_of_spelling(spelt[at].0).iter().map(|&row| (row, sum)));
+                        let weak = spelt[at].2;
+                        ranked.extend(self.rows_of_spelling(spelt[at].0).iter().map(|&row| (row, sum, weak)));
                     } else {
                         ranked.push(spelt[at]);
                     }
@@ -986,27 +1022,28 @@ impl NameIndex {
                 }
             }
             if ranked.len() < max_candidates && !at_cut.is_empty() {
-                // the rows of the spellings at the cut, those with the lowest numbers first: as if all
-                // had been ranked, then cut at max_candidates (with_the_top_tie cuts there too, as
-                // they hold less than all the evidence)
+                // the rows of the spellings at the cut, those with the lowest numbers first, or none
+                // when they are a weak tie: as if all had been ranked, then cut by candidates_kept
                 let sum = at_cut[0].1;
-                let mut rows: Vec<u32> = if gathered {
-                    at_cut.iter().flat_map(|&(s, _)| self.rows_of_spelling(s).iter().copied()).collect()
+                let mut rows: Vec<(u32, bool)> = if gathered {
+                    at_cut.iter().flat_map(|&(s, _, weak)| self.rows_of_spelling(s).iter().map(move |&row| (row, weak))).collect()
                 } else {
-                    at_cut.iter().map(|&(s, _)| s).collect()
+                    at_cut.iter().map(|&(s, _, weak)| (s, weak)).collect()
                 };
                 let needed = max_candidates - ranked.len();
                 if rows.len() > needed {
-                    rows.select_nth_unstable(needed - 1);
-                    rows.truncate(needed);
+                    if rows.iter().all(|r| r.1) {
+                        rows.clear();
+                    } else {
+                        rows.select_nth_unstable(needed - 1);
+                        rows.truncate(needed);
+                    }
                 }
                 rows.sort_unstable();
-                ranked.extend(rows.into_iter().map(|row| (row, sum)));
+                ranked.extend(rows.into_iter().map(|(row, weak)| (row, sum, weak)));
             }
-            if ranked.len() > max_candidates {
-                ranked.truncate(with_the_top_tie(&ranked, max_candidates, full));
-            }
-            (ranked.into_iter().map(|(row, _)| row).collect(), only_met)
+            ranked.truncate(candidates_kept(&ranked, max_candidates, full));
+            (ranked.into_iter().map(|(row, ..)| row).collect(), only_met)
         })
     }
 
@@ -1193,8 +1230,8 @@ impl NameIndex {
         let token_size = std::mem::size_of::<Token>();
         SIMILARITIES.with(|memo| {
             let mut memo = memo.borrow_mut();
-            memo.start(self.tokens.len(), query_tokens.len());
-            self.prefetch_rows(rows, &memo.stamp_slot);
+            memo.start(4 * rows.len(), query_tokens.len());
+            self.prefetch_rows(rows);
             let mut sim = |q: &Token, c: &Token| {
                 let cp = c as *const Token;
                 match query_tokens.iter().position(|&p| std::ptr::eq(p, q)) {
@@ -1256,10 +1293,10 @@ impl NameIndex {
 
     /// Asks for what scoring `rows` reads, in three waves (each wave's addresses are read from the
     /// lines the one before asked for): the rows' offsets, then their token lists, then their tokens,
-    /// sketches and memo slots. Scattered reads then overlap rather than wait one after another. A
+    /// sketches. Scattered reads then overlap rather than wait one after another. A
     /// row's owner and name are not asked for: only the few rows that reach the floor read them, and
     /// asking for them for every row kept the wanted lines waiting (6% slower).
-    fn prefetch_rows(&self, rows: &[u32], memo_slots: &[(u32, u32)]) {
+    fn prefetch_rows(&self, rows: &[u32]) {
         for &row in rows {
             let r = row as usize;
             prefetch(&self.row_offsets[r]);
@@ -1277,9 +1314,6 @@ impl NameIndex {
             for t in tokens {
                 prefetch(&self.tokens[t as usize]);
                 prefetch(&self.facts[t as usize]);
-                if let Some(slot) = memo_slots.get(t as usize) {
-                    prefetch(slot);
-                }
             }
         }
     }
@@ -1418,12 +1452,42 @@ impl NameIndex {
 /// [`MAX_TIED_AT_TOP`]) rather than the first by row number. Rows that tie below `full` are cut as
 /// before: they are many, and as far from the query as each other. `ranked` has its best
 /// `max_candidates` first (in any order): the row after them tells whether more hold it all.
-fn with_the_top_tie(ranked: &[(u32, f64)], max_candidates: usize, full: f64) -> usize {
+fn with_the_top_tie(ranked: &[Ranked], max_candidates: usize, full: f64) -> usize {
     if max_candidates == 0 || !ranked.get(max_candidates).is_some_and(|r| holds_all(r.1, full)) {
         return max_candidates;
     }
     let tied = max_candidates + ranked[max_candidates..].iter().filter(|r| holds_all(r.1, full)).count();
     tied.min(MAX_TIED_AT_TOP.max(max_candidates))
+}
+
+/// A row (or spelling) ranked: its number, its evidence, and whether it is weak: it agrees with one
+/// token only of a query of several words.
+type Ranked = (u32, f64, bool);
+
+/// Whether a query form has two words or more (glued keys and particles aside): its rows agreeing
+/// with one of them only are weak ([`candidates_kept`]). A particle is no word of its own here: `AL`
+/// and `BEN` are also nicknames (of `ALAN`, `BENJAMIN`), which the index does not propose for them.
+fn has_several_words(query_tokens: &[Vec<(Token, bool)>]) -> bool {
+    query_tokens.iter().any(|form| form.iter().filter(|(t, glued)| !glued && !t.particle).count() >= 2)
+}
+
+/// How many of the `ranked` rows (best first) are candidates: the first `max_candidates`
+/// ([`with_the_top_tie`] keeps more when more hold all the evidence), less the rows of a weak tie
+/// the bound would split. Rows tied on evidence below all of it, each agreeing with one token only
+/// of a query of several (one common given name's, often hundreds at 1M names), are as far from
+/// the query as each other: the few the bound let in were the ones with the lowest numbers, a
+/// choice with no reason in it, and a third of the rows scored in the 1M-name benchmark. A tie
+/// agreeing with more (namesakes spelt a little apart from the query) is cut as before.
+fn candidates_kept(ranked: &[Ranked], max_candidates: usize, full: f64) -> usize {
+    let kept = with_the_top_tie(ranked, max_candidates, full).min(ranked.len());
+    match (kept.checked_sub(1).map(|last| ranked[last].1), ranked.get(kept)) {
+        (Some(last), Some(next)) if next.1 == last && !holds_all(last, full) => {
+            let start = ranked[..kept].partition_point(|r| r.1 > last);
+            let tie = ranked[start..].iter().take_while(|r| r.1 == last);
+            if tie.clone().all(|r| r.2) { start } else { kept }
+        }
+        _ => kept,
+    }
 }
 
 /// Whether evidence `sum` is all a row can hold (`full`, [`with_the_top_tie`]). The sums are f32
@@ -1947,15 +2011,38 @@ mod tests {
         assert_eq!(rows.len(), 150, "all the equal names, and only them");
         assert!(rows.iter().all(|&r| r < 150));
         assert_eq!(idx.search("John Smith", 3, 100, 0.0).len(), 150);
-        // no row agrees with the whole name: the bound as before
-        assert_eq!(idx.candidate_rows(&NameIndex::blocking_tokens(&prepare_forms("Johan Smithson")), 100).len(), 100);
-        // a token met nowhere (`Xqzvw`): the rows holding the other one tie, below full agreement
+        // no row agrees with the whole name: the two agreeing with both words, and not the 150 that
+        // tie on one (`JOHAN` ~ `JOHN`; `SMITHSON` does not propose `SMITH`), which the bound would split
+        assert_eq!(idx.candidate_rows(&NameIndex::blocking_tokens(&prepare_forms("Johan Smithson")), 100), vec![150, 151]);
+        assert_eq!(idx.candidate_rows(&NameIndex::blocking_tokens(&prepare_forms("Johan Smithson")), 200).len(), 152, "they fit");
+        // a token met nowhere (`Xqzvw`): the rows holding the other one tie, below full agreement,
+        // more of them than the bound, agreeing with one word only: none is chosen over the others
         let partial = idx.candidate_rows(&NameIndex::blocking_tokens(&prepare_forms("John Xqzvw")), 100);
-        assert_eq!(partial.len(), 100);
-        assert_eq!(with_the_top_tie(&[(0, 2.0), (1, 1.0), (2, 1.0)], 1, 2.0), 1);
-        assert_eq!(with_the_top_tie(&[(0, 2.0), (1, 2.0), (2, 1.0)], 1, 2.0), 2);
-        assert_eq!(with_the_top_tie(&[(0, 2.0), (1, 2.0), (2, 1.0)], 1, 3.0), 1, "not all the evidence");
-        assert_eq!(with_the_top_tie(&vec![(0, 1.0); 5_000], 100, 1.0), MAX_TIED_AT_TOP);
+        assert!(partial.is_empty(), "{} rows", partial.len());
+        assert_eq!(with_the_top_tie(&[(0, 2.0, false), (1, 1.0, false), (2, 1.0, false)], 1, 2.0), 1);
+        assert_eq!(with_the_top_tie(&[(0, 2.0, false), (1, 2.0, false), (2, 1.0, false)], 1, 2.0), 2);
+        assert_eq!(with_the_top_tie(&[(0, 2.0, false), (1, 2.0, false), (2, 1.0, false)], 1, 3.0), 1, "not all the evidence");
+        assert_eq!(with_the_top_tie(&vec![(0, 1.0, false); 5_000], 100, 1.0), MAX_TIED_AT_TOP);
+    }
+
+    #[test]
+    fn a_weak_tie_at_the_bound_is_left_out_whole() {
+        // three rows tied at 2.0, agreeing with one word of the query only
+        let weak = [(7, 3.0, false), (2, 2.0, true), (5, 2.0, true), (9, 2.0, true), (1, 1.0, true)];
+        assert_eq!(candidates_kept(&weak, 2, 5.0), 1, "the tie does not fit");
+        assert_eq!(candidates_kept(&weak, 3, 5.0), 1);
+        assert_eq!(candidates_kept(&weak, 4, 5.0), 4, "it fits");
+        assert_eq!(candidates_kept(&weak, 10, 5.0), 5);
+        assert_eq!(candidates_kept(&weak, 1, 5.0), 1);
+        assert_eq!(candidates_kept(&weak[1..], 2, 5.0), 0, "nothing but the tie");
+        assert_eq!(candidates_kept(&weak[1..], 2, 2.0), 3, "a tie holding all the evidence is kept");
+        assert_eq!(candidates_kept(&[], 2, 2.0), 0);
+        assert_eq!(candidates_kept(&weak, 0, 5.0), 0);
+        // agreeing with more than one word (or one row of the tie does): cut as before
+        let strong = weak.map(|(r, e, _)| (r, e, false));
+        assert_eq!(candidates_kept(&strong, 2, 5.0), 2);
+        let mixed = [(7, 3.0, false), (2, 2.0, true), (5, 2.0, false), (9, 2.0, true)];
+        assert_eq!(candidates_kept(&mixed, 2, 5.0), 2);
     }
 
     #[test]
@@ -2102,8 +2189,7 @@ mod tests {
             for k in [1, 3, 10, 25, 50, 100, 200, 400] {
                 let (top, narrow) = idx.rank_rows(&tokens, k);
                 narrowed += narrow as usize;
-                // more than k rows tied at the top are all kept (with_the_top_tie), in the same order
-                assert!(top.len() >= k.min(all.len()), "{q}, {k} candidates");
+                // in the same order (how many: candidates_kept, checked against ranking every row below)
                 assert_eq!(top, all[..top.len()], "{q}, {k} candidates");
             }
         }
@@ -2114,11 +2200,12 @@ mod tests {
     /// from its own tokens and glued keys, every row ranked (no spellings, nothing skipped).
     fn rank_every_row(idx: &NameIndex, query_tokens: &[Vec<(Token, bool)>], max_candidates: usize) -> Vec<u32> {
         let (lists, _, full) = idx.proposal_lists(query_tokens);
-        let by_evidence = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        let mut ranked: Vec<(u32, f64)> = Vec::new();
+        let by_evidence = |a: &Ranked, b: &Ranked| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let several_words = has_several_words(query_tokens);
+        let mut ranked: Vec<Ranked> = Vec::new();
         for row in 0..idx.row_count() as u32 {
             let keys: Vec<u32> = idx.tokens_of(row).iter().copied().chain(idx.glued_of(row).iter().map(|g| g.token)).collect();
-            let (mut sum, mut met) = (0.0f32, false);
+            let (mut sum, mut met, mut agreed) = (0.0f32, false, 0);
             for (found, repeated) in &lists {
                 let Some(&(_, w)) = found.iter().find(|p| keys.contains(&p.0)) else { continue };
                 if *repeated {
@@ -2129,16 +2216,15 @@ mod tests {
                 }
                 sum += w as f32;
                 met = true;
+                agreed += 1;
             }
             if met {
-                ranked.push((row, sum as f64));
+                ranked.push((row, sum as f64, several_words && agreed < 2));
             }
         }
         ranked.sort_unstable_by(by_evidence);
-        if ranked.len() > max_candidates {
-            ranked.truncate(with_the_top_tie(&ranked, max_candidates, full));
-        }
-        ranked.into_iter().map(|(row, _)| row).collect()
+        ranked.truncate(candidates_kept(&ranked, max_candidates, full));
+        ranked.into_iter().map(|(row, ..)| row).collect()
     }
 
     #[test]
@@ -2178,7 +2264,9 @@ mod tests {
         let mut names: Vec<String> = (0..400).map(|i| format!("Mohammad Karimi{}", to_letters(i))).collect();
         names.push("Mohammad Qasimi".into());
         names.push("Mohammad Qasimi Gul".into()); // another name of the same entry
-        let owners: Vec<u32> = (0..400).chain([400, 400]).collect();
+        // and a few sharing the surname, whom the index ranks first
+        names.extend((0..3).map(|i| format!("Zahidi Karimi{}", to_letters(i))));
+        let owners: Vec<u32> = (0..400).chain([400, 400]).chain(401..404).collect();
         let idx = NameIndex::build(&names, &owners);
         let query = "Mohammad Zahidi";
         let plain = idx.search(query, 5, 10, 0.3);
