@@ -429,6 +429,10 @@ thread_local! {
     static SIMILARITIES: std::cell::RefCell<SimilarityMemo> = std::cell::RefCell::new(SimilarityMemo::default());
 }
 
+/// Distinct dictionary tokens the similarity memo is sized for, per candidate row: a row holds two to
+/// four tokens and a glued key or two, and rows share many (the memo grows when they do not).
+const MEMO_IDS_PER_ROW: usize = 4;
+
 /// Token similarities met while scoring one query's candidates: dictionary token id -> a slot of one
 /// cell per query token. The ids are found in a small open-addressed table sized to the query's rows:
 /// it stays in the core's cache, where a slot per dictionary token (10 MB for 1M names) cost one
@@ -479,7 +483,7 @@ impl SimilarityMemo {
     }
 
     fn grow(&mut self) {
-        let size = 2 * self.table.len().max(32);
+        let size = 2 * self.table.len();
         let old = std::mem::replace(&mut self.table, vec![(0, 0); size]);
         for entry in old.into_iter().filter(|e| e.0 != 0) {
             let at = self.position(entry.0 as usize - 1);
@@ -1230,7 +1234,7 @@ impl NameIndex {
         let token_size = std::mem::size_of::<Token>();
         SIMILARITIES.with(|memo| {
             let mut memo = memo.borrow_mut();
-            memo.start(4 * rows.len(), query_tokens.len());
+            memo.start(MEMO_IDS_PER_ROW * rows.len(), query_tokens.len());
             self.prefetch_rows(rows);
             let mut sim = |q: &Token, c: &Token| {
                 let cp = c as *const Token;
