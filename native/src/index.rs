@@ -1557,8 +1557,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// Also bumped when the rows built from the same names change (2: Han-script names read in Korean
 /// and Japanese; 3: glued keys that write the Arabic article as spoken), so a file from an older
 /// build is refused and rebuilt, not served stale. 4: postings per spelling. 5: the article glued as
-/// written (`ABDALRAHMAN`), Korean romanisation keys.
-const FORMAT_VERSION: u32 = 5;
+/// written (`ABDALRAHMAN`), Korean romanisation keys. 6: skeleton keys read PH as F (`MUSTAPHA` ~ `MSTF`).
+const FORMAT_VERSION: u32 = 6;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

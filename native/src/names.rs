@@ -200,7 +200,8 @@ pub fn nickname_related(a: Option<u32>, b: Option<u32>) -> bool {
 /// semivowels W and Y dropped (Arabic writes long vowels with them, Latin spellings with vowels),
 /// H dropped as the second letter of KH, SH, TH, GH, DH, CH, PH and at the end (ة: Hamza / Hamzah), Q C K as K, G J DJ as J, D DH Z as D (ذ ظ ض are written
 /// d, dh or z: al-Zawahiri, الظواهري -> `DHWHRY`; Dahi, ضاحي -> `DHY`), CH as S (French spellings of
-/// ش: Akkacha, عكاشة), C before E I Y as S (Lounici), P as B, V as F, X as KS, and a doubled consonant once
+/// ش: Akkacha, عكاشة), C before E I Y as S (Lounici), PH as F (Arabic has no P and writes it ف:
+/// Mustapha, مصطفى; Philip, فيليب), P otherwise as B, V as F, X as KS, and a doubled consonant once
 /// (Arabic writes it once: `SADDAM` -> `SDM`); `MOHAMMED` and `MHMD` both give `MHMD`.
 pub fn skeleton(text: &str) -> String {
     skeleton_with(text, false)
@@ -223,6 +224,7 @@ fn skeleton_with(text: &str, loose: bool) -> String {
             b'D' if bytes.get(i + 1) == Some(&b'J') => None,
             b'D' | b'Z' => Some("D"),
             b'C' if matches!(bytes.get(i + 1), Some(b'H' | b'E' | b'I' | b'Y')) => Some("S"),
+            b'P' if bytes.get(i + 1) == Some(&b'H') => Some("F"),
             b'Q' | b'C' | b'K' => Some("K"),
             b'G' | b'J' => Some("J"),
             b'P' | b'B' => Some("B"),
@@ -1392,6 +1394,9 @@ mod tests {
         assert_eq!(skeleton("MOHAMMED"), skeleton("MHMD"));
         assert_eq!(skeleton("DJERMANE"), skeleton("JRMN"));
         assert_eq!(skeleton("ISHAQ"), skeleton("SHQ"));
+        assert_eq!(skeleton("MUSTAPHA"), skeleton("MSTF"));
+        assert_eq!(skeleton("RALPH"), "RLF");
+        assert_eq!(skeleton("PAPA"), skeleton("BABA"), "a P alone is B: Arabic writes it ب");
     }
 
     #[test]
@@ -1403,6 +1408,7 @@ mod tests {
         assert!(compare("شمس الدین", "SHAMSUDDIN").score > 0.85);
         assert!(compare("مطيع الله", "MATIULLAH").score > 0.85);
         assert!(compare("عبد الرحمن ياسين", "ABDUL RAHMAN YASIN").score > 0.85);
+        assert!(compare("فيليب حداد", "PHILIP HADDAD").score > 0.75, "PH is ف");
     }
 
     #[test]
