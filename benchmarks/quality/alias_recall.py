@@ -81,6 +81,32 @@ class Summary:
     clean_alerts_per_1000_at_default: float
 
 
+# Thresholds at which the operating-point table reports the engine's recall and clean alerts (persons with
+# a birth date), and the clean-alert rate, per 1,000, at which it reports the threshold that gives it: the
+# issue's ceiling at the default threshold.
+OPERATING_THRESHOLDS = (0.65, 0.70, 0.75, 0.80, 0.85)
+CEILING_PER_1000 = 5
+
+
+@dataclass
+class OperatingPoint:
+    threshold: float
+    recall: float
+    clean_alerts_per_1000: float
+
+
+def operating_points(true: np.ndarray, clean_best: np.ndarray) -> list[OperatingPoint]:
+    """Recall and clean alerts per 1,000 at each of OPERATING_THRESHOLDS, then at the lowest threshold
+    where clean passengers alert at most CEILING_PER_1000 times per 1,000 (just above that quantile)."""
+    def at(t: float) -> OperatingPoint:
+        return OperatingPoint(round(t, 4), round(float(np.mean(true >= t)), 4), round(float(np.mean(clean_best >= t)) * 1000, 2))
+    points = [at(t) for t in OPERATING_THRESHOLDS]
+    if len(clean_best) and len(true):
+        q = float(np.quantile(clean_best, 1 - CEILING_PER_1000 / 1000, method="higher"))
+        points.append(OperatingPoint(round(q, 4), round(float(np.mean(true > q)), 4), round(float(np.mean(clean_best > q)) * 1000, 2)))
+    return points
+
+
 @dataclass
 class ListReport:
     list_name: str
@@ -102,6 +128,8 @@ class ListReport:
     other_queries: int = 0
     other_recall_at_default: float = 0.0
     other_wrong_alerts_per_1000: float = 0.0
+    # The engine on persons with a birth date at other thresholds ([`operating_points`]).
+    operating_points: list[OperatingPoint] = field(default_factory=list)
 
 
 def list_path(name: str) -> Path:
@@ -254,6 +282,7 @@ def evaluate(
         report.other_queries = int(others.sum())
         report.other_recall_at_default = round(float(np.mean(ours.true[others] >= engine.DEFAULT_THRESHOLD)), 4)
         report.other_wrong_alerts_per_1000 = round(float(np.mean(ours.wrong_alert[others])) * 1000, 1)
+    report.operating_points = operating_points(ours.true[target], ours.clean_best)
     for system, s in systems:
         report.summaries.append(summarise(system, "persons with birth date", s.true[target], s.clean_best))
         report.summaries.append(summarise(system, "all held-out aliases", s.true, s.clean_best))
@@ -329,6 +358,14 @@ def markdown(reports: list[ListReport]) -> str:
     lines += ["", f"Organisations' and vessels' held-out aliases (engine, at {engine.DEFAULT_THRESHOLD}): "
               + "; ".join(f"{r.list_name} {r.other_queries:,} queries, found {r.other_recall_at_default:.3f}, "
                           f"another entry alerting {r.other_wrong_alerts_per_1000:.0f} per 1,000" for r in reports if r.other_queries)]
+    lines += ["", f"Engine, persons with a birth date: recall / clean alerts per 1,000 at other thresholds (the last column: "
+              f"the lowest threshold with at most {CEILING_PER_1000} clean alerts per 1,000)", "",
+              "| list | " + " | ".join(f"at {t:.2f}" for t in OPERATING_THRESHOLDS) + f" | at most {CEILING_PER_1000} per 1,000 |",
+              "|---|" + "---:|" * (len(OPERATING_THRESHOLDS) + 1)]
+    for r in reports:
+        cells = [f"{p.recall:.3f} / {p.clean_alerts_per_1000:.1f}" for p in r.operating_points[:len(OPERATING_THRESHOLDS)]]
+        cells += [f"{p.threshold:.3f}: {p.recall:.3f} / {p.clean_alerts_per_1000:.1f}" for p in r.operating_points[len(OPERATING_THRESHOLDS):]]
+        lines.append(f"| {r.list_name} | " + " | ".join(cells) + " |")
     lines += ["", "| list | subset | queries | missed at the default threshold | " + " | ".join(MISS_CLASSES) + " |",
               "|---|---|---:|---:|" + "---:|" * len(MISS_CLASSES)]
     for r in reports:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 import alias_recall as ar
@@ -44,6 +45,24 @@ def test_un_sample_recall_floor_and_clean_alerts():
     # organisations' aliases raising another entry at the default threshold: this sample's 36 measured 250 per
     # 1,000 before words like CO / COMPANY became weak evidence (session 23), 139 after
     assert report.other_queries > 0 and report.other_wrong_alerts_per_1000 <= 200
+    # lower thresholds find more and alert more; the last point keeps within the ceiling
+    points = report.operating_points
+    assert [p.threshold for p in points[:-1]] == list(ar.OPERATING_THRESHOLDS)
+    assert all(a.recall >= b.recall and a.clean_alerts_per_1000 >= b.clean_alerts_per_1000 for a, b in zip(points, points[1:-1]))
+    assert points[-1].clean_alerts_per_1000 <= ar.CEILING_PER_1000
+
+
+def test_operating_points_trade_recall_for_clean_alerts():
+    true = np.array([0.95, 0.9, 0.8, 0.72, 0.6, 0.0])
+    clean = np.array([0.0] * 990 + [0.66] * 6 + [0.78] * 3 + [0.9])
+    points = ar.operating_points(true, clean)
+    by = {p.threshold: p for p in points[:len(ar.OPERATING_THRESHOLDS)]}
+    assert (by[0.85].recall, by[0.85].clean_alerts_per_1000) == (round(2 / 6, 4), 1.0)
+    assert (by[0.70].recall, by[0.70].clean_alerts_per_1000) == (round(4 / 6, 4), 4.0)
+    assert (by[0.65].recall, by[0.65].clean_alerts_per_1000) == (round(4 / 6, 4), 10.0)
+    # at most 5 per 1,000: just above the 0.66 tier (6 alerts there would be 10 per 1,000 with the rest)
+    ceiling = points[-1]
+    assert ceiling.threshold == 0.66 and ceiling.clean_alerts_per_1000 == 4.0 and ceiling.recall == round(4 / 6, 4)
 
 
 def test_listed_birth_dates_are_full_dates_of_listed_persons():
