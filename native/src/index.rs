@@ -1558,7 +1558,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// and Japanese; 3: glued keys that write the Arabic article as spoken), so a file from an older
 /// build is refused and rebuilt, not served stale. 4: postings per spelling. 5: the article glued as
 /// written (`ABDALRAHMAN`), Korean romanisation keys. 6: skeleton keys read PH as F (`MUSTAPHA` ~ `MSTF`).
-const FORMAT_VERSION: u32 = 6;
+/// 7: `MR` is no particle (عمر), `BN`, `BNT`, `SHYKH` are.
+const FORMAT_VERSION: u32 = 7;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

@@ -51,9 +51,12 @@ const FULL_SKELETON_LEN: usize = 3;
 /// One consonant apart is tolerated from this skeleton length on.
 const MIN_NEAR_SKELETON_LEN: usize = 4;
 
+/// Particles and titles. `BN`, `BNT` and `SHYKH` are بن, بنت and شيخ as Arabic script is transliterated
+/// (not `ML`, ملا: it is also معلا, Mu'alla, its ain dropped). `MR` is not here: it is also عمر (Omar,
+/// Umar) and عامر (Amer) transliterated, and the message parsers strip a passenger's title (engine/messages).
 const PARTICLES: &[&str] = &[
-    "AL", "EL", "BIN", "BINT", "IBN", "BEN", "BENT", "VAN", "VON", "DER", "DEN", "DE", "DEL", "DELA", "DELLA",
-    "LA", "LE", "DA", "DI", "DO", "DOS", "DAS", "DU", "Y", "MR", "MRS", "MS", "MISS", "DR", "PROF", "SIR", "HAJI",
+    "AL", "EL", "BIN", "BINT", "IBN", "BEN", "BENT", "BN", "BNT", "SHYKH", "VAN", "VON", "DER", "DEN", "DE", "DEL", "DELA", "DELLA",
+    "LA", "LE", "DA", "DI", "DO", "DOS", "DAS", "DU", "Y", "MRS", "MS", "MISS", "DR", "PROF", "SIR", "HAJI",
     "HADJI", "HAJJI", "HAJJ", "ALHAJ", "ALHAJJ", "SHEIKH", "SHAIKH", "SHEIK", "SHAYKH", "MULLAH", "MAULANA",
     "MAULAWI", "MAWLAWI", "MAULVI", "MOLVI", "QARI", "SAHEB", "SAHIB", "USTAD", "USTADZ", "OULD", "GENERAL", "GEN",
     "COLONEL", "COL", "MAJOR", "CAPTAIN", "CAPT",
@@ -204,16 +207,33 @@ pub fn nickname_related(a: Option<u32>, b: Option<u32>) -> bool {
 /// Mustapha, مصطفى; Philip, فيليب), P otherwise as B, V as F, X as KS, and a doubled consonant once
 /// (Arabic writes it once: `SADDAM` -> `SDM`); `MOHAMMED` and `MHMD` both give `MHMD`.
 pub fn skeleton(text: &str) -> String {
-    skeleton_with(text, false)
+    skeleton_with(text, Doubles::Once)
 }
 
 /// The skeleton with every run of one class once, also across dropped letters (`SAYYAD` -> `SD`):
 /// the transliteration drops alef, so `منان` (`MNN`) has its two N side by side where `MANAN` has not.
 pub fn loose_skeleton(text: &str) -> String {
-    skeleton_with(text, true)
+    skeleton_with(text, Doubles::Loose)
 }
 
-fn skeleton_with(text: &str, loose: bool) -> String {
+/// The skeleton of an abjad transliteration with every letter kept, doubled ones too: Arabic script writes
+/// a doubled consonant once, so two equal letters side by side are two (`هلال`, `HLL`, is Hilal, whose
+/// alef the transliteration dropped), and this is the skeleton a Latin spelling of it has.
+fn written_skeleton(text: &str) -> String {
+    skeleton_with(text, Doubles::Kept)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Doubles {
+    /// A letter's class once where it follows itself ([`skeleton`]).
+    Once,
+    /// Once also across dropped letters ([`loose_skeleton`]).
+    Loose,
+    /// Every letter ([`written_skeleton`]).
+    Kept,
+}
+
+fn skeleton_with(text: &str, doubles: Doubles) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(bytes.len());
     let mut previous: Option<&str> = None; // the class of the letter just before, if kept
@@ -233,7 +253,12 @@ fn skeleton_with(text: &str, loose: bool) -> String {
             b'A'..=b'Z' => std::str::from_utf8(&bytes[i..=i]).ok(),
             _ => return String::new(), // digits: no name
         };
-        if let Some(c) = class.filter(|&c| previous != Some(c) && !(loose && out.ends_with(c))) {
+        let repeated = |c: &str| match doubles {
+            Doubles::Once => previous == Some(c),
+            Doubles::Loose => previous == Some(c) || out.ends_with(c),
+            Doubles::Kept => false,
+        };
+        if let Some(c) = class.filter(|&c| !repeated(c)) {
             out.push_str(c);
         }
         previous = class;
@@ -334,15 +359,20 @@ impl Token {
             return None;
         }
         let (a, b) = (&self.skeleton, &other.skeleton);
+        let (abjad, latin) = if self.abjad { (self, other) } else { (other, self) };
+        // Written as the script would write the Latin spelling, letter for letter (`SALEH` ~ `SLH`,
+        // `ALI` ~ `LY`): as strong as a full skeleton, however short.
+        let written_alike = || !latin.abjad && abjad.text.len() >= MIN_SKELETON_LEN && abjad_form(&latin.text) == abjad.text;
         if a.len().min(b.len()) < MIN_SKELETON_LEN {
-            let (abjad, latin) = if self.abjad { (self, other) } else { (other, self) };
             // The abjad form is the finer test here: DAHI -> `DHY` as ضاحي, whose DH reads as one letter (skeleton `D`).
-            return (!latin.abjad && !a.is_empty() && abjad_form(&latin.text) == abjad.text)
-                .then_some(SKELETON_NEAR_SIMILARITY);
+            return (!a.is_empty() && written_alike()).then_some(SKELETON_SIMILARITY);
         }
         // The loose skeletons forgive one doubled letter (`MANAN` ~ `MNN`), not more (`NENANDE` ~ `NZYH`).
         if a == b || (self.loose_skeleton == other.loose_skeleton && a.len().abs_diff(b.len()) <= 1) {
-            return Some(if a.len().min(b.len()) >= FULL_SKELETON_LEN { SKELETON_SIMILARITY } else { SKELETON_NEAR_SIMILARITY });
+            let full = a.len().min(b.len()) >= FULL_SKELETON_LEN
+                || (!latin.abjad && written_skeleton(&abjad.text).len() >= FULL_SKELETON_LEN && written_skeleton(&abjad.text) == latin.skeleton)
+                || written_alike();
+            return Some(if full { SKELETON_SIMILARITY } else { SKELETON_NEAR_SIMILARITY });
         }
         (a.len().min(b.len()) >= MIN_NEAR_SKELETON_LEN && osa_distance(a, b) == 1).then_some(SKELETON_NEAR_SIMILARITY)
     }
@@ -1409,6 +1439,23 @@ mod tests {
         assert!(compare("مطيع الله", "MATIULLAH").score > 0.85);
         assert!(compare("عبد الرحمن ياسين", "ABDUL RAHMAN YASIN").score > 0.85);
         assert!(compare("فيليب حداد", "PHILIP HADDAD").score > 0.75, "PH is ف");
+        // short names, written letter for letter as the script writes them
+        for (arabic, latin) in [("هلال هلال", "HILAL HILAL"), ("علي دوبا", "ALI DOUBA"), ("تمام رعد", "TAMAM RAAD")] {
+            assert!(compare(arabic, latin).score > 0.85, "{arabic} {latin}");
+        }
+        // عمر is Omar, not the title MR; بن is a particle as BIN is
+        assert!(compare("غسان عمر خلف", "GHASSAN OMAR KHALAF").score > 0.85);
+        assert!(compare("بلال بن مروان", "BILAL BIN MARWAN").score > 0.85);
+    }
+
+    #[test]
+    fn a_short_skeleton_is_full_only_when_written_alike() {
+        let pair = |a: &str, b: &str| compare(a, b).pairs.first().map(|p| p.2);
+        assert_eq!(pair("صالح", "SALEH"), Some(SKELETON_SIMILARITY));
+        // FAIZ has the consonants of فيض (Z and D are one class), but the script would write its Z ز
+        assert_eq!(pair("فيض", "FAIZ"), Some(SKELETON_NEAR_SIMILARITY));
+        assert_eq!(written_skeleton("HLL"), skeleton("HILAL"));
+        assert_ne!(skeleton("HLL"), skeleton("HILAL"));
     }
 
     #[test]

@@ -225,9 +225,10 @@ pub fn icao_fold(s: &str) -> String {
 /// characters its Korean and likeliest Japanese readings ([`crate::cjk::reading_forms`]: `金正恩` ->
 /// `KIM JUNG UN`, `山田太郎` -> `YAMADA TARO`), the plain form being the Mandarin one.
 pub fn name_forms(s: &str) -> Vec<String> {
-    let plain = normalize(s);
+    let written_in_arabic = !s.is_ascii() && s.chars().any(|c| is_arabic(c) || matches!(c as u32, 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF));
+    let plain = if written_in_arabic { normalize(s) } else { without_title_mr(normalize(s)) };
     let mut forms = vec![plain];
-    let icao = icao_fold(s);
+    let icao = if written_in_arabic { icao_fold(s) } else { without_title_mr(icao_fold(s)) };
     if !icao.is_empty() && !forms.contains(&icao) {
         forms.push(icao);
     }
@@ -240,6 +241,15 @@ pub fn name_forms(s: &str) -> Vec<String> {
         }
     }
     forms
+}
+
+/// A name in Latin letters without the title `MR` at either end (`Mr Omari`, PNR's `SMITH JOHN MR`). It
+/// is no particle ([`crate::names`]): in a name written in Arabic script, `MR` is عمر (Omar) or عامر (Amer).
+fn without_title_mr(form: String) -> String {
+    let mut rest = form.as_str();
+    rest = rest.strip_prefix("MR ").unwrap_or(rest);
+    rest = rest.strip_suffix(" MR").unwrap_or(rest);
+    if rest.len() == form.len() { form } else { rest.to_owned() }
 }
 
 fn is_hangul_syllable(c: char) -> bool {
@@ -410,6 +420,18 @@ mod tests {
         assert!(!normalize("გიორგი").is_empty());
         assert!(!normalize("김정은").is_empty());
         assert!(normalize("김정은").is_ascii());
+    }
+
+    #[test]
+    fn the_title_mr_goes_from_latin_names_only() {
+        assert_eq!(name_forms("Mr Omari"), ["OMARI"]);
+        assert_eq!(name_forms("SMITH JOHN MR")[0], "SMITH JOHN");
+        assert_eq!(name_forms("MR")[0], "MR");
+        assert_eq!(name_forms("Mr Mr")[0], "MR", "a name is never left empty");
+        assert_eq!(name_forms("Mr John Mr")[0], "JOHN");
+        assert_eq!(name_forms("Mrs Mroz")[0], "MRS MROZ");
+        assert_eq!(name_forms("غسان عمر خلف")[0], "GHSN MR KHLF");
+        assert_eq!(name_forms("عمر سبعاوي")[0], "MR SBWY");
     }
 
     #[test]
