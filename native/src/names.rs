@@ -1012,7 +1012,9 @@ pub fn lengths_could_join(glued: &Token, other: &Token) -> bool {
         return true;
     }
     if other.abjad {
-        return glued.skeleton.len().min(other.skeleton.len()) >= MIN_JOINED_SKELETON_LEN;
+        // or written letter for letter as the script writes it (`AL WEZ` ~ `LWZ`, as الوز)
+        return glued.skeleton.len().min(other.skeleton.len()) >= MIN_JOINED_SKELETON_LEN
+            || (other.text.len() >= MIN_SKELETON_LEN && abjad_form(&glued.text) == other.text);
     }
     length_ratio(glued, other) >= JOINED_MIN_LENGTH_RATIO
 }
@@ -1446,6 +1448,9 @@ mod tests {
         // عمر is Omar, not the title MR; بن is a particle as BIN is
         assert!(compare("غسان عمر خلف", "GHASSAN OMAR KHALAF").score > 0.85);
         assert!(compare("بلال بن مروان", "BILAL BIN MARWAN").score > 0.85);
+        // the article glued as the script writes it, too short for consonants alone to convince
+        assert!(compare("هزوان الوز", "HAZWAN AL WEZ").score > 0.85);
+        assert!(compare("YEBAI SUM", "بسام").score < 0.5, "three consonants, not written alike");
     }
 
     #[test]
