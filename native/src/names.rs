@@ -55,9 +55,9 @@ const MIN_NEAR_SKELETON_LEN: usize = 4;
 /// (not `ML`, ملا: it is also معلا, Mu'alla, its ain dropped). `MR` is not here: it is also عمر (Omar,
 /// Umar) and عامر (Amer) transliterated, and the message parsers strip a passenger's title (engine/messages).
 const PARTICLES: &[&str] = &[
-    "AL", "EL", "BIN", "BINT", "IBN", "BEN", "BENT", "BN", "BNT", "SHYKH", "VAN", "VON", "DER", "DEN", "DE", "DEL", "DELA", "DELLA",
-    "LA", "LE", "DA", "DI", "DO", "DOS", "DAS", "DU", "Y", "MRS", "MS", "MISS", "DR", "PROF", "SIR", "HAJI",
-    "HADJI", "HAJJI", "HAJJ", "ALHAJ", "ALHAJJ", "SHEIKH", "SHAIKH", "SHEIK", "SHAYKH", "MULLAH", "MAULANA",
+    "AL", "EL", "BIN", "BINT", "IBN", "BEN", "BENT", "BN", "BNT", "VAN", "VON", "DER", "DEN", "DE", "DEL", "DELA",
+    "DELLA", "LA", "LE", "DA", "DI", "DO", "DOS", "DAS", "DU", "Y", "MRS", "MS", "MISS", "DR", "PROF", "SIR", "HAJI",
+    "HADJI", "HAJJI", "HAJJ", "ALHAJ", "ALHAJJ", "SHEIKH", "SHAIKH", "SHEIK", "SHAYKH", "SHYKH", "MULLAH", "MAULANA",
     "MAULAWI", "MAWLAWI", "MAULVI", "MOLVI", "QARI", "SAHEB", "SAHIB", "USTAD", "USTADZ", "OULD", "GENERAL", "GEN",
     "COLONEL", "COL", "MAJOR", "CAPTAIN", "CAPT",
 ];
@@ -369,9 +369,8 @@ impl Token {
         }
         // The loose skeletons forgive one doubled letter (`MANAN` ~ `MNN`), not more (`NENANDE` ~ `NZYH`).
         if a == b || (self.loose_skeleton == other.loose_skeleton && a.len().abs_diff(b.len()) <= 1) {
-            let full = a.len().min(b.len()) >= FULL_SKELETON_LEN
-                || (!latin.abjad && written_skeleton(&abjad.text).len() >= FULL_SKELETON_LEN && written_skeleton(&abjad.text) == latin.skeleton)
-                || written_alike();
+            let written_in_full = || !latin.abjad && latin.skeleton.len() >= FULL_SKELETON_LEN && written_skeleton(&abjad.text) == latin.skeleton;
+            let full = a.len().min(b.len()) >= FULL_SKELETON_LEN || written_in_full() || written_alike();
             return Some(if full { SKELETON_SIMILARITY } else { SKELETON_NEAR_SIMILARITY });
         }
         (a.len().min(b.len()) >= MIN_NEAR_SKELETON_LEN && osa_distance(a, b) == 1).then_some(SKELETON_NEAR_SIMILARITY)

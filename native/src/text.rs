@@ -98,6 +98,11 @@ fn is_arabic(c: char) -> bool {
     matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F)
 }
 
+/// Arabic Extended-A and the presentation forms, which NFKC folds into [`is_arabic`]'s blocks.
+fn is_arabic_extended_or_presentation(c: char) -> bool {
+    matches!(c as u32, 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
 /// Arabic-script words made to transliterate like their Latin spellings. The script writes no
 /// short vowels, so the transliteration is a consonant skeleton (`صدام` -> `SDM`), which the matcher
 /// compares by skeleton ([`crate::names`]); these rewrites keep it one:
@@ -225,7 +230,7 @@ pub fn icao_fold(s: &str) -> String {
 /// characters its Korean and likeliest Japanese readings ([`crate::cjk::reading_forms`]: `金正恩` ->
 /// `KIM JUNG UN`, `山田太郎` -> `YAMADA TARO`), the plain form being the Mandarin one.
 pub fn name_forms(s: &str) -> Vec<String> {
-    let written_in_arabic = !s.is_ascii() && s.chars().any(|c| is_arabic(c) || matches!(c as u32, 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF));
+    let written_in_arabic = !s.is_ascii() && s.chars().any(|c| is_arabic(c) || is_arabic_extended_or_presentation(c));
     let plain = if written_in_arabic { normalize(s) } else { without_title_mr(normalize(s)) };
     let mut forms = vec![plain];
     let icao = if written_in_arabic { icao_fold(s) } else { without_title_mr(icao_fold(s)) };
