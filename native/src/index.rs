@@ -14,7 +14,7 @@
 //! the token dictionary is rebuilt from its texts.
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
-use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, loose_skeleton, nickname_related, prepare_forms, skeleton, th_as_s, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -251,6 +251,14 @@ fn deletion_neighbourhood(token: &str, mut f: impl FnMut(u64)) {
 /// The key of a token's consonant skeleton, when it is long enough to compare ([`crate::names`]).
 fn skeleton_key(t: &Token) -> Option<u64> {
     (t.skeleton.len() >= 2 && !t.particle).then(|| hasher().hash_one(&t.loose_skeleton))
+}
+
+/// The key of a vowelless token's skeleton with its `TH` read as S ([`th_as_s`]: عثمان, `THMN`, is also
+/// Usman), which a Latin spelling's skeleton key meets.
+fn th_as_s_skeleton_key(t: &Token) -> Option<u64> {
+    let read = th_as_s(&t.text).filter(|_| t.abjad && !t.particle)?;
+    // as long as the skeleton the alignment accepts for it (`Token::skeleton_similarity`)
+    (skeleton(&read).len() >= 3).then(|| hasher().hash_one(loose_skeleton(&read).as_str()))
 }
 
 const PREFIX_LEN: usize = 6;
@@ -612,7 +620,7 @@ impl NameIndex {
         let deletion_keys = keyed(&|t, ks| deletion_neighbourhood(&t.text, |k| ks.push(k)));
         let prefix_keys = keyed(&|t, ks| ks.extend(prefix_key(t)));
         let skeleton_keys = keyed(&|t, ks| ks.extend(skeleton_key(t)));
-        let abjad_skeleton_keys = keyed(&|t, ks| ks.extend(skeleton_key(t).filter(|_| t.abjad)));
+        let abjad_skeleton_keys = keyed(&|t, ks| ks.extend(skeleton_key(t).filter(|_| t.abjad).into_iter().chain(th_as_s_skeleton_key(t))));
         let token_ids = keyed(&|t, ks| ks.push(hasher().hash_one(t.text.as_str())));
 
         let mut owners_sorted: Vec<u32> = owners.to_vec();
@@ -769,6 +777,7 @@ impl NameIndex {
         if let Some(k) = skeleton_key(q) {
             wanted.push((if q.abjad { &self.skeleton_keys } else { &self.abjad_skeleton_keys }, k));
         }
+        wanted.extend(th_as_s_skeleton_key(q).map(|k| (&self.skeleton_keys, k)));
         let mut seen: Vec<u32> = Vec::with_capacity(256);
         seen.extend(exact);
         KeyTable::get_all(&wanted, |ids| seen.extend_from_slice(ids));
@@ -1558,8 +1567,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// and Japanese; 3: glued keys that write the Arabic article as spoken), so a file from an older
 /// build is refused and rebuilt, not served stale. 4: postings per spelling. 5: the article glued as
 /// written (`ABDALRAHMAN`), Korean romanisation keys. 6: skeleton keys read PH as F (`MUSTAPHA` ~ `MSTF`).
-/// 7: `MR` is no particle (عمر), `BN`, `BNT`, `SHYKH` are.
-const FORMAT_VERSION: u32 = 7;
+/// 7: `MR` is no particle (عمر), `BN`, `BNT`, `SHYKH` are. 8: vowelless tokens also keyed with `TH` read as S.
+const FORMAT_VERSION: u32 = 8;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
@@ -2096,6 +2105,21 @@ mod tests {
         assert!(idx.proposals(q, false).iter().any(|p| idx.tokens[p.0 as usize].text == "WILLIAM"));
         let found = idx.candidates("Bill Garcia", 5);
         assert_eq!(names[found[0] as usize], "WILLIAM GARCIA", "{:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn usman_finds_the_row_written_in_arabic_script() {
+        // forty people named GHANI: only ث read as S (عثمان, `THMN`, as USMAN) sets the one apart, from either side
+        let mut names = crowd(40, ["ALI", "OMAR", "SAMI", "RAFI"], |given| format!("{given} GHANI"));
+        names.push("عثمان غني".to_string());
+        names.push("USMAN TARIQ".to_string());
+        let idx = index_of(&names);
+        for (query, listed) in [("USMAN GHANI", "عثمان غني"), ("عثمان طارق", "USMAN TARIQ")] {
+            let found = idx.candidates(query, 3);
+            assert!(found.iter().any(|&i| names[i as usize] == listed), "{query}: {:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
+            let hits = idx.search(query, 1, 3, 0.0);
+            assert!(names[hits[0].0 as usize] == listed && hits[0].2 > 0.85, "{query}: {hits:?}");
+        }
     }
 
     #[test]

@@ -266,6 +266,28 @@ fn skeleton_with(text: &str, doubles: Doubles) -> String {
     out
 }
 
+/// An abjad transliteration's `TH` read as S, as Persian, Urdu and Turkish read ث (عثمان, `THMN`: Usman,
+/// Osman; ثاقب: Saqib), where Arabic reads it TH (Othman): the other spelling its skeleton may stand for.
+pub fn th_as_s(text: &str) -> Option<String> {
+    text.contains("TH").then(|| text.replace("TH", "S"))
+}
+
+/// Letters of one consonant class alike (Z as D, Q and C as K, G as J, P as B, V as F: [`skeleton`]),
+/// every other letter kept: to compare how the script writes a name, whichever Latin letter stands for
+/// ض or ق (`ZIA` ~ `DY`, as ضیا).
+fn letter_classes(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'Z' => 'D',
+            b'Q' | b'C' => 'K',
+            b'G' => 'J',
+            b'P' => 'B',
+            b'V' => 'F',
+            _ => b as char,
+        })
+        .collect()
+}
+
 /// How an abjad script would write a Latin spelling, for names too short for a skeleton (`ALI` ->
 /// `LY`, as علي; `AYUB` -> `YWB`, as أيوب): a leading vowel goes (alef, ain), a vowel run with I or E
 /// is Y, one with O or U is W, A alone goes (a short vowel, or alef, which transliterates to nothing).
@@ -310,6 +332,29 @@ fn key_hash(s: &str) -> u64 {
 /// [`key_hash`] of a romanisation key, marked apart from the phonetic keys that share its key table.
 fn romanised_hash(key: &str) -> u64 {
     key_state().hash_one(("romanised", key))
+}
+
+/// How an abjad spelling (its text, skeleton and loose skeleton) compares with `latin` by consonants
+/// ([`Token::skeleton_similarity`]); `latin` may be vowelless too, then compared by skeletons alone.
+fn skeleton_match(abjad_text: &str, a: &str, a_loose: &str, latin: &Token) -> Option<f64> {
+    let b = latin.skeleton.as_str();
+    // Written as the script would write the Latin spelling, letter for letter or class for class
+    // (`SALEH` ~ `SLH`, `ALI` ~ `LY`, `ZIA` ~ `DY`): as strong as a full skeleton, however short.
+    let written_alike = || {
+        let form = abjad_form(&latin.text);
+        !latin.abjad && abjad_text.len() >= MIN_SKELETON_LEN && (form == abjad_text || letter_classes(&form) == letter_classes(abjad_text))
+    };
+    if a.len().min(b.len()) < MIN_SKELETON_LEN {
+        // The abjad form is the finer test here: DAHI -> `DHY` as ضاحي, whose DH reads as one letter (skeleton `D`).
+        return (!a.is_empty() && written_alike()).then_some(SKELETON_SIMILARITY);
+    }
+    // The loose skeletons forgive one doubled letter (`MANAN` ~ `MNN`), not more (`NENANDE` ~ `NZYH`).
+    if a == b || (a_loose == latin.loose_skeleton && a.len().abs_diff(b.len()) <= 1) {
+        let written_in_full = || !latin.abjad && b.len() >= FULL_SKELETON_LEN && written_skeleton(abjad_text) == b;
+        let full = a.len().min(b.len()) >= FULL_SKELETON_LEN || written_in_full() || written_alike();
+        return Some(if full { SKELETON_SIMILARITY } else { SKELETON_NEAR_SIMILARITY });
+    }
+    (a.len().min(b.len()) >= MIN_NEAR_SKELETON_LEN && osa_distance(a, b) == 1).then_some(SKELETON_NEAR_SIMILARITY)
 }
 
 impl Token {
@@ -358,22 +403,18 @@ impl Token {
         if !(self.abjad || other.abjad) || self.particle || other.particle {
             return None;
         }
-        let (a, b) = (&self.skeleton, &other.skeleton);
         let (abjad, latin) = if self.abjad { (self, other) } else { (other, self) };
-        // Written as the script would write the Latin spelling, letter for letter (`SALEH` ~ `SLH`,
-        // `ALI` ~ `LY`): as strong as a full skeleton, however short.
-        let written_alike = || !latin.abjad && abjad.text.len() >= MIN_SKELETON_LEN && abjad_form(&latin.text) == abjad.text;
-        if a.len().min(b.len()) < MIN_SKELETON_LEN {
-            // The abjad form is the finer test here: DAHI -> `DHY` as ضاحي, whose DH reads as one letter (skeleton `D`).
-            return (!a.is_empty() && written_alike()).then_some(SKELETON_SIMILARITY);
+        let plain = skeleton_match(&abjad.text, &abjad.skeleton, &abjad.loose_skeleton, latin);
+        if plain == Some(SKELETON_SIMILARITY) || latin.abjad {
+            return plain;
         }
-        // The loose skeletons forgive one doubled letter (`MANAN` ~ `MNN`), not more (`NENANDE` ~ `NZYH`).
-        if a == b || (self.loose_skeleton == other.loose_skeleton && a.len().abs_diff(b.len()) <= 1) {
-            let written_in_full = || !latin.abjad && latin.skeleton.len() >= FULL_SKELETON_LEN && written_skeleton(&abjad.text) == latin.skeleton;
-            let full = a.len().min(b.len()) >= FULL_SKELETON_LEN || written_in_full() || written_alike();
-            return Some(if full { SKELETON_SIMILARITY } else { SKELETON_NEAR_SIMILARITY });
+        // Only a full skeleton of three consonants or more: short vowelless tokens are not all Arabic
+        // script's (`THY`, a Vietnamese name, read `SY`, would be `SAE`).
+        let read_as_s = th_as_s(&abjad.text).map(|read| skeleton(&read));
+        match read_as_s {
+            Some(sk) if sk.len() >= FULL_SKELETON_LEN && sk == latin.skeleton => Some(SKELETON_SIMILARITY),
+            _ => plain,
         }
-        (a.len().min(b.len()) >= MIN_NEAR_SKELETON_LEN && osa_distance(a, b) == 1).then_some(SKELETON_NEAR_SIMILARITY)
     }
 
     /// A particle or title (`AL`, `HAJI`), or a word organisation names share (`CO`, `COMPANY`, `INTL`):
@@ -1450,14 +1491,22 @@ mod tests {
         // the article glued as the script writes it, too short for consonants alone to convince
         assert!(compare("هزوان الوز", "HAZWAN AL WEZ").score > 0.85);
         assert!(compare("YEBAI SUM", "بسام").score < 0.5, "three consonants, not written alike");
+        // ث read as Persian, Urdu and Turkish read it, and as Arabic does
+        for latin in ["USMAN GHANI", "OSMAN GHANI", "OTHMAN GHANI"] {
+            assert!(compare("عثمان غني", latin).score > 0.85, "{latin}");
+        }
+        assert!(compare("ثابت خان", "SABIT KHAN").score > 0.85);
+        assert!(compare("NGUYET THY DUONG", "SAE TUNG SAO KUAY").score < 0.6, "THY is no ث");
     }
 
     #[test]
     fn a_short_skeleton_is_full_only_when_written_alike() {
         let pair = |a: &str, b: &str| compare(a, b).pairs.first().map(|p| p.2);
         assert_eq!(pair("صالح", "SALEH"), Some(SKELETON_SIMILARITY));
-        // FAIZ has the consonants of فيض (Z and D are one class), but the script would write its Z ز
-        assert_eq!(pair("فيض", "FAIZ"), Some(SKELETON_NEAR_SIMILARITY));
+        // FAIZ is written as فيض, ض for its Z (one class); FOUAD has its consonants, but the script would
+        // write its OU (فواد)
+        assert_eq!(pair("فيض", "FAIZ"), Some(SKELETON_SIMILARITY));
+        assert_eq!(pair("فد", "FOUAD"), Some(SKELETON_NEAR_SIMILARITY));
         assert_eq!(written_skeleton("HLL"), skeleton("HILAL"));
         assert_ne!(skeleton("HLL"), skeleton("HILAL"));
     }
