@@ -334,10 +334,10 @@ fn romanised_hash(key: &str) -> u64 {
     key_state().hash_one(("romanised", key))
 }
 
-/// How an abjad spelling (its text, skeleton and loose skeleton) compares with `latin` by consonants
-/// ([`Token::skeleton_similarity`]); `latin` may be vowelless too, then compared by skeletons alone.
-fn skeleton_match(abjad_text: &str, a: &str, a_loose: &str, latin: &Token) -> Option<f64> {
-    let b = latin.skeleton.as_str();
+/// How a vowelless spelling compares with `latin` by consonants ([`Token::skeleton_similarity`]);
+/// `latin` may be vowelless too, then compared by skeletons alone.
+fn skeleton_match(abjad: &Token, latin: &Token) -> Option<f64> {
+    let (abjad_text, a, b) = (abjad.text.as_str(), abjad.skeleton.as_str(), latin.skeleton.as_str());
     // Written as the script would write the Latin spelling, letter for letter or class for class
     // (`SALEH` ~ `SLH`, `ALI` ~ `LY`, `ZIA` ~ `DY`): as strong as a full skeleton, however short.
     let written_alike = || {
@@ -349,7 +349,7 @@ fn skeleton_match(abjad_text: &str, a: &str, a_loose: &str, latin: &Token) -> Op
         return (!a.is_empty() && written_alike()).then_some(SKELETON_SIMILARITY);
     }
     // The loose skeletons forgive one doubled letter (`MANAN` ~ `MNN`), not more (`NENANDE` ~ `NZYH`).
-    if a == b || (a_loose == latin.loose_skeleton && a.len().abs_diff(b.len()) <= 1) {
+    if a == b || (abjad.loose_skeleton == latin.loose_skeleton && a.len().abs_diff(b.len()) <= 1) {
         let written_in_full = || !latin.abjad && b.len() >= FULL_SKELETON_LEN && written_skeleton(abjad_text) == b;
         let full = a.len().min(b.len()) >= FULL_SKELETON_LEN || written_in_full() || written_alike();
         return Some(if full { SKELETON_SIMILARITY } else { SKELETON_NEAR_SIMILARITY });
@@ -404,7 +404,7 @@ impl Token {
             return None;
         }
         let (abjad, latin) = if self.abjad { (self, other) } else { (other, self) };
-        let plain = skeleton_match(&abjad.text, &abjad.skeleton, &abjad.loose_skeleton, latin);
+        let plain = skeleton_match(abjad, latin);
         if plain == Some(SKELETON_SIMILARITY) || latin.abjad {
             return plain;
         }
