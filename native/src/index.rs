@@ -14,7 +14,7 @@
 //! the token dictionary is rebuilt from its texts.
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
-use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, loose_skeleton, nickname_related, prepare_forms, skeleton, th_as_s, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -253,12 +253,10 @@ fn skeleton_key(t: &Token) -> Option<u64> {
     (t.skeleton.len() >= 2 && !t.particle).then(|| hasher().hash_one(&t.loose_skeleton))
 }
 
-/// The key of a vowelless token's skeleton with its `TH` read as S ([`th_as_s`]: عثمان, `THMN`, is also
-/// Usman), which a Latin spelling's skeleton key meets.
+/// The key of a vowelless token's skeleton with its `TH` read as S ([`th_as_s_skeletons`]: عثمان,
+/// `THMN`, is also Usman), which a Latin spelling's skeleton key meets.
 fn th_as_s_skeleton_key(t: &Token) -> Option<u64> {
-    let read = th_as_s(&t.text).filter(|_| t.abjad && !t.particle)?;
-    // as long as the skeleton the alignment accepts for it (`Token::skeleton_similarity`)
-    (skeleton(&read).len() >= 3).then(|| hasher().hash_one(loose_skeleton(&read).as_str()))
+    th_as_s_skeletons(t).map(|(_, loose)| hasher().hash_one(loose.as_str()))
 }
 
 const PREFIX_LEN: usize = 6;

@@ -266,26 +266,33 @@ fn skeleton_with(text: &str, doubles: Doubles) -> String {
     out
 }
 
-/// An abjad transliteration's `TH` read as S, as Persian, Urdu and Turkish read ث (عثمان, `THMN`: Usman,
-/// Osman; ثاقب: Saqib), where Arabic reads it TH (Othman): the other spelling its skeleton may stand for.
-pub fn th_as_s(text: &str) -> Option<String> {
-    text.contains("TH").then(|| text.replace("TH", "S"))
+/// A vowelless token's other reading, with `TH` read as S, as Persian, Urdu and Turkish read ث (عثمان,
+/// `THMN`: Usman, Osman; ثاقب: Saqib), where Arabic reads it TH (Othman): its skeleton and loose
+/// skeleton, when the skeleton is a full one. Shorter vowelless tokens are not all Arabic script's
+/// (`THY`, a Vietnamese name, read `SY`, would be `SAE`). The alignment compares the skeleton
+/// ([`Token::skeleton_similarity`]); the index keys the loose one.
+pub fn th_as_s_skeletons(t: &Token) -> Option<(String, String)> {
+    if !t.abjad || t.particle || !t.text.contains("TH") {
+        return None;
+    }
+    let read = t.text.replace("TH", "S");
+    let sk = skeleton(&read);
+    (sk.len() >= FULL_SKELETON_LEN).then(|| (sk, loose_skeleton(&read)))
 }
 
-/// Letters of one consonant class alike (Z as D, Q and C as K, G as J, P as B, V as F: [`skeleton`]),
-/// every other letter kept: to compare how the script writes a name, whichever Latin letter stands for
-/// ض or ق (`ZIA` ~ `DY`, as ضیا).
-fn letter_classes(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'Z' => 'D',
-            b'Q' | b'C' => 'K',
-            b'G' => 'J',
-            b'P' => 'B',
-            b'V' => 'F',
-            _ => b as char,
-        })
-        .collect()
+/// Whether two spellings are written alike letter for letter, letters of one consonant class alike (Z
+/// as D, Q and C as K, G as J, P as B, V as F: [`skeleton`]): how the script writes a name, whichever
+/// Latin letter stands for ض or ق (`ZIA` ~ `DY`, as ضیا).
+fn written_alike_by_class(a: &str, b: &str) -> bool {
+    let class = |c: u8| match c {
+        b'Z' => b'D',
+        b'Q' | b'C' => b'K',
+        b'G' => b'J',
+        b'P' => b'B',
+        b'V' => b'F',
+        _ => c,
+    };
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| class(x) == class(y))
 }
 
 /// How an abjad script would write a Latin spelling, for names too short for a skeleton (`ALI` ->
@@ -340,10 +347,7 @@ fn skeleton_match(abjad: &Token, latin: &Token) -> Option<f64> {
     let (abjad_text, a, b) = (abjad.text.as_str(), abjad.skeleton.as_str(), latin.skeleton.as_str());
     // Written as the script would write the Latin spelling, letter for letter or class for class
     // (`SALEH` ~ `SLH`, `ALI` ~ `LY`, `ZIA` ~ `DY`): as strong as a full skeleton, however short.
-    let written_alike = || {
-        let form = abjad_form(&latin.text);
-        !latin.abjad && abjad_text.len() >= MIN_SKELETON_LEN && (form == abjad_text || letter_classes(&form) == letter_classes(abjad_text))
-    };
+    let written_alike = || !latin.abjad && abjad_text.len() >= MIN_SKELETON_LEN && written_alike_by_class(&abjad_form(&latin.text), abjad_text);
     if a.len().min(b.len()) < MIN_SKELETON_LEN {
         // The abjad form is the finer test here: DAHI -> `DHY` as ضاحي, whose DH reads as one letter (skeleton `D`).
         return (!a.is_empty() && written_alike()).then_some(SKELETON_SIMILARITY);
@@ -408,11 +412,8 @@ impl Token {
         if plain == Some(SKELETON_SIMILARITY) || latin.abjad {
             return plain;
         }
-        // Only a full skeleton of three consonants or more: short vowelless tokens are not all Arabic
-        // script's (`THY`, a Vietnamese name, read `SY`, would be `SAE`).
-        let read_as_s = th_as_s(&abjad.text).map(|read| skeleton(&read));
-        match read_as_s {
-            Some(sk) if sk.len() >= FULL_SKELETON_LEN && sk == latin.skeleton => Some(SKELETON_SIMILARITY),
+        match th_as_s_skeletons(abjad) {
+            Some((sk, _)) if sk == latin.skeleton => Some(SKELETON_SIMILARITY),
             _ => plain,
         }
     }
