@@ -50,7 +50,8 @@ def _seeds(name: str, tmp_path: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("name", ["messages", "watchlists", "native"])
-def test_atheris_harness_finds_no_crash(name, tmp_path):
+def test_atheris_harness_finds_no_crash(name, tmp_path, monkeypatch):
+    monkeypatch.setenv("INTERDICT_FUZZ_TMP", str(tmp_path / "scratch"))  # the native harness's files, not /tmp
     seconds = int(SECONDS or DEFAULT_SECONDS[name])
     corpus = tmp_path / "corpus"
     corpus.mkdir()

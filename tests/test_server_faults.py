@@ -1,7 +1,8 @@
 """Faults on a real `interdict serve --store --audit` process: kill -9 during a list import (from outside at
 an arbitrary moment, and by the server itself at each step of the store's write), restart on the same store,
 then the store (catalog, versions, checksums, row counts: `interdict lists verify`) and the audit chain
-(`interdict audit verify`) are checked and screening goes on. A version file with flipped bytes is refused
+(`interdict audit verify`) are checked, screening goes on, and the dead import's upload (staged under the
+store, not /tmp) is removed by the next import. A version file with flipped bytes is refused
 by its checksum with an error naming the file, while the version before it keeps serving: when a running
 server is asked to activate it, and when it is the active version at start-up.
 """
@@ -113,6 +114,7 @@ def test_kill_9_during_an_import_then_restart(tmp_path, lists_dir):
     assert isinstance(outcome[0], grpc.RpcError) and outcome[0].code() == grpc.StatusCode.UNAVAILABLE, outcome
     assert screened, "no screening call completed before the kill"
     assert_sound(store_dir, "v000001")
+    assert [p.name for p in (store_dir / ".incoming").iterdir()], "the killed import's upload is staged in the store"
     rows_before = len(audit.AuditLog(store_dir).rows())
 
     again = serve(tmp_path, "--store", str(store_dir), "--audit", str(store_dir), name="second")
@@ -126,6 +128,7 @@ def test_kill_9_during_an_import_then_restart(tmp_path, lists_dir):
         ch.close()
         assert again.stop() == 0
     assert not [p.name for p in (store_dir / LIST).iterdir() if p.name.endswith(".tmp")]
+    assert list((store_dir / ".incoming").iterdir()) == []  # the dead import's upload went with the next import
     assert_sound(store_dir, "v000002", commands=True)
     log = audit.AuditLog(store_dir)
     assert len(log.rows()) == rows_before + 3  # the chain went on after the restart

@@ -332,3 +332,39 @@ def test_killing_an_import_midway_at_an_arbitrary_moment(tmp_path):
     child.send_signal(signal.SIGKILL)
     assert child.wait(timeout=60) == -signal.SIGKILL
     assert_intact(store, original)
+
+
+STAGING_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from watchlists.store import Store
+    with Store(sys.argv[1]).staging() as path:
+        (path / "upload.jsonl").write_text("a list on its way in")
+        print(path, flush=True)
+        time.sleep(600)
+    """
+)
+
+
+def test_an_upload_left_by_a_killed_process_is_removed_by_the_next_one(tmp_path):
+    """Uploads are staged under the store, not /tmp. A live one (held by its process) is left alone; once its
+    process is SIGKILLed, the next staging() removes what it left; a staging directory is gone on leaving."""
+    store = Store(tmp_path / "s")
+    child = subprocess.Popen([sys.executable, "-c", STAGING_CHILD, str(store.root)],
+                             env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, text=True)
+    try:
+        theirs = Path(child.stdout.readline().strip())
+        assert (theirs / "upload.jsonl").is_file()
+        with store.staging() as mine:
+            assert mine.parent == theirs.parent == store.root / ".incoming" and mine != theirs
+            assert (theirs / "upload.jsonl").is_file()  # held by a live process: kept
+            assert (mine.stat().st_mode & 0o777) == 0o700
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+        child.stdout.close()
+    assert not mine.exists() and theirs.exists()
+    with store.staging() as again:
+        assert not theirs.exists()
+        assert [p.name for p in (store.root / ".incoming").iterdir()] == [again.name]
+    assert list((store.root / ".incoming").iterdir()) == []

@@ -3,6 +3,7 @@
 Layout::
 
     <root>/.lock                        writers take it (flock), readers never wait
+    <root>/.incoming/<id>/              an upload being received (Store.staging), before it is imported
     <root>/<list_id>/catalog.json       versions, which is active, activation history: the commit point
     <root>/<list_id>/v000007.arrow      one immutable Arrow IPC file per version (canonical schema)
     <root>/<list_id>/v000007.arrow.nameidx  its name index, saved on first use and memory-mapped on
@@ -28,6 +29,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -58,6 +61,9 @@ _VERSION = re.compile(r"^v\d{6}$")
 _BATCH_ROWS = 50_000
 _NAME_INDEX_SUFFIX = ".nameidx"  # <version>.arrow.nameidx: the version's saved name index (a cache)
 _HASH_CHUNK = 1 << 20
+_INCOMING = ".incoming"  # uploads being received, next to the store (its disk, its permissions), not in /tmp
+_HELD = ".held"  # a staging directory's lock file: its owner holds it, so a stale one is told by flock
+_STAGING_GRACE = 60.0  # seconds: a staging directory without its lock file yet is left alone this long
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0 when unknown
 
@@ -595,6 +601,40 @@ class Store:
             known = ", ".join(v["version"] for v in catalog["versions"])
             raise StoreError(f"{list_id} has no version {wanted!r} (kept: {known})")
         return found
+
+    @contextlib.contextmanager
+    def staging(self) -> Iterator[Path]:
+        """A private directory under the store for an upload on its way in, removed on leaving. A process
+        killed meanwhile leaves its directory behind: the next staging() removes those no live process holds
+        (each owner keeps an flock on its directory's lock file), so a list file never lingers in /tmp."""
+        incoming = self.root / _INCOMING
+        incoming.mkdir(parents=True, exist_ok=True)
+        self._remove_stale_staging(incoming)
+        path = incoming / uuid.uuid4().hex
+        path.mkdir(mode=0o700)
+        with open(path / _HELD, "w") as held:
+            if fcntl is not None:
+                fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+            try:
+                yield path
+            finally:
+                shutil.rmtree(path, ignore_errors=True)
+
+    @staticmethod
+    def _remove_stale_staging(incoming: Path) -> None:
+        if fcntl is None:  # pragma: no cover - Windows: no way to tell a live upload from a dead one
+            return
+        for path in incoming.iterdir():
+            try:
+                with open(path / _HELD) as held:
+                    fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises while its owner lives
+            except BlockingIOError:
+                continue
+            except OSError:  # no lock file yet: being made now, or by a process killed before it took the lock
+                with contextlib.suppress(OSError):
+                    if time.time() - path.stat().st_mtime < _STAGING_GRACE:
+                        continue
+            shutil.rmtree(path, ignore_errors=True)
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,7 +76,7 @@ class WatchlistServicer(watchlist_pb2_grpc.WatchlistServiceServicer):
     def ImportList(self, request_iterator: Iterator[wpb.ImportListRequest], context: ThreadContext) -> wpb.ImportListResponse:
         state = self.state
         store = state.require_store()
-        with tempfile.TemporaryDirectory(prefix="interdict-import-") as tmp:
+        with store.staging() as tmp:
             first, path = self._receive(request_iterator, tmp)
             remaining = context.time_remaining()
             if remaining is not None and remaining <= 0:

@@ -45,7 +45,9 @@ DISTANCES = ("levenshtein_distance", "osa_distance", "damerau_levenshtein_distan
 SIMILARITIES = ("levenshtein_normalized_similarity", "damerau_levenshtein_normalized_similarity", "jaro_similarity",
                 "jaro_winkler_similarity")
 RATIOS = ("ratio", "token_sort_ratio", "token_set_ratio")
-TMP = Path(tempfile.mkdtemp(prefix="atheris-native-"))
+# index files written and read back; the test gives a directory of its own, since libFuzzer's exit skips cleanup
+TMP = Path(os.environ.get("INTERDICT_FUZZ_TMP") or tempfile.mkdtemp(prefix="atheris-native-"))
+TMP.mkdir(parents=True, exist_ok=True)
 
 
 def _unit(x: float, what: str, top: float = 1.0) -> None:
