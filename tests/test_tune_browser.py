@@ -50,8 +50,9 @@ pytestmark = [
 METRICS = ("precision", "recall", "f1", "alerts", "tp", "fp", "fn", "tn")
 
 
-def start_browser(download_dir: Path, width: int = 1280, height: int = 1600):
-    """Headless Chromium via Debian's chromedriver: no browser or driver download (Selenium Manager unused)."""
+def start_browser(download_dir: Path, scratch: Path, width: int = 1280, height: int = 1600):
+    """Headless Chromium via Debian's chromedriver: no browser or driver download (Selenium Manager unused).
+    Its TMPDIR is `scratch`: Chromium leaves a singleton-socket directory there, not in /tmp."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -63,7 +64,9 @@ def start_browser(download_dir: Path, width: int = 1280, height: int = 1600):
     options.add_experimental_option("prefs", {
         "download.default_directory": str(download_dir), "download.prompt_for_download": False,
     })
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    scratch.mkdir(parents=True, exist_ok=True)
+    service = Service(executable_path=CHROMEDRIVER, env={**os.environ, "TMPDIR": str(scratch)})
+    driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(download_dir)})
     return driver
@@ -122,7 +125,7 @@ def report(tmp_path_factory) -> tuple[Path, list[tune.GroupResult]]:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     downloads = tmp_path_factory.mktemp("downloads")
-    driver = start_browser(downloads)
+    driver = start_browser(downloads, tmp_path_factory.mktemp("chromium-tmp"))
     driver.downloads = downloads
     yield driver
     driver.quit()
@@ -199,7 +202,7 @@ def screenshot(dest: Path, width: int = 1100, height: int = 1700) -> Path:
 
     with tempfile.TemporaryDirectory() as tmp:
         out, _ = tune_report(Path(tmp))
-        driver = start_browser(Path(tmp), width, height)
+        driver = start_browser(Path(tmp), Path(tmp) / "chromium-tmp", width, height)
         try:
             driver.get((out / "report.html").resolve().as_uri())
             # hide the generation time and temporary path, so the picture only changes with the report
