@@ -115,6 +115,8 @@ pub struct Token {
     pub romanised: u64,
     /// A word organisation names share ([`crate::orgs::is_generic_word`]), not a particle.
     pub generic: bool,
+    /// A word naming a trade ([`crate::orgs::is_trade_word`]: `SHIPPING`, `BANK`), not a particle.
+    pub trade: bool,
     /// A stopword (`THE`, `OF`) or a word of some legal form (`LTD`, `GMBH`): the alignment looks
     /// for a legal form or stopwords to set aside only when a name has such tokens.
     pub org_word: bool,
@@ -375,6 +377,7 @@ impl Token {
         let symbol = crate::orgs::symbol_group(text);
         let org_word = crate::orgs::is_stopword(text) || crate::orgs::is_legal_word(text);
         let generic = !particle && crate::orgs::is_generic_word(text);
+        let trade = !particle && crate::orgs::is_trade_word(text);
         let weight = if particle {
             0.15
         } else if len == 1 || generic {
@@ -398,6 +401,7 @@ impl Token {
             symbol,
             romanised,
             generic,
+            trade,
             org_word,
         }
     }
@@ -739,7 +743,7 @@ pub fn align_raw(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> RawAlignme
     scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
     let (mut q_used, mut c_used) = (Used::new(q.len()), Used::new(c.len()));
     let mut out = RawAlignment { score: 0.0, pairs: Vec::with_capacity(q.len().min(c.len())) };
-    let (mut num, mut matched_weight, mut real_pairs) = (0.0, 0.0, 0);
+    let (mut num, mut matched_weight, mut real_pairs, mut telling_pairs) = (0.0, 0.0, 0, 0);
     for (s, kind, i, j) in scored {
         if q_used.get(i) || c_used.get(j) {
             continue;
@@ -751,10 +755,17 @@ pub fn align_raw(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> RawAlignme
         matched_weight += w;
         if s >= STRONG_PAIR_SIMILARITY && !(q[i].says_little() || c[j].says_little() || kind == MatchKind::Initial) {
             real_pairs += 1;
+            telling_pairs += usize::from(!(q[i].trade || c[j].trade));
         }
         out.pairs.push((i, j, s, kind));
     }
-    let missing_cost = if real_pairs >= 2 { MISSING_TOKEN_COST } else { 1.0 };
+    let left_over = |tokens: &[&Token], used: &Used| (0..tokens.len()).filter(|&i| !used.get(i) && !tokens[i].generic).count();
+    // Two trades' words agreeing while each name has words of its own (`REEL ENGINEERING METALS` ~ `MINES AND
+    // METALS ENGINEERING`) are two companies of one trade: the words left over are cheap only beside a word
+    // that tells which company (`REFAH` in `BANK REFAH`), or three trades' words, or when one name holds
+    // the whole of the other (`KARAJ NUCLEAR RESEARCH CENTER ...`).
+    let two_companies_of_a_trade = telling_pairs == 0 && real_pairs < 3 && left_over(q, &q_used) > 0 && left_over(c, &c_used) > 0;
+    let missing_cost = if real_pairs >= 2 && !two_companies_of_a_trade { MISSING_TOKEN_COST } else { 1.0 };
     // a word organisation names share, left over, costs as little as a missing middle name does
     // (`NPC INTERNATIONAL COMPANY` ~ `NPC INTERNATIONAL`)
     let cost = |t: &Token| t.weight * if t.generic { MISSING_TOKEN_COST } else { missing_cost };
@@ -1547,6 +1558,20 @@ mod tests {
         assert!(compare("Romashka OOO", "ROMASHKA").score > 0.99);
         // Without the tables the legal form would cost: the plain score is lower.
         assert!(compare("Zorg Trading GmbH", "ZORG TRADING").score > 0.99);
+    }
+
+    #[test]
+    fn two_companies_of_one_trade_are_told_apart_by_their_own_words() {
+        // trades' words agree, and each name has a word of its own: the words left over cost in full
+        assert!(compare("Reel Engineering Metals FZE", "MINES AND METALS ENGINEERING GMBH").score < 0.75);
+        assert!(compare("Jadran Consulting Engineering Co", "MAHAB QODS ENGINEERING CONSULTING CO.").score < 0.7);
+        // a telling word agrees (REFAH), or one name holds the whole of the other: the rest costs little
+        assert!(compare("BANK REFAH", "REFAH KARGARAN BANK").score > 0.85);
+        let karaj = compare("NUCLEAR RESEARCH CENTER FOR AGRICULTURE AND MEDICINE", "KARAJ NUCLEAR RESEARCH CENTER FOR AGRICULTURE AND MEDICINE");
+        assert!(karaj.score > 0.95, "{karaj:?}");
+        // a dotted legal form is set aside whole, not left as an initial to pair (`SONNE` ~ `S` of `S.A.S.`)
+        let sas = compare("Sonne Energy Global Ltd", "GLOBAL ENERGY COMPANY S.A.S.");
+        assert!(sas.score < 0.8 && !sas.pairs.iter().any(|p| p.3 == MatchKind::Initial), "{sas:?}");
     }
 
     #[test]

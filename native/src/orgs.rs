@@ -3,7 +3,8 @@
 //! `ACME TRADING CO LTD` and `Acme Trading Company` are one company: the legal form (`LTD`, `GMBH`,
 //! `OOO`) says how it is registered, not who it is, so it is set aside before the names are aligned
 //! (and compared on its own, as evidence, by the Python engine); stopwords (`THE`, `OF`, `AND`) carry
-//! nothing; and abbreviations stand for their words (`CO` ~ `COMPANY`, `INTL` ~ `INTERNATIONAL`).
+//! nothing; abbreviations stand for their words (`CO` ~ `COMPANY`, `INTL` ~ `INTERNATIONAL`); and
+//! agreeing on the words of a trade (`BANK`, `SHIPPING`, `HOTEL`) does not say which organisation is meant.
 //! Tables: OpenSanctions rigour (MIT), derived by engine/data/org_names/make_tables.py.
 
 use crate::text::normalize;
@@ -12,6 +13,7 @@ use std::sync::OnceLock;
 
 const LEGAL_FORMS_TSV: &str = include_str!("../../engine/data/org_names/legal_forms.tsv");
 const ORG_SYMBOLS_TSV: &str = include_str!("../../engine/data/org_names/org_symbols.tsv");
+const ORG_DOMAINS_TSV: &str = include_str!("../../engine/data/org_names/org_domains.tsv");
 
 /// Words that say nothing about which organisation is meant.
 const STOPWORDS: &[&str] = &["THE", "OF", "AND", "FOR"];
@@ -30,6 +32,8 @@ const AMBIGUOUS_FORMS: &[&str] = &[
 /// Two-letter aliases (`SA`, `AG`, `NV`) are taken for a legal form only at the end of a name of at
 /// least two other tokens (`ACME TRADING SA`).
 const SHORT_FORM_LEN: usize = 2;
+/// The longest word of a legal form set aside beyond its shortest alias at a name's end (`PTY` of `PTY LTD`).
+const FORM_FRAGMENT_LEN: usize = 3;
 /// Longest legal-form alias, in tokens, looked for.
 const MAX_FORM_TOKENS: usize = 6;
 
@@ -42,6 +46,8 @@ pub struct OrgTables {
     pub legal_words: AHashSet<String>,
     /// The symbol words that are weak evidence wherever they stand ([`is_generic_word`]).
     pub generic_words: AHashSet<String>,
+    /// The words of a trade ([`is_trade_word`]).
+    pub trade_words: AHashSet<String>,
 }
 
 /// Short symbol words that are organisation abbreviations only. Others of three letters or fewer are
@@ -53,15 +59,22 @@ const NAMES_TOO: &[&str] = &["CHARITY", "KAISHA", "MUNDO", "BRANCH"];
 
 pub fn tables() -> &'static OrgTables {
     static TABLES: OnceLock<OrgTables> = OnceLock::new();
-    TABLES.get_or_init(|| parse_tables(LEGAL_FORMS_TSV, ORG_SYMBOLS_TSV))
+    TABLES.get_or_init(|| parse_tables(LEGAL_FORMS_TSV, ORG_SYMBOLS_TSV, ORG_DOMAINS_TSV))
 }
 
 fn tsv_rows(tsv: &str) -> impl Iterator<Item = (&str, &str)> {
     tsv.lines().filter_map(|l| l.split_once('\t'))
 }
 
-fn parse_tables(legal_forms: &str, symbols: &str) -> OrgTables {
-    let mut t = OrgTables { legal_forms: AHashMap::new(), symbols: AHashMap::new(), legal_words: AHashSet::new(), generic_words: AHashSet::new() };
+/// Written in Latin letters, and long enough or a known abbreviation: a word transliterated from another
+/// script may be a name's syllable (`XIA`, `SHANG`, `DANG` from Han characters for district, commerce, party).
+fn may_be_generic(raw: &str, word: &str) -> bool {
+    let latin = raw.chars().all(|c| c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)));
+    latin && (word.len() >= 4 || SHORT_GENERIC_WORDS.contains(&word)) && !NAMES_TOO.contains(&word)
+}
+
+fn parse_tables(legal_forms: &str, symbols: &str, domains: &str) -> OrgTables {
+    let mut t = OrgTables { legal_forms: AHashMap::new(), symbols: AHashMap::new(), legal_words: AHashSet::new(), generic_words: AHashSet::new(), trade_words: AHashSet::new() };
     for (key, alias) in tsv_rows(legal_forms) {
         let alias = normalize(alias);
         let tokens = alias.split(' ').count();
@@ -77,15 +90,20 @@ fn parse_tables(legal_forms: &str, symbols: &str) -> OrgTables {
         if word.len() < 2 || word.contains(' ') {
             continue;
         }
-        // Written in Latin letters: a word transliterated from another script may be a name's syllable
-        // (`XIA`, `SHANG`, `DANG` from Han characters for district, commerce, party).
-        let latin = raw.chars().all(|c| c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)));
-        if latin && (word.len() >= 4 || SHORT_GENERIC_WORDS.contains(&word.as_str())) && !NAMES_TOO.contains(&word.as_str()) {
+        if may_be_generic(raw, &word) {
             t.generic_words.insert(word.clone());
         }
         let next = groups.len() as u32;
         let id = *groups.entry(group).or_insert(next);
         t.symbols.entry(word).or_insert(id);
+    }
+    // A trade's words do not stand for one another: `STEEL` and `METAL` share a domain, yet are not
+    // one word written short.
+    for (_, raw) in tsv_rows(domains) {
+        let word = normalize(raw);
+        if !word.contains(' ') && may_be_generic(raw, &word) && !t.generic_words.contains(&word) {
+            t.trade_words.insert(word);
+        }
     }
     t
 }
@@ -95,6 +113,14 @@ fn parse_tables(legal_forms: &str, symbols: &str) -> OrgTables {
 /// name it is, and leaving it out costs little.
 pub fn is_generic_word(token: &str) -> bool {
     tables().generic_words.contains(token)
+}
+
+/// Whether a word names a trade (`BANK`, `SHIPPING`, `HOTEL`, rigour's organisation domains): many
+/// organisations share it, so agreeing on it does not say which one is meant; but, unlike `COMPANY`, it
+/// says what the organisation does, so it weighs as any word and is missed as any word when left over
+/// (`SARA PROPERTIES` is not `SARA`).
+pub fn is_trade_word(token: &str) -> bool {
+    tables().trade_words.contains(token)
 }
 
 /// Whether a word occurs in some legal-form alias.
@@ -124,18 +150,28 @@ pub fn legal_form_span(tokens: &[&str]) -> Option<(usize, usize, &'static str)> 
         }
         t.legal_forms.get(&phrase).map(String::as_str)
     };
-    // The shortest form at the end: `CO LTD` sets aside LTD only, so CO still pairs with COMPANY.
-    for k in 1..=MAX_FORM_TOKENS.min(n.saturating_sub(1)) {
-        if let Some(key) = lookup(n - k, n) {
-            return Some((n - k, n, key));
+    // The shortest form at the end, so that `CO LTD` sets aside LTD only and CO still pairs with COMPANY
+    // (and `TICARET LIMITED SIRKETI` only `LIMITED SIRKETI`, TICARET pairing with TICARET); but a longer one
+    // whose other words are short and no abbreviation's (`PTY LTD`, `SDN BHD`, and `S A S` for `S.A.S.`,
+    // where `A S` is Danish `A/S`): they are fragments of the form, left to pair with nothing.
+    let longest_with_no_symbol = |span: &dyn Fn(usize) -> (usize, usize)| -> Option<(usize, usize, &'static str)> {
+        let mut found = None;
+        for k in 1..=MAX_FORM_TOKENS.min(n.saturating_sub(1)) {
+            let (from, to) = span(k);
+            let Some(key) = lookup(from, to) else { continue };
+            match found {
+                None => found = Some((from, to, key)),
+                Some((f, t, _)) => {
+                    let added = (from..to).filter(|i| !(f..t).contains(i));
+                    if added.into_iter().all(|i| tokens[i].len() <= FORM_FRAGMENT_LEN && symbol_group(tokens[i]).is_none()) {
+                        found = Some((from, to, key));
+                    }
+                }
+            }
         }
-    }
-    for k in 1..=MAX_FORM_TOKENS.min(n.saturating_sub(1)) {
-        if let Some(key) = lookup(0, k) {
-            return Some((0, k, key));
-        }
-    }
-    None
+        found
+    };
+    longest_with_no_symbol(&|k| (n - k, n)).or_else(|| longest_with_no_symbol(&|k| (0, k)))
 }
 
 /// The legal form of a raw name, by its key (`Acme Trading Co. Ltd.` -> `LLC`).
@@ -183,6 +219,16 @@ mod tests {
     }
 
     #[test]
+    fn a_longer_form_is_set_aside_when_its_other_words_are_fragments() {
+        assert_eq!(span("Global Energy Company S.A.S.").map(|s| (s.0, s.1)), Some((3, 6)));
+        assert_eq!(span("Cosmo Resources Pte. Ltd.").map(|s| (s.0, s.1)), Some((2, 4)));
+        assert_eq!(span("Acme Sdn Bhd").map(|s| (s.0, s.1)), Some((1, 3)));
+        // CO stays, to pair with COMPANY; TICARET (`TICARET LIMITED SIRKETI` is a form too), to pair with TICARET
+        assert_eq!(span("Acme Trading Co Ltd").map(|s| (s.0, s.1)), Some((3, 4)));
+        assert_eq!(span("Turira Ticaret Limited Sirketi").map(|s| (s.0, s.1)), Some((3, 4)));
+    }
+
+    #[test]
     fn person_names_keep_their_tokens() {
         assert_eq!(span("Wang Bo"), None);
         assert_eq!(span("Li Xiao Yu"), None);
@@ -203,10 +249,13 @@ mod tests {
 
     #[test]
     fn the_tables_parse() {
-        let t = parse_tables("LLC\tLtd.\nLLC\tLimited\nX\tBo\n", "co\tcompany\nco\tco\nintl\tintl\n");
+        let t = parse_tables("LLC\tLtd.\nLLC\tLimited\nX\tBo\n", "co\tcompany\nco\tco\nintl\tintl\n", "bank\tbanco\nsteel\tmetal\nbank\tбанк\n");
         assert_eq!(t.legal_forms.get("LTD").map(String::as_str), Some("LLC"));
         assert!(!t.legal_forms.contains_key("BO"));
         assert_eq!(t.symbols.get("CO"), t.symbols.get("COMPANY"));
         assert_ne!(t.symbols.get("CO"), t.symbols.get("INTL"));
+        assert!(t.trade_words.contains("BANCO") && t.trade_words.contains("METAL"));
+        assert!(!t.symbols.contains_key("BANCO"), "a trade's word stands for no other");
+        assert!(!t.trade_words.contains("BANK"), "not from `банк`: a transliterated word may be a name's syllable");
     }
 }
