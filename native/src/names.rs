@@ -27,6 +27,8 @@ pub const PHONETIC_MIN_JARO_WINKLER: f64 = 0.75;
 pub const INITIAL_SIMILARITY: f64 = 0.8;
 /// The share of an unmatched token's weight that counts once two real tokens matched strongly.
 pub const MISSING_TOKEN_COST: f64 = 0.3;
+/// A trade's word (`SHIPPING`, `BANK`): weighs less than a word that tells which organisation is meant.
+const TRADE_WORD_WEIGHT: f64 = 0.5;
 /// A pair at least this similar counts as strong agreement (a loose pair earns no discount).
 pub const STRONG_PAIR_SIMILARITY: f64 = 0.88;
 /// A token written without vowels (transliterated from Arabic script, `HSYN`) against a spelling
@@ -382,6 +384,8 @@ impl Token {
             0.15
         } else if len == 1 || generic {
             0.3 // an initial; a word many organisations' names share (`COMPANY`, `INTL`, `GROUP`)
+        } else if trade {
+            TRADE_WORD_WEIGHT
         } else {
             (len.min(8) as f64 + 2.0) / 10.0
         };
@@ -1569,6 +1573,8 @@ mod tests {
         assert!(compare("BANK REFAH", "REFAH KARGARAN BANK").score > 0.85);
         let karaj = compare("NUCLEAR RESEARCH CENTER FOR AGRICULTURE AND MEDICINE", "KARAJ NUCLEAR RESEARCH CENTER FOR AGRICULTURE AND MEDICINE");
         assert!(karaj.score > 0.95, "{karaj:?}");
+        // a trade's word weighs less than a telling one: SHIPPING does not carry a loose SALIMI ~ SIMA
+        assert!(compare("Salimi Shipping Company", "SIMA SHIPPING COMPANY LIMITED").score < 0.85);
         // a dotted legal form is set aside whole, not left as an initial to pair (`SONNE` ~ `S` of `S.A.S.`)
         let sas = compare("Sonne Energy Global Ltd", "GLOBAL ENERGY COMPANY S.A.S.");
         assert!(sas.score < 0.8 && !sas.pairs.iter().any(|p| p.3 == MatchKind::Initial), "{sas:?}");
