@@ -366,6 +366,14 @@ def from_benchmark_json(data: dict, out: Collector | None = None) -> Collector:
 def _q_alias_recall(report: Any, out: Collector) -> None:
     for lst in report if isinstance(report, list) else []:
         name = lst.get("list_name", "?")
+        if _num(lst, "clean_organisations"):  # generated consignees (session 26 on)
+            ctx = f"{int(_num(lst, 'other_queries') or 0):,} organisation aliases, {int(_num(lst, 'clean_organisations')):,} clean"
+            out.add(f"quality.alias_recall.{name}.clean_organisation_alerts_per_1000", _num(lst, "clean_org_alerts_per_1000"),
+                    "quality", "lower", "per 1,000", f"{name}: clean organisations alerted at the default threshold", ctx,
+                    "alias_recall", delta=2.0)
+            out.add(f"quality.alias_recall.{name}.organisation_recall_at_1pct_alerts", _num(lst, "org_recall_at_1pct"),
+                    "quality", "higher", "share", f"{name}: held-out organisation aliases found at 1% clean-organisation alerts",
+                    ctx, "alias_recall")
         for s in lst.get("summaries", []):
             if s.get("subset") == "persons with birth date":
                 ctx = f"{int(_num(s, 'queries') or 0):,} held-out aliases, {int(_num(lst, 'clean') or 0):,} clean"

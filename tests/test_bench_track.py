@@ -86,7 +86,8 @@ def bench_json(native_ns: float = 500.0, batch_s: float = 0.02, screen_qps: floa
 
 def quality_json(cross_found: int = 19, nick_found: float = 0.792, control: float = 0.001, f1: float = 0.962) -> dict:
     cross = [{"query": str(i), "expected": str(i), "found": i < cross_found} for i in range(22)]
-    alias = [{"list_name": "un", "clean": 2000, "summaries": [
+    alias = [{"list_name": "un", "clean": 2000, "other_queries": 157, "clean_organisations": 2000,
+              "clean_org_alerts_per_1000": 1.0, "org_recall_at_1pct": 0.592, "summaries": [
         {"system": "engine", "subset": "persons with birth date", "queries": 567, "recall_at_1pct": 0.892,
          "recall_at_default": 0.769, "clean_alerts_per_1000_at_default": 0.0},
         {"system": "rapidfuzz WRatio", "subset": "persons with birth date", "queries": 567, "recall_at_1pct": 0.266}]}]
@@ -152,6 +153,8 @@ def test_figures_are_same_run_ratios_absolutes_and_quality():
     assert f["quality.nicknames.control_found"].better == "lower"
     assert f["quality.alias_recall.un.recall_at_1pct_alerts"].value == pytest.approx(0.892)
     assert f["quality.alias_recall.un.rapidfuzz_recall_at_1pct_alerts"].kind == "info"
+    assert f["quality.alias_recall.un.clean_organisation_alerts_per_1000"].better == "lower"
+    assert f["quality.alias_recall.un.organisation_recall_at_1pct_alerts"].value == pytest.approx(0.592)
     assert f["quality.resolve_febrl.4.best_f1"].value == pytest.approx(0.962)
     assert f["screening.queries_per_s"].context == "20,000 names, 1,000 queries"
     assert f["resolve.records_per_s"].kind == "absolute" and f["resolve.recall"].value == pytest.approx(0.997)
