@@ -158,6 +158,8 @@ class ListReport:
     org_recall_at_1pct: float = 0.0
     # The engine on persons with a birth date at other thresholds ([`operating_points`]).
     operating_points: list[OperatingPoint] = field(default_factory=list)
+    # The same for the held-out organisation aliases against the clean organisations.
+    org_operating_points: list[OperatingPoint] = field(default_factory=list)
 
 
 def list_path(name: str) -> Path:
@@ -333,6 +335,7 @@ def evaluate(
         report.clean_organisations = len(clean_orgs)
         report.clean_org_alerts_per_1000 = orgs.clean_alerts_per_1000_at_default
         report.org_threshold_at_1pct, report.org_recall_at_1pct = orgs.threshold_at_1pct, orgs.recall_at_1pct
+        report.org_operating_points = operating_points(ours.true[others], ours.clean_org_best)
     report.operating_points = operating_points(ours.true[target], ours.clean_best)
     for system, s in systems:
         report.summaries.append(summarise(system, "persons with birth date", s.true[target], s.clean_best))
@@ -413,14 +416,21 @@ def markdown(reports: list[ListReport]) -> str:
               "threshold where 1% alert, and the held-out organisation aliases found there: "
               + "; ".join(f"{r.list_name} {r.clean_org_alerts_per_1000:.1f}; {r.org_threshold_at_1pct:.3f}, {r.org_recall_at_1pct:.3f}"
                           for r in reports if r.clean_organisations)]
+    table_head = ["| list | " + " | ".join(f"at {t:.2f}" for t in OPERATING_THRESHOLDS) + f" | at most {CEILING_PER_1000} per 1,000 |",
+                  "|---|" + "---:|" * (len(OPERATING_THRESHOLDS) + 1)]
+
+    def point_cells(points: list[OperatingPoint]) -> str:
+        cells = [f"{p.recall:.3f} / {p.clean_alerts_per_1000:.1f}" for p in points[:len(OPERATING_THRESHOLDS)]]
+        cells += [f"{p.threshold:.3f}: {p.recall:.3f} / {p.clean_alerts_per_1000:.1f}" for p in points[len(OPERATING_THRESHOLDS):]]
+        return " | ".join(cells)
+
     lines += ["", f"Engine, persons with a birth date: recall / clean alerts per 1,000 at other thresholds (the last column: "
-              f"the lowest threshold with at most {CEILING_PER_1000} clean alerts per 1,000)", "",
-              "| list | " + " | ".join(f"at {t:.2f}" for t in OPERATING_THRESHOLDS) + f" | at most {CEILING_PER_1000} per 1,000 |",
-              "|---|" + "---:|" * (len(OPERATING_THRESHOLDS) + 1)]
-    for r in reports:
-        cells = [f"{p.recall:.3f} / {p.clean_alerts_per_1000:.1f}" for p in r.operating_points[:len(OPERATING_THRESHOLDS)]]
-        cells += [f"{p.threshold:.3f}: {p.recall:.3f} / {p.clean_alerts_per_1000:.1f}" for p in r.operating_points[len(OPERATING_THRESHOLDS):]]
-        lines.append(f"| {r.list_name} | " + " | ".join(cells) + " |")
+              f"the lowest threshold with at most {CEILING_PER_1000} clean alerts per 1,000)", "", *table_head]
+    lines += [f"| {r.list_name} | {point_cells(r.operating_points)} |" for r in reports]
+    if any(r.org_operating_points for r in reports):
+        lines += ["", "Engine, organisations' and vessels' held-out aliases: recall / clean-organisation alerts per 1,000 (the same "
+                  "columns; a site sets organisations' threshold apart: `[thresholds.lists.<list>.organization]`)", "", *table_head]
+        lines += [f"| {r.list_name} | {point_cells(r.org_operating_points)} |" for r in reports if r.org_operating_points]
     lines += ["", "| list | subset | queries | missed at the default threshold | " + " | ".join(MISS_CLASSES) + " |",
               "|---|---|---:|---:|" + "---:|" * len(MISS_CLASSES)]
     for r in reports:

@@ -56,6 +56,9 @@ def test_un_sample_recall_floor_and_clean_alerts():
     # generated consignees: the full UN list measured 1.0 per 1,000 at the default threshold (session 26)
     assert report.clean_organisations == 400 and report.clean_org_alerts_per_1000 <= 10
     assert 0 < report.org_threshold_at_1pct <= 1 and report.org_recall_at_1pct > 0.3
+    org_points = report.org_operating_points
+    assert [p.threshold for p in org_points[:-1]] == list(ar.OPERATING_THRESHOLDS)
+    assert org_points[-1].clean_alerts_per_1000 <= ar.CEILING_PER_1000
     # lower thresholds find more and alert more; the last point keeps within the ceiling
     points = report.operating_points
     assert [p.threshold for p in points[:-1]] == list(ar.OPERATING_THRESHOLDS)
