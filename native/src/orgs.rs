@@ -116,9 +116,9 @@ pub fn is_generic_word(token: &str) -> bool {
 }
 
 /// Whether a word names a trade (`BANK`, `SHIPPING`, `HOTEL`, rigour's organisation domains): many
-/// organisations share it, so agreeing on it does not say which one is meant; but, unlike `COMPANY`, it
-/// says what the organisation does, so it weighs as any word and is missed as any word when left over
-/// (`SARA PROPERTIES` is not `SARA`).
+/// organisations share it, so agreeing on it does not say which one is meant and it weighs less than a
+/// word that does; but, unlike `COMPANY`, it says what the organisation does, so it is missed as any word
+/// when left over (`SARA PROPERTIES` is not `SARA`).
 pub fn is_trade_word(token: &str) -> bool {
     tables().trade_words.contains(token)
 }
@@ -154,7 +154,7 @@ pub fn legal_form_span(tokens: &[&str]) -> Option<(usize, usize, &'static str)> 
     // (and `TICARET LIMITED SIRKETI` only `LIMITED SIRKETI`, TICARET pairing with TICARET); but a longer one
     // whose other words are short and no abbreviation's (`PTY LTD`, `SDN BHD`, and `S A S` for `S.A.S.`,
     // where `A S` is Danish `A/S`): they are fragments of the form, left to pair with nothing.
-    let longest_with_no_symbol = |span: &dyn Fn(usize) -> (usize, usize)| -> Option<(usize, usize, &'static str)> {
+    let with_its_fragments = |span: &dyn Fn(usize) -> (usize, usize)| -> Option<(usize, usize, &'static str)> {
         let mut found = None;
         for k in 1..=MAX_FORM_TOKENS.min(n.saturating_sub(1)) {
             let (from, to) = span(k);
@@ -171,7 +171,7 @@ pub fn legal_form_span(tokens: &[&str]) -> Option<(usize, usize, &'static str)> 
         }
         found
     };
-    longest_with_no_symbol(&|k| (n - k, n)).or_else(|| longest_with_no_symbol(&|k| (0, k)))
+    with_its_fragments(&|k| (n - k, n)).or_else(|| with_its_fragments(&|k| (0, k)))
 }
 
 /// The legal form of a raw name, by its key (`Acme Trading Co. Ltd.` -> `LLC`).
