@@ -747,7 +747,7 @@ pub fn align_raw(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> RawAlignme
     scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
     let (mut q_used, mut c_used) = (Used::new(q.len()), Used::new(c.len()));
     let mut out = RawAlignment { score: 0.0, pairs: Vec::with_capacity(q.len().min(c.len())) };
-    let (mut num, mut matched_weight, mut real_pairs, mut telling_pairs) = (0.0, 0.0, 0, 0);
+    let (mut num, mut matched_weight, mut real_pairs, mut telling_pairs, mut generic_pairs) = (0.0, 0.0, 0, 0, 0);
     for (s, kind, i, j) in scored {
         if q_used.get(i) || c_used.get(j) {
             continue;
@@ -760,6 +760,8 @@ pub fn align_raw(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> RawAlignme
         if s >= STRONG_PAIR_SIMILARITY && !(q[i].says_little() || c[j].says_little() || kind == MatchKind::Initial) {
             real_pairs += 1;
             telling_pairs += usize::from(!(q[i].trade || c[j].trade));
+        } else if s >= STRONG_PAIR_SIMILARITY && (q[i].generic || c[j].generic) {
+            generic_pairs += 1;
         }
         out.pairs.push((i, j, s, kind));
     }
@@ -769,7 +771,12 @@ pub fn align_raw(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> RawAlignme
     // that tells which company (`REFAH` in `BANK REFAH`), or three trades' words, or when one name holds
     // the whole of the other (`KARAJ NUCLEAR RESEARCH CENTER ...`).
     let two_companies_of_a_trade = telling_pairs == 0 && real_pairs < 3 && left_over(q, &q_used) > 0 && left_over(c, &c_used) > 0;
-    let missing_cost = if real_pairs >= 2 && !two_companies_of_a_trade { MISSING_TOKEN_COST } else { 1.0 };
+    // A telling word and a word organisation names share agreeing, all of one name within the other (generic
+    // words aside): the other's extra words describe the same organisation (`AMMUNITION INDUSTRIES GROUP` ~
+    // `AMMUNITION AND METALLURGY INDUSTRIES GROUP`, `DARKAZANLI COMPANY` ~ `MAMOUN DARKAZANLI IMPORT-EXPORT
+    // COMPANY`). A person's name has no such words: two of its own must agree.
+    let one_name_within_the_other = telling_pairs >= 1 && generic_pairs >= 1 && (left_over(q, &q_used) == 0 || left_over(c, &c_used) == 0);
+    let missing_cost = if (real_pairs >= 2 && !two_companies_of_a_trade) || one_name_within_the_other { MISSING_TOKEN_COST } else { 1.0 };
     // a word organisation names share, left over, costs as little as a missing middle name does
     // (`NPC INTERNATIONAL COMPANY` ~ `NPC INTERNATIONAL`)
     let cost = |t: &Token| t.weight * if t.generic { MISSING_TOKEN_COST } else { missing_cost };
@@ -1573,6 +1580,10 @@ mod tests {
         assert!(compare("BANK REFAH", "REFAH KARGARAN BANK").score > 0.85);
         let karaj = compare("NUCLEAR RESEARCH CENTER FOR AGRICULTURE AND MEDICINE", "KARAJ NUCLEAR RESEARCH CENTER FOR AGRICULTURE AND MEDICINE");
         assert!(karaj.score > 0.95, "{karaj:?}");
+        // a telling word and a generic one agree, and one name holds the other: its extra words cost little
+        assert!(compare("DARKAZANLI COMPANY", "MAMOUN DARKAZANLI IMPORT-EXPORT COMPANY").score > 0.85);
+        assert!(compare("Ammunition Industries Group", "AMMUNITION AND METALLURGY INDUSTRIES GROUP").score > 0.9);
+        assert!(compare("Hassan Group", "ALI HASSAN MOHAMMED").score < 0.6); // GROUP agrees with nothing
         // a trade's word weighs less than a telling one: SHIPPING does not carry a loose SALIMI ~ SIMA
         assert!(compare("Salimi Shipping Company", "SIMA SHIPPING COMPANY LIMITED").score < 0.85);
         // a dotted legal form is set aside whole, not left as an initial to pair (`SONNE` ~ `S` of `S.A.S.`)
