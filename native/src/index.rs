@@ -1566,7 +1566,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// build is refused and rebuilt, not served stale. 4: postings per spelling. 5: the article glued as
 /// written (`ABDALRAHMAN`), Korean romanisation keys. 6: skeleton keys read PH as F (`MUSTAPHA` ~ `MSTF`).
 /// 7: `MR` is no particle (عمر), `BN`, `BNT`, `SHYKH` are. 8: vowelless tokens also keyed with `TH` read as S.
-const FORMAT_VERSION: u32 = 8;
+/// 9: a vowelless token with a bare `C` (`KCST`) is an acronym, with no skeleton key.
+const FORMAT_VERSION: u32 = 9;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

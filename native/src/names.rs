@@ -390,7 +390,7 @@ impl Token {
             (len.min(8) as f64 + 2.0) / 10.0
         };
         let (skeleton, loose_skeleton) = (skeleton(text), loose_skeleton(text));
-        let abjad = len >= 2 && !particle && !text.bytes().any(|b| matches!(b, b'A' | b'E' | b'I' | b'O' | b'U'));
+        let abjad = len >= 2 && !particle && !text.bytes().any(|b| matches!(b, b'A' | b'E' | b'I' | b'O' | b'U')) && !has_bare_c(text);
         let nickname = if particle { None } else { nickname_id(text) };
         let romanised = if particle { 0 } else { crate::romanisation::key(text).map_or(0, |k| romanised_hash(&k)) };
         Token {
@@ -440,6 +440,14 @@ impl Token {
     fn phonetic_agrees(&self, other: &Token) -> bool {
         self.phonetic.iter().any(|&k| k != 0 && other.phonetic.contains(&k))
     }
+}
+
+/// A `C` not followed by `H`: the Arabic, Persian and Urdu letters transliterate to `CH` (چ) and never to a bare
+/// `C`, so a vowelless token with one is an acronym written in Latin letters (`KCST`, `HTC`), not a name read
+/// without its vowels, and is not compared by skeleton (`COUSTEAU` ~ `KCST`, `HOTAK` ~ `HTC`).
+fn has_bare_c(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len()).any(|i| b[i] == b'C' && b.get(i + 1) != Some(&b'H'))
 }
 
 /// Tokens of an already normalised name (space separated).
@@ -1589,6 +1597,17 @@ mod tests {
         // a dotted legal form is set aside whole, not left as an initial to pair (`SONNE` ~ `S` of `S.A.S.`)
         let sas = compare("Sonne Energy Global Ltd", "GLOBAL ENERGY COMPANY S.A.S.");
         assert!(sas.score < 0.8 && !sas.pairs.iter().any(|p| p.3 == MatchKind::Initial), "{sas:?}");
+    }
+
+    #[test]
+    fn an_acronym_is_no_name_read_without_its_vowels() {
+        // a bare C: written in Latin letters, not by a script that writes no short vowels
+        for (name, acronym) in [("Cousteau", "KCST"), ("Hotak", "HTC"), ("Kubik", "KKBC")] {
+            assert!(!Token::new(acronym).abjad && compare(name, acronym).score < 0.5, "{name} ~ {acronym}");
+        }
+        // چ is read CH: that token is still a name read without its vowels
+        assert!(Token::new("CHMRN").abjad);
+        assert!(compare("Mustafa Chamran", "مصطفی چمران").score >= 0.9);
     }
 
     #[test]
