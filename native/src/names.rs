@@ -442,9 +442,10 @@ impl Token {
     }
 }
 
-/// A `C` not followed by `H`: the Arabic, Persian and Urdu letters transliterate to `CH` (چ) and never to a bare
-/// `C`, so a vowelless token with one is an acronym written in Latin letters (`KCST`, `HTC`), not a name read
-/// without its vowels, and is not compared by skeleton (`COUSTEAU` ~ `KCST`, `HOTAK` ~ `HTC`).
+/// A `C` not followed by `H`: the letters of Arabic, Persian, Urdu and Hebrew names transliterate to `CH` (چ), not
+/// to a bare `C` (only a few letters of other languages written in Arabic script do), so a vowelless token with one
+/// is an acronym written in Latin letters (`KCST`, `HTC`), not a name read without its vowels, and is not compared
+/// by skeleton (`COUSTEAU` ~ `KCST`, `HOTAK` ~ `HTC`).
 fn has_bare_c(text: &str) -> bool {
     let b = text.as_bytes();
     (0..b.len()).any(|i| b[i] == b'C' && b.get(i + 1) != Some(&b'H'))
@@ -773,17 +774,19 @@ pub fn align_raw(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> RawAlignme
         }
         out.pairs.push((i, j, s, kind));
     }
+    // the words of each name left over, generic ones aside
     let left_over = |tokens: &[&Token], used: &Used| (0..tokens.len()).filter(|&i| !used.get(i) && !tokens[i].generic).count();
+    let (left_q, left_c) = (left_over(q, &q_used), left_over(c, &c_used));
     // Two trades' words agreeing while each name has words of its own (`REEL ENGINEERING METALS` ~ `MINES AND
     // METALS ENGINEERING`) are two companies of one trade: the words left over are cheap only beside a word
     // that tells which company (`REFAH` in `BANK REFAH`), or three trades' words, or when one name holds
     // the whole of the other (`KARAJ NUCLEAR RESEARCH CENTER ...`).
-    let two_companies_of_a_trade = telling_pairs == 0 && real_pairs < 3 && left_over(q, &q_used) > 0 && left_over(c, &c_used) > 0;
+    let two_companies_of_a_trade = telling_pairs == 0 && real_pairs < 3 && left_q > 0 && left_c > 0;
     // A telling word and a word organisation names share agreeing, all of one name within the other (generic
     // words aside): the other's extra words describe the same organisation (`AMMUNITION INDUSTRIES GROUP` ~
     // `AMMUNITION AND METALLURGY INDUSTRIES GROUP`, `DARKAZANLI COMPANY` ~ `MAMOUN DARKAZANLI IMPORT-EXPORT
     // COMPANY`). A person's name has no such words: two of its own must agree.
-    let one_name_within_the_other = telling_pairs >= 1 && generic_pairs >= 1 && (left_over(q, &q_used) == 0 || left_over(c, &c_used) == 0);
+    let one_name_within_the_other = telling_pairs >= 1 && generic_pairs >= 1 && (left_q == 0 || left_c == 0);
     let missing_cost = if (real_pairs >= 2 && !two_companies_of_a_trade) || one_name_within_the_other { MISSING_TOKEN_COST } else { 1.0 };
     // a word organisation names share, left over, costs as little as a missing middle name does
     // (`NPC INTERNATIONAL COMPANY` ~ `NPC INTERNATIONAL`)
