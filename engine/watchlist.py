@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import threading
 from array import array
 from contextlib import contextmanager
@@ -75,6 +76,37 @@ def _build_name_index(names: list[str], owners: list[int]) -> NameIndex:
     return NameIndex(names, owners)
 
 
+# A parenthesised part of an organisation's or vessel's name: a qualifier (`(HK)`, `(PVT)`, `(Netherlands branch)`)
+# or the acronym the list gives it (`DAEDONG CREDIT BANK (DCB)`).
+_PARENTHESISED = re.compile(r"\s*\(([^()]*)\)")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&.-]{1,7}")
+
+
+def _names_within(name: str) -> list[str]:
+    """The names an organisation's listed name holds besides itself: without its parenthesised parts
+    (`LEADER (HONG KONG) INTERNATIONAL TRADING LIMITED` -> `LEADER INTERNATIONAL TRADING LIMITED`), and a
+    parenthesised acronym alone (`KOREA KWANGSON BANKING CORPORATION (KKBC)` -> `KKBC`), which is how
+    shipping papers and other lists often name the company. Empty for a name with no parentheses."""
+    if "(" not in name:
+        return []
+    out = []
+    bare = " ".join(_PARENTHESISED.sub(" ", name).split())
+    if bare and bare != name:
+        out.append(bare)
+    out += [m.strip() for m in _PARENTHESISED.findall(name) if _ACRONYM.fullmatch(m.strip()) and _abbreviates(m.strip(), bare)]
+    return out
+
+
+def _abbreviates(acronym: str, name: str) -> bool:
+    """Whether `acronym` can be made of `name`'s letters: its first letter, then others in order (KKBC of
+    KOREA KWANGSON BANKING CORPORATION, PEDCO of PETROIRAN DEVELOPMENT COMPANY); not a qualifier that is no
+    abbreviation of the name (`(HK)`, `(PVT)` in `LEADER (HK) TRADING (PVT) LTD`)."""
+    letters = iter(c for c in name.upper() if c.isalnum())
+    wanted = [c for c in acronym.upper() if c.isalnum()]
+    first = next(letters, None)
+    return len(wanted) >= 2 and first == wanted[0] and all(c in letters for c in wanted[1:])
+
+
 class IndexedName(NamedTuple):
     """Row i of the name index: its entry (`Watchlist.owners[owner]`) and whether it is a weak alias.
     (A named tuple: made ~3x faster than a frozen dataclass, and a list has millions of them.)"""
@@ -82,6 +114,23 @@ class IndexedName(NamedTuple):
     owner: int
     name: str
     weak: bool
+
+
+def _organisation_names_within(entries: tuple[Entry, ...], owner_of: list[int]) -> list[IndexedName]:
+    """Organisations' and vessels' names within their listed names (_names_within), as rows after the listed
+    ones: an acronym is a weak alias (it names many things), a name without its qualifier what it came from."""
+    out = []
+    for i, e in enumerate(entries):
+        if e.kind == "person":
+            continue
+        listed = set(e.names) | set(e.weak_names)
+        for names, weak in ((e.names, False), (e.weak_names, True)):
+            for n in names:
+                for within in _names_within(n):
+                    if within not in listed:
+                        listed.add(within)
+                        out.append(IndexedName(owner_of[i], within, weak or _ACRONYM.fullmatch(within) is not None))
+    return out
 
 
 class CandidateFacts:
@@ -189,6 +238,7 @@ class Watchlist:
             for names, weak in ((e.names, False), (e.weak_names, True))
             for n in names
         ]
+        self._names += _organisation_names_within(self.entries, owner_of)
         self._lock = threading.Lock()
         self._name_index: NameIndex | None = None
         self._name_index_file: str | None = None

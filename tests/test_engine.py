@@ -192,6 +192,24 @@ def test_organisations_are_not_matched_against_person_queries(screener):
     assert top(screener, {"name": "Al-Furqan Trading Company"}, threshold=0.5) is None
 
 
+def test_an_organisations_parenthesised_acronym_and_qualifier_are_names_of_it():
+    wl = engine.Watchlist.from_records([
+        {"id": "O1", "kind": "organization", "names": ["Daedong Credit Bank (DCB)"]},
+        {"id": "O2", "kind": "organization", "names": ["LEADER (HONG KONG) INTERNATIONAL TRADING (PVT) LIMITED"]},
+        {"id": "P1", "kind": "person", "names": ["John (Jack) Smith"]},
+    ], list_id="t")
+    rows = {(wl.owners[n.owner].id, n.name, n.weak) for n in wl.indexed_names}
+    assert {("O1", "Daedong Credit Bank", False), ("O1", "DCB", True)} <= rows
+    # a qualifier that is no abbreviation of the name (HONG KONG, PVT) is only dropped, not a name of its own
+    assert ("O2", "LEADER INTERNATIONAL TRADING LIMITED", False) in rows and not any(n == "PVT" for _, n, _ in rows)
+    assert [n for i, n, _ in rows if i == "P1"] == ["John (Jack) Smith"]  # a person's name is left as it is
+    s = engine.Screener(wl)
+    dcb = s.screen([{"kind": "organization", "name": "DCB"}])[0]
+    assert dcb and dcb[0].entry_id == "O1" and dcb[0].matched_name == "DCB" and dcb[0].features.get("name.weak_alias", 0) < 0
+    leader = s.screen([{"kind": "organization", "name": "Leader International Trading Ltd"}])[0]
+    assert leader and leader[0].entry_id == "O2" and leader[0].score >= 0.95
+
+
 def test_weak_alias_counts_less(screener):
     h = top(screener, {"name": "The Sheikh"}, threshold=0.3)
     assert h is not None and h.features.get("name.weak_alias", 0) < 0
