@@ -263,6 +263,7 @@ class Screener:
         kinds, listed_years, weak_rows = facts.kind, facts.birth_year, facts.weak
         no_year, several_years = facts.NO_YEAR, facts.SEVERAL_YEARS
         index = wl.name_index
+        acronyms = wl.acronym_rows
         per_kind: dict[int, Thresholds] = {}
         weak_alias, birth_date_most, conflict = weights.weak_alias, birth_date_budget(weights), weights.birth_date_conflict
         for qi, found in enumerate(raw, offset):
@@ -285,7 +286,7 @@ class Screener:
                 if len(surely) >= limit and most < -surely[limit - 1][0]:
                     break
                 kind = kinds[owner]
-                if kind not in compatible:
+                if kind not in compatible or (acronyms and name_score < 1.0 and name_row in acronyms):
                     continue
                 if len(surely) >= limit and most == -surely[limit - 1][0] and owners[owner].id > surely[limit - 1][1]:
                     # at best a tie with `limit` hits, all of which come first on the tie; so do the

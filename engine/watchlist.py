@@ -238,7 +238,10 @@ class Watchlist:
             for names, weak in ((e.names, False), (e.weak_names, True))
             for n in names
         ]
-        self._names += _organisation_names_within(self.entries, owner_of)
+        within = _organisation_names_within(self.entries, owner_of)
+        # rows of acronyms (`DCB`): found only as written, never by sound or spelling (`MID` is not `MIT`)
+        self.acronym_rows = frozenset(len(self._names) + k for k, n in enumerate(within) if _ACRONYM.fullmatch(n.name))
+        self._names += within
         self._lock = threading.Lock()
         self._name_index: NameIndex | None = None
         self._name_index_file: str | None = None

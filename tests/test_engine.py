@@ -206,6 +206,8 @@ def test_an_organisations_parenthesised_acronym_and_qualifier_are_names_of_it():
     s = engine.Screener(wl)
     dcb = s.screen([{"kind": "organization", "name": "DCB"}])[0]
     assert dcb and dcb[0].entry_id == "O1" and dcb[0].matched_name == "DCB" and dcb[0].features.get("name.weak_alias", 0) < 0
+    # an acronym is found only as written: not by sound or spelling (DCP, DKB)
+    assert not [h for q in ("DCP", "DKB") for h in s.screen([{"kind": "organization", "name": q}], threshold=0.3)[0]]
     leader = s.screen([{"kind": "organization", "name": "Leader International Trading Ltd"}])[0]
     assert leader and leader[0].entry_id == "O2" and leader[0].score >= 0.95
 
