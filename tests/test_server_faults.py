@@ -2,7 +2,7 @@
 an arbitrary moment, and by the server itself at each step of the store's write), restart on the same store,
 then the store (catalog, versions, checksums, row counts: `interdict lists verify`) and the audit chain
 (`interdict audit verify`) are checked, screening goes on, and the dead import's upload (staged under the
-store, not /tmp) is removed by the next import. A version file with flipped bytes is refused
+store, not /tmp) is removed when the server starts again. A version file with flipped bytes is refused
 by its checksum with an error naming the file, while the version before it keeps serving: when a running
 server is asked to activate it, and when it is the active version at start-up.
 """
@@ -128,7 +128,7 @@ def test_kill_9_during_an_import_then_restart(tmp_path, lists_dir):
         ch.close()
         assert again.stop() == 0
     assert not [p.name for p in (store_dir / LIST).iterdir() if p.name.endswith(".tmp")]
-    assert list((store_dir / ".incoming").iterdir()) == []  # the dead import's upload went with the next import
+    assert list((store_dir / ".incoming").iterdir()) == []  # the dead import's upload went at start-up
     assert_sound(store_dir, "v000002", commands=True)
     log = audit.AuditLog(store_dir)
     assert len(log.rows()) == rows_before + 3  # the chain went on after the restart
@@ -163,10 +163,12 @@ def test_the_server_killed_at_each_step_of_a_write(tmp_path, lists_dir, failpoin
         ch.close()
     assert served.proc.wait(30) == -9
     assert_sound(store_dir, survivor)
+    assert list((store_dir / ".incoming").iterdir()), "the killed import's upload is staged in the store"
     again = serve(tmp_path, "--store", str(store_dir), name=f"{failpoint}-restart")
     ch, screening, lists = stubs(again.target)
     try:
         assert listed(screening, SECOND if survivor == "v000002" else FIRST) == (True, survivor)
+        assert list((store_dir / ".incoming").iterdir()) == []  # removed at start-up, with no import since
     finally:
         ch.close()
         assert again.stop() == 0

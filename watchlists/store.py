@@ -3,7 +3,8 @@
 Layout::
 
     <root>/.lock                        writers take it (flock), readers never wait
-    <root>/.incoming/<id>/              an upload being received (Store.staging), before it is imported
+    <root>/.incoming/<id>/              an upload being received (Store.staging), before it is imported; one a
+                                        killed process left is removed by the next staging or a server's start
     <root>/<list_id>/catalog.json       versions, which is active, activation history: the commit point
     <root>/<list_id>/v000007.arrow      one immutable Arrow IPC file per version (canonical schema)
     <root>/<list_id>/v000007.arrow.nameidx  its name index, saved on first use and memory-mapped on
@@ -609,7 +610,7 @@ class Store:
         (each owner keeps an flock on its directory's lock file), so a list file never lingers in /tmp."""
         incoming = self.root / _INCOMING
         incoming.mkdir(parents=True, exist_ok=True)
-        self._remove_stale_staging(incoming)
+        self.remove_stale_uploads()
         path = incoming / uuid.uuid4().hex
         path.mkdir(mode=0o700)
         with open(path / _HELD, "w") as held:
@@ -620,9 +621,11 @@ class Store:
             finally:
                 shutil.rmtree(path, ignore_errors=True)
 
-    @staticmethod
-    def _remove_stale_staging(incoming: Path) -> None:
-        if fcntl is None:  # pragma: no cover - Windows: no way to tell a live upload from a dead one
+    def remove_stale_uploads(self) -> None:
+        """Removes the staging directories (staging()) that no live process holds: what a killed upload left.
+        A server calls it at start-up too, so a dead upload does not wait for the next one."""
+        incoming = self.root / _INCOMING
+        if fcntl is None or not incoming.is_dir():  # Windows: no way to tell a live upload from a dead one
             return
         for path in incoming.iterdir():
             try:

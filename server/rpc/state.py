@@ -54,6 +54,7 @@ class ServerState:
         store = Store(store_dir) if store_dir else None
         if store is not None:  # made now: `--audit DIR` naming the same directory must find a directory
             store.root.mkdir(parents=True, exist_ok=True)
+            store.remove_stale_uploads()  # what an import killed with the last server left
         lists: list[engine.Watchlist] = []
         if store is not None:
             for list_id in store.list_ids():
