@@ -93,7 +93,8 @@ def _names_within(name: str) -> list[str]:
     bare = " ".join(_PARENTHESISED.sub(" ", name).split())
     if bare and bare != name:
         out.append(bare)
-    out += [m.strip() for m in _PARENTHESISED.findall(name) if _ACRONYM.fullmatch(m.strip()) and _abbreviates(m.strip(), bare)]
+    parts = (m.strip() for m in _PARENTHESISED.findall(name))
+    out += [p for p in parts if _ACRONYM.fullmatch(p) and _abbreviates(p, bare)]
     return out
 
 
@@ -116,10 +117,12 @@ class IndexedName(NamedTuple):
     weak: bool
 
 
-def _organisation_names_within(entries: tuple[Entry, ...], owner_of: list[int]) -> list[IndexedName]:
+def _organisation_names_within(entries: tuple[Entry, ...], owner_of: list[int]) -> tuple[list[IndexedName], list[int]]:
     """Organisations' and vessels' names within their listed names (_names_within), as rows after the listed
-    ones: an acronym is a weak alias (it names many things), a name without its qualifier what it came from."""
-    out = []
+    ones: an acronym is a weak alias (it names many things), a name without its qualifier what it came from.
+    Also which of those rows (by position in the list returned) are acronyms."""
+    out: list[IndexedName] = []
+    acronyms: list[int] = []
     for i, e in enumerate(entries):
         if e.kind == "person":
             continue
@@ -129,8 +132,11 @@ def _organisation_names_within(entries: tuple[Entry, ...], owner_of: list[int]) 
                 for within in _names_within(n):
                     if within not in listed:
                         listed.add(within)
-                        out.append(IndexedName(owner_of[i], within, weak or _ACRONYM.fullmatch(within) is not None))
-    return out
+                        acronym = _ACRONYM.fullmatch(within) is not None
+                        if acronym:
+                            acronyms.append(len(out))
+                        out.append(IndexedName(owner_of[i], within, weak or acronym))
+    return out, acronyms
 
 
 class CandidateFacts:
@@ -238,9 +244,9 @@ class Watchlist:
             for names, weak in ((e.names, False), (e.weak_names, True))
             for n in names
         ]
-        within = _organisation_names_within(self.entries, owner_of)
+        within, acronyms = _organisation_names_within(self.entries, owner_of)
         # rows of acronyms (`DCB`): found only as written, never by sound or spelling (`MID` is not `MIT`)
-        self.acronym_rows = frozenset(len(self._names) + k for k, n in enumerate(within) if _ACRONYM.fullmatch(n.name))
+        self.acronym_rows = frozenset(len(self._names) + k for k in acronyms)
         self._names += within
         self._lock = threading.Lock()
         self._name_index: NameIndex | None = None
