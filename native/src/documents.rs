@@ -24,6 +24,7 @@
 //! the build's in-place sort. Exact lookups probe the same array once (the loose key), then check
 //! the strict key in the arena.
 
+use crate::pages::huge_vec;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -404,38 +405,6 @@ fn upper_trim(s: &[u8]) -> Vec<u8> {
 
 fn lower_trim(s: &[u8]) -> Vec<u8> {
     s.trim_ascii().to_ascii_lowercase()
-}
-
-// ---- memory ------------------------------------------------------------------------------------
-
-/// Asks Linux to back a large, not yet touched allocation with transparent huge pages (where THP is
-/// in `madvise` mode, the common default). Lookups read the index at random: with 4 KiB pages every
-/// probe is a TLB miss, which under a hypervisor (two-level page walk) costs more than the read
-/// itself; 2 MiB pages make the tables' page entries fit the TLB. A hint only: failure is ignored.
-#[cfg(target_os = "linux")]
-fn advise_huge_pages(start: *const u8, len: usize) {
-    extern "C" {
-        fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: i32) -> i32;
-    }
-    const MADV_HUGEPAGE: i32 = 14;
-    const HUGE: usize = 2 << 20;
-    let start = start as usize;
-    let first = start.next_multiple_of(HUGE);
-    let end = (start + len) / HUGE * HUGE;
-    if end > first {
-        // SAFETY: the range lies within one allocation; madvise changes no contents.
-        unsafe { madvise(first as *mut std::ffi::c_void, end - first, MADV_HUGEPAGE) };
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn advise_huge_pages(_: *const u8, _: usize) {}
-
-/// A vector with room for `n` items whose pages are advised huge before they are touched.
-fn huge_vec<T>(n: usize) -> Vec<T> {
-    let v = Vec::with_capacity(n);
-    advise_huge_pages(v.as_ptr() as *const u8, n * std::mem::size_of::<T>());
-    v
 }
 
 // ---- the index -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 //! the token dictionary is rebuilt from its texts.
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
+use crate::pages::prefer_huge_pages;
 use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
@@ -630,7 +631,7 @@ impl NameIndex {
         row_tokens.shrink_to_fit();
         row_glued.shrink_to_fit();
         let facts = token_facts(&tokens, &posting_offsets, &posting_spellings, &spelling_offsets, &row_tokens);
-        NameIndex {
+        let index = NameIndex {
             proposal_caches: [ProposalCache::new(), ProposalCache::new()],
             row_owner: row_owner.into(),
             row_name: row_name.into(),
@@ -653,7 +654,26 @@ impl NameIndex {
             names: names.len(),
             entries: owners_sorted.len(),
             fingerprint: name_fingerprint(names, owners),
+        };
+        index.prefer_huge_pages();
+        index
+    }
+
+    /// [`prefer_huge_pages`] for each large array a search reads (a mapped one too: the kernel
+    /// collapses a read-only file's pages where its filesystem allows).
+    fn prefer_huge_pages(&self) {
+        for t in [&self.token_ids, &self.phonetic_keys, &self.deletion_keys, &self.skeleton_keys, &self.abjad_skeleton_keys, &self.prefix_keys] {
+            prefer_huge_pages(&t.keys);
+            prefer_huge_pages(&t.offsets);
+            prefer_huge_pages(&t.ids);
+            prefer_huge_pages(&t.directory);
         }
+        for a in [&self.row_owner, &self.row_name, &self.row_offsets, &self.row_tokens, &self.row_glued_offsets, &self.spelling_offsets, &self.spelling_rows, &self.posting_offsets, &self.posting_spellings] {
+            prefer_huge_pages(a);
+        }
+        prefer_huge_pages(&self.row_glued);
+        prefer_huge_pages(&self.tokens);
+        prefer_huge_pages(&self.facts);
     }
 
     /// Number of names indexed (aliases included).
@@ -886,6 +906,8 @@ impl NameIndex {
             if acc.len() < spellings {
                 acc.resize(spellings, Evidence::default());
                 met.resize(spellings.div_ceil(64), 0);
+                prefer_huge_pages(acc);
+                prefer_huge_pages(met);
             }
             let is_met = |met: &[u64], s: u32| met[s as usize >> 6] >> (s & 63) & 1 == 1;
             // the spellings met, each standing for its rows (all of which hold the same evidence)
@@ -1924,7 +1946,7 @@ impl NameIndex {
             unreachable!("six key tables")
         };
         let facts = token_facts(&tokens, &posting_offsets, &posting_spellings, &spelling_offsets, &row_tokens);
-        Ok(NameIndex {
+        let index = NameIndex {
             proposal_caches: [ProposalCache::new(), ProposalCache::new()],
             row_owner,
             row_name,
@@ -1947,7 +1969,9 @@ impl NameIndex {
             names,
             entries,
             fingerprint,
-        })
+        };
+        index.prefer_huge_pages();
+        Ok(index)
     }
 }
 

@@ -11,6 +11,7 @@
 //! - [`index`]: the blocking index that proposes candidates for a query name (saved and memory-mapped);
 //! - [`pool`]: the thread pool that name searches run on (sized apart from rayon's global pool);
 //! - [`flat`]: flat arrays owned or borrowed from a memory-mapped file, and the file checksum;
+//! - [`pages`]: huge pages for the large arrays a search reads at scattered places;
 //! - [`documents`]: the listed-document index (exact, OCR-confusion and one-edit lookups).
 //!
 //! The Python bindings live in one file, `bindings.rs`, compiled only with the `python` feature.
@@ -21,6 +22,7 @@ pub mod flat;
 pub mod index;
 pub mod names;
 pub mod orgs;
+pub mod pages;
 pub mod phonetic;
 pub mod pool;
 pub mod romanisation;
