@@ -125,8 +125,9 @@ class NameIndex:
         """Name indexes the blocking keys propose for one query, strongest evidence first."""
     def stats(self) -> dict[str, int]:
         """Sizes of the index's parts: rows, spellings (rows spelling the same name, gathered when names
-        recur; else one per row), tokens, postings, keys, bytes of its flat arrays, and `mapped` (1 when
-        they are memory-mapped from a file)."""
+        recur; else one per row), tokens, postings, keys, proposals (the similar tokens each listed token
+        proposes, worked out at build), bytes of its flat arrays, and `mapped` (1 when they are
+        memory-mapped from a file)."""
     @property
     def fingerprint(self) -> int:
         """name_fingerprint(names, owners) of the names it was built from (kept in a saved file)."""

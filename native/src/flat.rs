@@ -8,8 +8,8 @@ use std::sync::Arc;
 /// Element types an [`Array`] may map from a file.
 ///
 /// # Safety
-/// Implementors are plain integers, or `#[repr(C)]` structs of them without padding bytes, for
-/// which every bit pattern is a valid value (a mapped file may hold any bytes).
+/// Implementors are plain integers, or `#[repr(C)]` structs of integers and floats without padding
+/// bytes, for which every bit pattern is a valid value (a mapped file may hold any bytes).
 pub unsafe trait Pod: Copy + Send + Sync + 'static {}
 
 unsafe impl Pod for u8 {}

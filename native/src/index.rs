@@ -14,7 +14,7 @@
 //! the token dictionary is rebuilt from its texts.
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
-use crate::pages::prefer_huge_pages;
+use crate::pages::{huge_vec, prefer_huge_pages};
 use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
@@ -175,6 +175,10 @@ pub struct NameIndex {
     spelling_offsets: Array<u32>,
     spelling_rows: Array<u32>,
     tokens: Vec<Token>,
+    /// The proposals of each token of some row, as a plain query token ([`NameIndex::listed_proposals`]):
+    /// token t's are `token_proposals[token_proposal_offsets[t]..token_proposal_offsets[t + 1]]`.
+    token_proposal_offsets: Array<u32>,
+    token_proposals: Array<Proposal>,
     /// Per token, its [`Sketch`] and how many rows hold it: what ruling a proposed token out needs,
     /// side by side in one array.
     facts: Vec<TokenFacts>,
@@ -338,7 +342,7 @@ struct Scratch {
     acc: Vec<Evidence>,
     met: Vec<u64>,
     touched: Vec<u32>,
-    pending: Vec<(u32, f64)>,
+    pending: Vec<(u32, f32)>,
 }
 
 /// Searches running now, in every index of the process.
@@ -361,27 +365,52 @@ const PARALLEL_MIN_ROWS: usize = 16;
 const PROPOSAL_CACHE_TOKENS: usize = 24_576;
 const PROPOSAL_CACHE_SHARDS: usize = 16;
 
-/// (dictionary token, evidence a row holding it gets) per query token, strongest first
-/// ([`NameIndex::candidate_rows`] counts a row's first posting of a query token as its best).
-type Proposals = Arc<[(u32, f64)]>;
+/// A dictionary token a query token proposes, and the evidence a row holding it gets
+/// ([`NameIndex::evidence`]). The evidence is summed as f32 ([`Evidence`]), so it is kept as one.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Proposal(u32, f32);
 
-/// Proposals worked out, shared by every thread that searches one index: they depend on a token's
-/// text alone, and names repeat (MOHAMMED, JOHN, ALI) across the threads of a batch and across
-/// calls. Sharded by text so that threads seldom wait on one another; a shard that fills starts a
-/// new generation and keeps the last one, whose tokens return to the new one when met again, so
-/// that the tokens in use survive and the rest go.
+// Safety: #[repr(C)] u32, f32: 8 bytes, no padding, any bit pattern valid.
+unsafe impl Pod for Proposal {}
+
+/// A query token's proposals, strongest first ([`NameIndex::candidate_rows`] counts a row's first
+/// posting of a query token as its best): a listed token's from the index, made when it was built
+/// ([`NameIndex::listed_proposals`]); another's worked out, and cached ([`ProposalCache`]).
+enum Proposals<'i> {
+    Listed(&'i [Proposal]),
+    WorkedOut(Arc<[Proposal]>),
+}
+
+impl std::ops::Deref for Proposals<'_> {
+    type Target = [Proposal];
+
+    fn deref(&self) -> &[Proposal] {
+        match self {
+            Proposals::Listed(found) => found,
+            Proposals::WorkedOut(found) => found,
+        }
+    }
+}
+
+/// Proposals worked out for query tokens the index does not list (misspellings, names of nobody
+/// listed, glued neighbours), shared by every thread that searches one index: they depend on a
+/// token's text alone, and names repeat across the threads of a batch and across calls. Sharded
+/// by text so that threads seldom wait on one another; a shard that fills starts a new generation
+/// and keeps the last one, whose tokens return to the new one when met again, so that the tokens
+/// in use survive and the rest go.
 struct ProposalCache {
     shards: Box<[std::sync::Mutex<CacheShard>]>,
 }
 
 #[derive(Default)]
 struct CacheShard {
-    current: AHashMap<CompactString, Proposals>,
-    previous: AHashMap<CompactString, Proposals>,
+    current: AHashMap<CompactString, Arc<[Proposal]>>,
+    previous: AHashMap<CompactString, Arc<[Proposal]>>,
 }
 
 impl CacheShard {
-    fn insert(&mut self, text: CompactString, found: Proposals) {
+    fn insert(&mut self, text: CompactString, found: Arc<[Proposal]>) {
         if self.current.len() >= PROPOSAL_CACHE_TOKENS / PROPOSAL_CACHE_SHARDS {
             self.previous = std::mem::take(&mut self.current);
         }
@@ -400,7 +429,7 @@ impl ProposalCache {
         self.shards[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn get(&self, text: &str) -> Option<Proposals> {
+    fn get(&self, text: &str) -> Option<Arc<[Proposal]>> {
         let mut shard = self.shard(text);
         if let Some(found) = shard.current.get(text) {
             return Some(found.clone());
@@ -410,7 +439,7 @@ impl ProposalCache {
         Some(found)
     }
 
-    fn insert(&self, text: &CompactString, found: Proposals) {
+    fn insert(&self, text: &CompactString, found: Arc<[Proposal]>) {
         self.shard(text).insert(text.clone(), found);
     }
 }
@@ -631,7 +660,7 @@ impl NameIndex {
         row_tokens.shrink_to_fit();
         row_glued.shrink_to_fit();
         let facts = token_facts(&tokens, &posting_offsets, &posting_spellings, &spelling_offsets, &row_tokens);
-        let index = NameIndex {
+        let mut index = NameIndex {
             proposal_caches: [ProposalCache::new(), ProposalCache::new()],
             row_owner: row_owner.into(),
             row_name: row_name.into(),
@@ -642,6 +671,8 @@ impl NameIndex {
             spelling_offsets: spelling_offsets.into(),
             spelling_rows: spelling_rows.into(),
             tokens,
+            token_proposal_offsets: Array::default(),
+            token_proposals: Array::default(),
             facts,
             token_ids,
             posting_offsets: posting_offsets.into(),
@@ -655,6 +686,8 @@ impl NameIndex {
             entries: owners_sorted.len(),
             fingerprint: name_fingerprint(names, owners),
         };
+        let (offsets, proposals) = index.work_out_listed_proposals();
+        (index.token_proposal_offsets, index.token_proposals) = (offsets.into(), proposals.into());
         index.prefer_huge_pages();
         index
     }
@@ -672,6 +705,8 @@ impl NameIndex {
             prefer_huge_pages(a);
         }
         prefer_huge_pages(&self.row_glued);
+        prefer_huge_pages(&self.token_proposal_offsets);
+        prefer_huge_pages(&self.token_proposals);
         prefer_huge_pages(&self.tokens);
         prefer_huge_pages(&self.facts);
     }
@@ -708,6 +743,8 @@ impl NameIndex {
                     + self.spelling_offsets.byte_len() + self.spelling_rows.byte_len(),
             ),
             ("posting_bytes", self.posting_offsets.byte_len() + self.posting_spellings.byte_len()),
+            ("proposals", self.token_proposals.len()),
+            ("proposal_bytes", self.token_proposal_offsets.byte_len() + self.token_proposals.byte_len()),
             ("mapped", self.row_tokens.is_mapped() as usize),
         ]
     }
@@ -768,15 +805,64 @@ impl NameIndex {
     }
 
     /// Dictionary tokens a query token points at, with the evidence a row holding one gets
-    /// ([`NameIndex::evidence`]; cached: [`ProposalCache`]).
-    fn proposals(&self, q: &Token, glued: bool) -> Proposals {
+    /// ([`NameIndex::evidence`]): a listed token's as the index holds them, another's worked out
+    /// (cached: [`ProposalCache`]).
+    fn proposals(&self, q: &Token, glued: bool) -> Proposals<'_> {
+        if let Some(found) = self.listed_proposals(q, glued) {
+            return Proposals::Listed(found);
+        }
         let cache = self.proposal_cache(glued);
         if let Some(found) = cache.get(&q.text) {
-            return found;
+            return Proposals::WorkedOut(found);
         }
-        let found: Proposals = self.work_out_proposals(q, glued).into();
+        let found: Arc<[Proposal]> = self.work_out_proposals(q, glued).into();
         cache.insert(&q.text, found.clone());
-        found
+        Proposals::WorkedOut(found)
+    }
+
+    /// The proposals the index holds for plain query token `q`, when it is a token of some row: the
+    /// same as [`NameIndex::work_out_proposals`] gives (they depend on the text alone), made for
+    /// every such token when the index was built. A large batch meets tens of thousands of distinct
+    /// names, too many for the cache to keep from one to the next; most are listed.
+    fn listed_proposals(&self, q: &Token, glued: bool) -> Option<&[Proposal]> {
+        if glued || self.token_proposal_offsets.is_empty() {
+            return None;
+        }
+        let id = self.token_id(&q.text)? as usize;
+        let (from, to) = (self.token_proposal_offsets[id] as usize, self.token_proposal_offsets[id + 1] as usize);
+        // a token of some row proposes at least itself; a glued key alone holds none
+        (to > from).then(|| &self.token_proposals[from..to])
+    }
+
+    /// [`NameIndex::listed_proposals`] of every token of some row, worked out (in parallel): per
+    /// token the offset of its proposals (`token_count + 1` of them), and the proposals.
+    fn work_out_listed_proposals(&self) -> (Vec<u32>, Vec<Proposal>) {
+        const TOKENS_PER_TASK: usize = 4096;
+        let parts: Vec<(Vec<u32>, Vec<Proposal>)> = (0..self.tokens.len())
+            .collect::<Vec<usize>>()
+            .par_chunks(TOKENS_PER_TASK)
+            .map(|ids| {
+                let (mut counts, mut found) = (Vec::with_capacity(ids.len()), Vec::new());
+                for &id in ids {
+                    let before = found.len();
+                    if self.facts[id].in_rows {
+                        found.extend(self.work_out_proposals(&self.tokens[id], false));
+                    }
+                    counts.push((found.len() - before) as u32);
+                }
+                (counts, found)
+            })
+            .collect();
+        let total: usize = parts.iter().map(|p| p.1.len()).sum();
+        let (mut offsets, mut proposals) = (huge_vec(self.tokens.len() + 1), huge_vec(total));
+        offsets.push(0u32);
+        for (counts, found) in parts {
+            for c in counts {
+                offsets.push(offsets.last().expect("starts at 0") + c);
+            }
+            proposals.extend(found);
+        }
+        (offsets, proposals)
     }
 
     /// Glued neighbours are cached apart: a glued text proposes only what it can join, and most are
@@ -786,7 +872,7 @@ impl NameIndex {
     }
 
     /// [`NameIndex::proposals`], worked out: the similar dictionary tokens, then their [`NameIndex::evidence`].
-    fn work_out_proposals(&self, q: &Token, glued: bool) -> Vec<(u32, f64)> {
+    fn work_out_proposals(&self, q: &Token, glued: bool) -> Vec<Proposal> {
         let exact = self.token_id(&q.text);
         let mut wanted: Vec<(&KeyTable, u64)> = Vec::with_capacity(24);
         wanted.extend(q.phonetic.iter().chain([&q.romanised]).filter(|&&k| k != 0).map(|&k| (&self.phonetic_keys, k)));
@@ -844,12 +930,13 @@ impl NameIndex {
     /// [`STRONG_PAIR_SIMILARITY`]): a misspelt `MOHAMAD` is a spelling of `MOHAMMAD`, common. Without
     /// the cap, rows holding rare spellings of a common query name (`MUHAMMED`, `MOHAMMADI`) outrank
     /// the rows that spell it as the query does.
-    fn evidence(&self, q: &Token, exact: Option<u32>, similar: Vec<(u32, f64)>) -> Vec<(u32, f64)> {
+    fn evidence(&self, q: &Token, exact: Option<u32>, similar: Vec<(u32, f64)>) -> Vec<Proposal> {
         let name_rarity = match exact {
             Some(t) => self.idf(t),
             None => similar.iter().filter(|p| p.1 >= STRONG_PAIR_SIMILARITY).map(|p| self.idf(p.0)).fold(f64::INFINITY, f64::min),
         };
-        let mut found: Vec<(u32, f64)> = similar.into_iter().map(|(id, sim)| (id, sim * self.idf(id).min(name_rarity) * q.weight)).collect();
+        let mut found: Vec<Proposal> =
+            similar.into_iter().map(|(id, sim)| Proposal(id, (sim * self.idf(id).min(name_rarity) * q.weight) as f32)).collect();
         found.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         found
     }
@@ -869,9 +956,9 @@ impl NameIndex {
     /// token of its form; what a row can still gain after the i-th; and `full`, the evidence of a
     /// row that agrees with every token (infinite when a token proposes nothing).
     #[allow(clippy::type_complexity)]
-    fn proposal_lists(&self, query_tokens: &[Vec<(Token, bool)>]) -> (Vec<(Proposals, bool)>, Vec<f64>, f64) {
+    fn proposal_lists(&self, query_tokens: &[Vec<(Token, bool)>]) -> (Vec<(Proposals<'_>, bool)>, Vec<f64>, f64) {
         // (proposals, whether the token repeats an earlier one of its form: `ABDULLAH ABDULLAH`)
-        let mut lists: Vec<(Proposals, bool)> = query_tokens
+        let mut lists: Vec<(Proposals<'_>, bool)> = query_tokens
             .iter()
             .flat_map(|form| {
                 form.iter().enumerate().map(|(k, (q, glued))| {
@@ -880,7 +967,7 @@ impl NameIndex {
                 })
             })
             .collect();
-        let strongest = |p: &(Proposals, bool)| p.0.first().map_or(0.0, |p| p.1);
+        let strongest = |p: &(Proposals, bool)| p.0.first().map_or(0.0, |p| p.1 as f64);
         // whether a row can agree with the whole name: no token of it (glued spellings aside) is unknown
         let whole_name_listed = query_tokens.iter().flatten().zip(&lists).all(|((_, glued), (found, _))| *glued || !found.is_empty());
         // stable: a repeated token comes after its first occurrence, whose rows it only adds to
@@ -922,7 +1009,7 @@ impl NameIndex {
                     // a row holding the name once has its evidence from the first occurrence already;
                     // this one counts for the rows that hold it twice (two tokens it proposes)
                     let proposed: ahash::AHashSet<u32> = found.iter().map(|p| p.0).collect();
-                    for &(id, w) in found.iter() {
+                    for &Proposal(id, w) in found.iter() {
                         for &sp in self.spellings_of(id) {
                             let e = &mut acc[sp as usize];
                             if e.token == 0 || e.token == token_no || (only_met && !is_met(met, sp)) {
@@ -931,23 +1018,23 @@ impl NameIndex {
                             let first_row = self.first_row_of_spelling(sp);
                             if self.tokens_of(first_row).iter().filter(|t| proposed.contains(t)).count() >= 2 {
                                 e.token = token_no;
-                                e.sum += w as f32;
+                                e.sum += w;
                                 e.agreed += 1;
                             }
                         }
                     }
                     continue;
                 }
-                for &(id, _) in found.iter() {
+                for &Proposal(id, _) in found.iter() {
                     prefetch(&self.posting_offsets[id as usize]);
                 }
-                for &(id, _) in found.iter() {
+                for &Proposal(id, _) in found.iter() {
                     if let Some(first) = self.posting_spellings.get(self.posting_offsets[id as usize] as usize) {
                         prefetch(first);
                     }
                 }
                 pending.clear();
-                for &(id, w) in found.iter() {
+                for &Proposal(id, w) in found.iter() {
                     for &sp in self.spellings_of(id) {
                         if only_met && !is_met(met, sp) {
                             continue;
@@ -964,7 +1051,7 @@ impl NameIndex {
                     }
                     if e.token != token_no {
                         e.token = token_no;
-                        e.sum += w as f32;
+                        e.sum += w;
                         e.agreed += 1;
                     }
                 }
@@ -1228,7 +1315,8 @@ impl NameIndex {
     fn prefetch_proposals<'t>(&self, tokens: impl Iterator<Item = &'t (Token, bool)>) {
         let mut missing: Vec<(&Token, bool)> = Vec::new();
         for (t, glued) in tokens {
-            if !missing.iter().any(|m| m.1 == *glued && m.0.text == t.text) && self.proposal_cache(*glued).get(&t.text).is_none() {
+            let known = self.listed_proposals(t, *glued).is_some() || self.proposal_cache(*glued).get(&t.text).is_some();
+            if !known && !missing.iter().any(|m| m.1 == *glued && m.0.text == t.text) {
                 missing.push((t, *glued));
             }
         }
@@ -1589,12 +1677,13 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// written (`ABDALRAHMAN`), Korean romanisation keys. 6: skeleton keys read PH as F (`MUSTAPHA` ~ `MSTF`).
 /// 7: `MR` is no particle (عمر), `BN`, `BNT`, `SHYKH` are. 8: vowelless tokens also keyed with `TH` read as S.
 /// 9: a vowelless token with a bare `C` (`KCST`) is an acronym, with no skeleton key.
-const FORMAT_VERSION: u32 = 9;
+/// 10: the proposals of every token of some row (`token_proposal_offsets`, `token_proposals`).
+const FORMAT_VERSION: u32 = 10;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
 const KEY_TABLES: [&str; 6] = ["token_ids", "phonetic_keys", "deletion_keys", "skeleton_keys", "abjad_skeleton_keys", "prefix_keys"];
-const SECTIONS: [&str; 36] = [
+const SECTIONS: [&str; 38] = [
     "row_owner", "row_name", "row_offsets", "row_tokens", "row_glued_offsets", "row_glued", "token_text_offsets", "token_text",
     "spelling_offsets", "spelling_rows", "posting_offsets", "posting_spellings",
     "token_ids.keys", "token_ids.offsets", "token_ids.ids", "token_ids.directory",
@@ -1603,6 +1692,7 @@ const SECTIONS: [&str; 36] = [
     "skeleton_keys.keys", "skeleton_keys.offsets", "skeleton_keys.ids", "skeleton_keys.directory",
     "abjad_skeleton_keys.keys", "abjad_skeleton_keys.offsets", "abjad_skeleton_keys.ids", "abjad_skeleton_keys.directory",
     "prefix_keys.keys", "prefix_keys.offsets", "prefix_keys.ids", "prefix_keys.directory",
+    "token_proposal_offsets", "token_proposals",
 ];
 
 fn align8(n: usize) -> usize {
@@ -1708,6 +1798,7 @@ impl NameIndex {
         for t in self.key_tables() {
             sections.extend(t.sections());
         }
+        sections.extend([self.token_proposal_offsets.as_bytes(), self.token_proposals.as_bytes()]);
         debug_assert_eq!(sections.len(), SECTIONS.len());
         let sums: Vec<u64> = sections.par_iter().map(|s| checksum(s)).collect();
         let mut table = Vec::with_capacity(sections.len() * TABLE_ENTRY);
@@ -1877,6 +1968,9 @@ impl NameIndex {
             let directory: Array<u32> = section!();
             raw_tables.push((keys, offsets, ids, directory));
         }
+        let token_proposal_offsets: Array<u32> = section!();
+        let token_proposals: Array<Proposal> = section!();
+        debug_assert_eq!(next, SECTIONS.len());
 
         // the token dictionary
         if text_offsets.is_empty() {
@@ -1946,6 +2040,11 @@ impl NameIndex {
             unreachable!("six key tables")
         };
         let facts = token_facts(&tokens, &posting_offsets, &posting_spellings, &spelling_offsets, &row_tokens);
+        // proposals: per token, of dictionary tokens (their evidence is only added up and ranked)
+        check_offsets("token_proposal_offsets", &token_proposal_offsets, n_tokens, token_proposals.len())?;
+        if let Some(i) = token_proposals.par_iter().position_first(|p| p.0 as usize >= n_tokens) {
+            return Err(format!("section token_proposals: token {} at entry {i} is out of range (must be below {n_tokens})", token_proposals[i].0));
+        }
         let index = NameIndex {
             proposal_caches: [ProposalCache::new(), ProposalCache::new()],
             row_owner,
@@ -1957,6 +2056,8 @@ impl NameIndex {
             spelling_offsets,
             spelling_rows,
             tokens,
+            token_proposal_offsets,
+            token_proposals,
             facts,
             token_ids,
             posting_offsets,
@@ -2100,22 +2201,47 @@ mod tests {
     fn the_proposal_cache_keeps_the_tokens_in_use_when_it_fills() {
         let cache = ProposalCache::new();
         let per_shard = PROPOSAL_CACHE_TOKENS / PROPOSAL_CACHE_SHARDS;
-        let found = |i: u32| -> Proposals { vec![(i, 1.0)].into() };
+        let found = |i: u32| -> Arc<[Proposal]> { vec![Proposal(i, 1.0)].into() };
         cache.insert(&"KEPT".into(), found(7));
         // enough texts to fill every shard twice over: KEPT's shard starts two new generations
         for i in 0..(4 * PROPOSAL_CACHE_TOKENS) as u32 {
             cache.insert(&CompactString::from(format!("T{i}")), found(i));
             if i % (per_shard as u32 / 2) == 0 {
-                assert_eq!(cache.get("KEPT").as_deref(), Some(&[(7, 1.0)][..]), "after {i}"); // met again: kept
+                assert_eq!(cache.get("KEPT").as_deref(), Some(&[Proposal(7, 1.0)][..]), "after {i}"); // met again: kept
             }
         }
         assert!(cache.get("T0").is_none(), "an old token not met again is dropped");
         let last = 4 * PROPOSAL_CACHE_TOKENS as u32 - 1;
-        assert_eq!(cache.get(&format!("T{last}")).as_deref(), Some(&[(last, 1.0)][..]));
+        assert_eq!(cache.get(&format!("T{last}")).as_deref(), Some(&[Proposal(last, 1.0)][..]));
         for shard in cache.shards.iter() {
             let shard = shard.lock().unwrap();
             assert!(shard.current.len() <= per_shard && shard.previous.len() <= per_shard);
         }
+    }
+
+    #[test]
+    fn a_listed_token_holds_the_proposals_it_would_have_worked_out() {
+        let (names, owners) = synthetic(3000);
+        let idx = NameIndex::build(&names, &owners);
+        let mut listed = 0;
+        for (id, t) in idx.tokens.iter().enumerate() {
+            match idx.listed_proposals(t, false) {
+                Some(found) => {
+                    assert!(idx.facts[id].in_rows, "{}", t.text);
+                    assert_eq!(found, &idx.work_out_proposals(t, false)[..], "{}", t.text);
+                    listed += 1;
+                }
+                None => assert!(!idx.facts[id].in_rows, "{}: a token of some row has its proposals", t.text),
+            }
+            assert!(idx.listed_proposals(t, true).is_none(), "{}: a glued neighbour's are worked out", t.text);
+        }
+        // the glued keys alone (tokens of no row) hold none
+        assert!(listed > 1000 && listed < idx.tokens.len(), "{listed} of {}", idx.tokens.len());
+        // nor does a text not listed: worked out, then cached
+        let unlisted = Token::new("QZXWVUT");
+        assert!(idx.listed_proposals(&unlisted, false).is_none());
+        assert!(matches!(idx.proposals(&unlisted, false), Proposals::WorkedOut(_)));
+        assert!(idx.proposal_cache(false).get("QZXWVUT").is_some());
     }
 
     #[test]
@@ -2259,14 +2385,14 @@ mod tests {
             let keys: Vec<u32> = idx.tokens_of(row).iter().copied().chain(idx.glued_of(row).iter().map(|g| g.token)).collect();
             let (mut sum, mut met, mut agreed) = (0.0f32, false, 0);
             for (found, repeated) in &lists {
-                let Some(&(_, w)) = found.iter().find(|p| keys.contains(&p.0)) else { continue };
+                let Some(&Proposal(_, w)) = found.iter().find(|p| keys.contains(&p.0)) else { continue };
                 if *repeated {
                     let proposed: Vec<u32> = found.iter().map(|p| p.0).collect();
                     if !met || idx.tokens_of(row).iter().filter(|t| proposed.contains(t)).count() < 2 {
                         continue;
                     }
                 }
-                sum += w as f32;
+                sum += w;
                 met = true;
                 agreed += 1;
             }
@@ -2609,6 +2735,10 @@ mod tests {
         assert!(e.contains("row_tokens") && e.contains("out of range"), "{e}");
         let e = load_err(&path, &with_section_rewritten(&good, "posting_spellings", |b| b[..4].copy_from_slice(&u32::MAX.to_le_bytes())));
         assert!(e.contains("posting_spellings") && e.contains("out of range"), "{e}");
+        let e = load_err(&path, &with_section_rewritten(&good, "token_proposals", |b| b[..4].copy_from_slice(&u32::MAX.to_le_bytes())));
+        assert!(e.contains("token_proposals") && e.contains("out of range"), "{e}");
+        let e = load_err(&path, &with_section_rewritten(&good, "token_proposal_offsets", |b| b[4..8].copy_from_slice(&u32::MAX.to_le_bytes())));
+        assert!(e.contains("token_proposal_offsets") && e.contains("decreases"), "{e}");
         // and so are a gathered index's spellings that are out of range, out of order or empty
         let recurring: Vec<String> = names.iter().map(|n| n.trim_end_matches(|c: char| c.is_ascii_digit()).to_string()).collect();
         let gathered = NameIndex::build(&recurring, &owners);
