@@ -695,7 +695,7 @@ impl NameIndex {
     /// [`prefer_huge_pages`] for each large array a search reads (a mapped one too: the kernel
     /// collapses a read-only file's pages where its filesystem allows).
     fn prefer_huge_pages(&self) {
-        for t in [&self.token_ids, &self.phonetic_keys, &self.deletion_keys, &self.skeleton_keys, &self.abjad_skeleton_keys, &self.prefix_keys] {
+        for t in self.key_tables() {
             prefer_huge_pages(&t.keys);
             prefer_huge_pages(&t.offsets);
             prefer_huge_pages(&t.ids);
@@ -838,12 +838,13 @@ impl NameIndex {
     /// token the offset of its proposals (`token_count + 1` of them), and the proposals.
     fn work_out_listed_proposals(&self) -> (Vec<u32>, Vec<Proposal>) {
         const TOKENS_PER_TASK: usize = 4096;
-        let parts: Vec<(Vec<u32>, Vec<Proposal>)> = (0..self.tokens.len())
-            .collect::<Vec<usize>>()
-            .par_chunks(TOKENS_PER_TASK)
-            .map(|ids| {
+        let n = self.tokens.len();
+        let parts: Vec<(Vec<u32>, Vec<Proposal>)> = (0..n.div_ceil(TOKENS_PER_TASK))
+            .into_par_iter()
+            .map(|task| {
+                let ids = task * TOKENS_PER_TASK..((task + 1) * TOKENS_PER_TASK).min(n);
                 let (mut counts, mut found) = (Vec::with_capacity(ids.len()), Vec::new());
-                for &id in ids {
+                for id in ids {
                     let before = found.len();
                     if self.facts[id].in_rows {
                         found.extend(self.work_out_proposals(&self.tokens[id], false));
@@ -854,7 +855,7 @@ impl NameIndex {
             })
             .collect();
         let total: usize = parts.iter().map(|p| p.1.len()).sum();
-        let (mut offsets, mut proposals) = (huge_vec(self.tokens.len() + 1), huge_vec(total));
+        let (mut offsets, mut proposals) = (huge_vec(n + 1), huge_vec(total));
         offsets.push(0u32);
         for (counts, found) in parts {
             for c in counts {

@@ -162,8 +162,8 @@ pub fn legal_form_span(tokens: &[&str]) -> Option<(usize, usize, &'static str)> 
             match found {
                 None => found = Some((from, to, key)),
                 Some((f, t, _)) => {
-                    let added = (from..to).filter(|i| !(f..t).contains(i));
-                    if added.into_iter().all(|i| tokens[i].len() <= FORM_FRAGMENT_LEN && symbol_group(tokens[i]).is_none()) {
+                    let mut added = (from..to).filter(|i| !(f..t).contains(i));
+                    if added.all(|i| tokens[i].len() <= FORM_FRAGMENT_LEN && symbol_group(tokens[i]).is_none()) {
                         found = Some((from, to, key));
                     }
                 }
