@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 DEFAULT_THRESHOLD = 0.85
+# Weights that are slopes (per unit the name score falls short of 1), not amounts.
+NAME_GAP_SLOPES = ("birth_date_conflict_name_gap", "birth_date_exact_name_gap", "birth_date_year_name_gap")
 DEFAULT_MATCH_THRESHOLD = 0.95
 
 
@@ -50,6 +52,10 @@ class Weights:
     # An equal full birth date lifts a partial name more: this much more per unit the name score falls
     # short of 1, up to engine.scoring.MAX_EXACT_LIFT (a name at 0.8 with its date: 0.10 + 0.5 * 0.2 = 0.20).
     birth_date_exact_name_gap: float = 0.5
+    # A birth year that agrees where a date is known only to the year (most listed dates of birth) lifts a
+    # partial name too, less (one in some 50 people shares a year): per unit the name falls short of 1, up
+    # to engine.scoring.MAX_YEAR_LIFT (a name at 0.5 with its year: 0.03 + min(0.06, 0.2 * 0.5) = 0.09).
+    birth_date_year_name_gap: float = 0.2
     nationality_match: float = 0.02
     nationality_conflict: float = -0.05
     sex_conflict: float = -0.10
@@ -138,7 +144,7 @@ class Config:
         for k, v in w.items():
             if k not in names:
                 raise ConfigError(f"weights.{k}: unknown weight (known: {', '.join(sorted(names))})")
-            bound = 5.0 if k in ("birth_date_conflict_name_gap", "birth_date_exact_name_gap") else 1.0  # a slope, not an amount
+            bound = 5.0 if k in NAME_GAP_SLOPES else 1.0  # a slope, not an amount
             if not isinstance(v, (int, float)) or isinstance(v, bool) or not -bound <= v <= bound:
                 raise ConfigError(f"weights.{k}: expected a number in [-{bound:g}, {bound:g}], got {v!r}")
         search = d.get("search") or {}

@@ -6,7 +6,7 @@ has its decision boundary where name + sum (c_i / b) * x_i = -a / b: so w_i = c_
 that make the engine's score rank pairs as the model does, and -a / b the threshold that goes with them.
 
 x_i is 1 when feature i fired (address.match: its share of the full address weight), else 0. The
-birth date's extra weight for partial names (birth_date_conflict_name_gap, birth_date_exact_name_gap) is
+birth date's extra weight for partial names (the slopes engine.config.NAME_GAP_SLOPES) is
 not fitted: it stays as configured. L2 penalty 1/2 |c|^2 on all but the intercept (C = 1, scikit-learn's default),
 fitted by Newton's method. Features seen on fewer than MIN_PAIRS pairs keep their configured weight.
 """

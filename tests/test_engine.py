@@ -162,6 +162,29 @@ def test_conflicting_birth_date_and_sex_lower_the_score(screener):
     assert worse.features["birth_date.conflict"] < 0 and worse.features["sex.conflict"] < 0
 
 
+def test_agreeing_birth_year_lifts_a_partial_name_a_little():
+    # most listed dates of birth are known only to the year: a year shared by chance is 400 times
+    # likelier than a full date, so the lift is smaller and stops at MAX_YEAR_LIFT
+    entry = {"id": "e", "names": ["Ermias Ghirmay"], "birth_dates": ["1980"]}
+    w, cap = engine.Weights(), engine.scoring.MAX_YEAR_LIFT
+    whole = engine.score_pair({"name": "Ermias Ghirmay", "birth_date": "1980-06-01"}, entry)
+    assert whole.features["birth_date.year"] == pytest.approx(w.birth_date_year)  # an exact name: no lift
+    near = engine.score_pair({"name": "Ermias Ghirmai", "birth_date": "1980-06-01"}, entry)
+    gap = 1 - near.features["name"]
+    assert 0 < w.birth_date_year_name_gap * gap < cap  # a close spelling: the slope, below the cap
+    assert near.features["birth_date.year"] == pytest.approx(w.birth_date_year + w.birth_date_year_name_gap * gap)
+    partial = engine.score_pair({"name": "Ermias Alem", "birth_date": "1980"}, entry)
+    assert partial.features["birth_date.year"] == pytest.approx(w.birth_date_year + cap)  # half a name: capped
+    assert "counts 0.06 more" in " ".join(partial.explanation)
+    off = engine.score_pair({"name": "Ermias Alem", "birth_date": "1980"}, entry, {"weights": {"birth_date_year_name_gap": 0}})
+    assert off.features["birth_date.year"] == pytest.approx(w.birth_date_year)
+    assert partial.score == pytest.approx(off.score + cap)
+    # the most a birth date can add is still an equal full date's
+    assert engine.scoring.birth_date_budget(w) == pytest.approx(w.birth_date_exact + engine.scoring.MAX_EXACT_LIFT)
+    with pytest.raises(engine.ConfigError, match="birth_date_year_name_gap"):
+        engine.Config.from_dict({"weights": {"birth_date_year_name_gap": 6}})
+
+
 def test_equal_full_birth_date_lifts_a_partial_name_more():
     entry = {"id": "e", "names": ["Kassem Mohamad Saleh"], "birth_dates": ["1961-04-02"]}
     w = engine.Weights()
@@ -172,9 +195,9 @@ def test_equal_full_birth_date_lifts_a_partial_name_more():
     assert lifted == pytest.approx(w.birth_date_exact + min(engine.scoring.MAX_EXACT_LIFT,
                                                             w.birth_date_exact_name_gap * (1 - partial.features["name"])))
     assert lifted > w.birth_date_exact and "counts" in " ".join(partial.explanation)
-    # only an equal full date: a year alone lifts nothing, and the slope can be switched off
+    # a year alone lifts less (test_agreeing_birth_year_lifts_a_partial_name_a_little); the slope can be switched off
     year = engine.score_pair({"name": "Qasim Saleh", "birth_date": "1961"}, entry)
-    assert year.features["birth_date.year"] == pytest.approx(w.birth_date_year)
+    assert w.birth_date_year < year.features["birth_date.year"] < lifted
     off = engine.score_pair({"name": "Qasim Saleh", "birth_date": "1961-04-02"}, entry,
                             {"weights": {"birth_date_exact_name_gap": 0.0}})
     assert off.features["birth_date.exact"] == pytest.approx(w.birth_date_exact)
