@@ -15,7 +15,7 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use crate::pages::{huge_vec, prefer_huge_pages};
-use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, s_as_z_skeletons, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -262,6 +262,12 @@ fn skeleton_key(t: &Token) -> Option<u64> {
 /// `THMN`, is also Usman), which a Latin spelling's skeleton key meets.
 fn th_as_s_skeleton_key(t: &Token) -> Option<u64> {
     th_as_s_skeletons(t).map(|(_, loose)| hasher().hash_one(loose.as_str()))
+}
+
+/// The key of a Latin spelling's skeleton with an S between vowels read as Z ([`s_as_z_skeletons`]:
+/// Joseph, also `JWZYF` as جوزيف), which a vowelless token's skeleton key meets.
+fn s_as_z_skeleton_key(t: &Token) -> Option<u64> {
+    s_as_z_skeletons(t).map(|(_, loose)| hasher().hash_one(loose.as_str()))
 }
 
 const PREFIX_LEN: usize = 6;
@@ -647,7 +653,7 @@ impl NameIndex {
         let phonetic_keys = keyed(&|t, ks| ks.extend(t.phonetic.iter().copied().chain([t.romanised]).filter(|&k| k != 0)));
         let deletion_keys = keyed(&|t, ks| deletion_neighbourhood(&t.text, |k| ks.push(k)));
         let prefix_keys = keyed(&|t, ks| ks.extend(prefix_key(t)));
-        let skeleton_keys = keyed(&|t, ks| ks.extend(skeleton_key(t)));
+        let skeleton_keys = keyed(&|t, ks| ks.extend(skeleton_key(t).into_iter().chain(s_as_z_skeleton_key(t))));
         let abjad_skeleton_keys = keyed(&|t, ks| ks.extend(skeleton_key(t).filter(|_| t.abjad).into_iter().chain(th_as_s_skeleton_key(t))));
         let token_ids = keyed(&|t, ks| ks.push(hasher().hash_one(t.text.as_str())));
 
@@ -883,6 +889,7 @@ impl NameIndex {
             wanted.push((if q.abjad { &self.skeleton_keys } else { &self.abjad_skeleton_keys }, k));
         }
         wanted.extend(th_as_s_skeleton_key(q).map(|k| (&self.skeleton_keys, k)));
+        wanted.extend(s_as_z_skeleton_key(q).map(|k| (&self.abjad_skeleton_keys, k)));
         let mut seen: Vec<u32> = Vec::with_capacity(256);
         seen.extend(exact);
         KeyTable::get_all(&wanted, |ids| seen.extend_from_slice(ids));
@@ -1679,7 +1686,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 7: `MR` is no particle (عمر), `BN`, `BNT`, `SHYKH` are. 8: vowelless tokens also keyed with `TH` read as S.
 /// 9: a vowelless token with a bare `C` (`KCST`) is an acronym, with no skeleton key.
 /// 10: the proposals of every token of some row (`token_proposal_offsets`, `token_proposals`).
-const FORMAT_VERSION: u32 = 10;
+/// 11: Latin spellings also keyed with an S between vowels read as Z (`JOSEPH` ~ `JWZYF`).
+const FORMAT_VERSION: u32 = 11;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
@@ -2265,6 +2273,21 @@ mod tests {
         names.push("USMAN TARIQ".to_string());
         let idx = index_of(&names);
         for (query, listed) in [("USMAN GHANI", "عثمان غني"), ("عثمان طارق", "USMAN TARIQ")] {
+            let found = idx.candidates(query, 3);
+            assert!(found.iter().any(|&i| names[i as usize] == listed), "{query}: {:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
+            let hits = idx.search(query, 1, 3, 0.0);
+            assert!(names[hits[0].0 as usize] == listed && hits[0].2 > 0.85, "{query}: {hits:?}");
+        }
+    }
+
+    #[test]
+    fn joseph_finds_the_row_written_in_arabic_script() {
+        // forty people named SUWAID: only the S read as Z (جوزيف, `JWZYF`, as JOSEPH) sets the one apart, from either side
+        let mut names = crowd(40, ["JABIR", "JAFAR", "JAWAD", "JAMIL"], |given| format!("{given} SUWAID"));
+        names.push("جوزيف سويد".to_string());
+        names.push("ISABEL KHOURY".to_string());
+        let idx = index_of(&names);
+        for (query, listed) in [("JOSEPH SUWAID", "جوزيف سويد"), ("إيزابيل خوري", "ISABEL KHOURY")] {
             let found = idx.candidates(query, 3);
             assert!(found.iter().any(|&i| names[i as usize] == listed), "{query}: {:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
             let hits = idx.search(query, 1, 3, 0.0);

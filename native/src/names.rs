@@ -284,6 +284,37 @@ pub fn th_as_s_skeletons(t: &Token) -> Option<(String, String)> {
     (sk.len() >= FULL_SKELETON_LEN).then(|| (sk, loose_skeleton(&read)))
 }
 
+/// A Latin spelling's other reading, with an S between vowels read as Z, as Arabic script writes the
+/// Western names that sound it so (جوزيف, `JWZYF`: Joseph; إيزابيل, `YZBYL`: Isabel; تيريزا: Teresa):
+/// its skeleton and loose skeleton, when it has such an S and the skeleton is a full one. The
+/// alignment compares the skeleton with a vowelless token whose Z follows a long vowel
+/// ([`z_after_long_vowel`]); the index keys the loose one.
+pub fn s_as_z_skeletons(t: &Token) -> Option<(String, String)> {
+    if t.abjad || t.particle {
+        return None;
+    }
+    let vowel = |c: u8| matches!(c, b'A' | b'E' | b'I' | b'O' | b'U');
+    let mut read = t.text.as_bytes().to_vec();
+    let mut changed = false;
+    for i in 1..read.len().saturating_sub(1) {
+        if read[i] == b'S' && vowel(read[i - 1]) && vowel(read[i + 1]) {
+            read[i] = b'Z';
+            changed = true;
+        }
+    }
+    let read = String::from_utf8(read).ok().filter(|_| changed)?;
+    let sk = skeleton(&read);
+    (sk.len() >= FULL_SKELETON_LEN).then(|| (sk, loose_skeleton(&read)))
+}
+
+/// Whether a vowelless token has a Z after a long vowel (W, Y), where Arabic script writes the S a
+/// Western name sounds as Z (`JWZYF`, `YZBYL`), and not only the Z of a name (`HZN`, حازن: Hazin, not
+/// Hasan).
+fn z_after_long_vowel(abjad: &str) -> bool {
+    let b = abjad.as_bytes();
+    (1..b.len()).any(|i| b[i] == b'Z' && matches!(b[i - 1], b'W' | b'Y'))
+}
+
 /// Whether two spellings are written alike letter for letter, letters of one consonant class alike (Z
 /// as D, Q and C as K, G as J, P as B, V as F: [`skeleton`]): how the script writes a name, whichever
 /// Latin letter stands for ض or ق (`ZIA` ~ `DY`, as ضیا).
@@ -422,6 +453,9 @@ impl Token {
         }
         match th_as_s_skeletons(abjad) {
             Some((sk, _)) if sk == latin.skeleton => Some(SKELETON_SIMILARITY),
+            _ if z_after_long_vowel(&abjad.text) && s_as_z_skeletons(latin).is_some_and(|(sk, _)| sk == abjad.skeleton) => {
+                Some(SKELETON_SIMILARITY)
+            }
             _ => plain,
         }
     }
@@ -1531,6 +1565,14 @@ mod tests {
         }
         assert!(compare("ثابت خان", "SABIT KHAN").score > 0.85);
         assert!(compare("NGUYET THY DUONG", "SAE TUNG SAO KUAY").score < 0.6, "THY is no ث");
+        // a Western name's S between vowels is written ز, after a long vowel
+        for (arabic, latin) in [("جوزيف سويد", "JOSEPH SUWAID"), ("إيزابيل خوري", "ISABEL KHOURY"), ("تيريزا حداد", "TERESA HADDAD")] {
+            assert!(compare(arabic, latin).score > 0.85, "{arabic} {latin}");
+        }
+        let pair = |a: &str, b: &str| compare(a, b).pairs.first().map(|p| p.2);
+        assert_eq!(pair("حازن", "HASAN"), None, "the Z of a name, after no long vowel");
+        assert_eq!(pair("فيروز", "FARES"), None, "no S between vowels");
+        assert_eq!(pair("جوزيف", "JOSSEF").filter(|&s| s >= SKELETON_SIMILARITY), None, "a doubled S is س");
     }
 
     #[test]
