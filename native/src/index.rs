@@ -1687,7 +1687,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 9: a vowelless token with a bare `C` (`KCST`) is an acronym, with no skeleton key.
 /// 10: the proposals of every token of some row (`token_proposal_offsets`, `token_proposals`).
 /// 11: Latin spellings also keyed with an S between vowels read as Z (`JOSEPH` ~ `JWZYF`).
-const FORMAT_VERSION: u32 = 11;
+/// 12: `ABU X` also glued as `BUX`, `BOUX` (`BUKHATTALAH`).
+const FORMAT_VERSION: u32 = 12;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
@@ -2277,6 +2278,19 @@ mod tests {
             assert!(found.iter().any(|&i| names[i as usize] == listed), "{query}: {:?}", found.iter().map(|&i| &names[i as usize]).collect::<Vec<_>>());
             let hits = idx.search(query, 1, 3, 0.0);
             assert!(names[hits[0].0 as usize] == listed && hits[0].2 > 0.85, "{query}: {hits:?}");
+        }
+    }
+
+    #[test]
+    fn abu_glued_as_spoken_finds_the_row_that_writes_it_apart() {
+        // forty people named AHMED: only ABU glued as BU (`BUKHATTALAH`) sets the one apart, from either side
+        let mut names = crowd(40, ["KHALIL", "HATTAB", "TALAL", "KHATIB"], |surname| format!("AHMED {surname}"));
+        names.push("AHMED ABU KHATTALAH".to_string());
+        names.push("MOHAMED BOUZID".to_string());
+        let idx = index_of(&names);
+        for (query, listed) in [("AHMAD BUKHATTALAH", "AHMED ABU KHATTALAH"), ("MOHAMED ABOU ZID", "MOHAMED BOUZID")] {
+            let hits = idx.search(query, 1, 3, 0.0);
+            assert!(names[hits[0].0 as usize] == listed && hits[0].2 > 0.9, "{query}: {hits:?}");
         }
     }
 

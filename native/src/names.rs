@@ -858,12 +858,18 @@ pub fn align(q: &[&Token], c: &[&Token]) -> Alignment {
 /// SOUZA` -> `MARIASOUZA`, `SHAMS AL DIN` -> `SHAMSDIN`). Around the Arabic article the glued
 /// spelling writes it as spoken ([`article_spellings`]: `JAMAL AL DIN` -> `JAMALUDDIN`,
 /// `JAMALEDDIN`; `ABDUL SALAM` -> `ABDUSSALAM`), and an article already written so is kept
-/// (`NOOR UD DIN` -> `NOORUDDIN`).
+/// (`NOOR UD DIN` -> `NOORUDDIN`). `ABU` (father of) glued to the name after it is also written as the
+/// Maghreb and Libya say it, `BU` or `BOU` (`ABU KHATTALAH` -> `BUKHATTALAH`, `ABOU ZID` -> `BOUZID`).
 /// Yields (first, last, glued text).
 pub fn glued_spans<'a>(tokens: &'a [&'a str], particle: impl Fn(&str) -> bool + 'a) -> impl Iterator<Item = (usize, usize, String)> + 'a {
     let n = tokens.len();
     let pairs = (0..n.saturating_sub(1)).map(move |i| (i, i + 1, format!("{}{}", tokens[i], tokens[i + 1])));
     let mut around = Vec::new();
+    for (i, span) in tokens.windows(2).enumerate() {
+        if matches!(span[0], "ABU" | "ABOU") && !particle(span[1]) {
+            around.extend(["BU", "BOU"].map(|spoken| (i, i + 1, format!("{spoken}{}", span[1]))));
+        }
+    }
     // `ABDUL SALAM` -> `ABDUSSALAM`, `ABDEL NOUR` -> `ABDENNOUR`: the article written on `ABD`
     // (servant of), assimilated to a sun letter
     for (i, span) in tokens.windows(2).enumerate() {
@@ -1406,6 +1412,10 @@ mod tests {
         let a = compare("Abdul Rahman Yasin", "Abdulrahman Yasin");
         assert!(a.score > 0.95, "{a:?}");
         assert!(a.pairs.iter().any(|p| p.3 == MatchKind::Joined && p.0 == "ABDUL RAHMAN"));
+        for (spoken, written) in [("Ahmad BUKHATTALAH", "Ahmed Abu KHATTALAH"), ("Mohamed Bouzid", "Mohamed Abou Zid")] {
+            let a = compare(spoken, written);
+            assert!(a.score > 0.9 && a.pairs.iter().any(|p| p.3 == MatchKind::Joined), "{spoken}: {a:?}");
+        }
     }
 
     #[test]
@@ -1421,6 +1431,9 @@ mod tests {
         assert_eq!(written, ["SALAHAD", "ADDIN", "SALAHUDDIN", "SALAHEDDIN", "SALAHADDIN"]);
         // no article: two neighbours only, and a particle dropped as before
         assert_eq!(glued_spans(&["JOHN", "ED", "SMITH"], is_particle).count(), 2);
+        // ABU glued as spoken in the Maghreb and Libya
+        let abu: Vec<String> = glued_spans(&["AHMED", "ABU", "KHATTALAH"], is_particle).map(|s| s.2).collect();
+        assert_eq!(abu, ["AHMEDABU", "ABUKHATTALAH", "BUKHATTALAH", "BOUKHATTALAH"]);
         let abdul: Vec<String> = glued_spans(&["ABDUL", "SALAM", "PAUL", "SMITH"], is_particle).map(|s| s.2).collect();
         assert_eq!(abdul, ["ABDULSALAM", "SALAMPAUL", "PAULSMITH", "ABDUSSALAM"]); // PAUL SMITH: no article
         let de: Vec<String> = glued_spans(&["MARIA", "DE", "SOUZA"], is_particle).map(|s| s.2).collect();
