@@ -15,7 +15,7 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use crate::pages::{huge_vec, prefer_huge_pages};
-use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, s_as_z_skeletons, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, s_as_z_skeletons, short_written_form, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -268,6 +268,12 @@ fn th_as_s_skeleton_key(t: &Token) -> Option<u64> {
 /// Joseph, also `JWZYF` as جوزيف), which a vowelless token's skeleton key meets.
 fn s_as_z_skeleton_key(t: &Token) -> Option<u64> {
     s_as_z_skeletons(t).map(|(_, loose)| hasher().hash_one(loose.as_str()))
+}
+
+/// The key of a short name as an abjad script writes it ([`short_written_form`]: `ALI` and `LY`, as علي),
+/// marked apart from the skeleton keys that share its tables.
+fn written_form_key(t: &Token) -> Option<u64> {
+    short_written_form(t).map(|form| hasher().hash_one(("written", form.as_str())))
 }
 
 const PREFIX_LEN: usize = 6;
@@ -653,8 +659,13 @@ impl NameIndex {
         let phonetic_keys = keyed(&|t, ks| ks.extend(t.phonetic.iter().copied().chain([t.romanised]).filter(|&k| k != 0)));
         let deletion_keys = keyed(&|t, ks| deletion_neighbourhood(&t.text, |k| ks.push(k)));
         let prefix_keys = keyed(&|t, ks| ks.extend(prefix_key(t)));
-        let skeleton_keys = keyed(&|t, ks| ks.extend(skeleton_key(t).into_iter().chain(s_as_z_skeleton_key(t))));
-        let abjad_skeleton_keys = keyed(&|t, ks| ks.extend(skeleton_key(t).filter(|_| t.abjad).into_iter().chain(th_as_s_skeleton_key(t))));
+        // Latin spellings' keys, which a vowelless query token looks up, and vowelless tokens' keys, which a Latin one does
+        let skeleton_keys = keyed(&|t, ks| {
+            ks.extend(skeleton_key(t).into_iter().chain(s_as_z_skeleton_key(t)).chain(written_form_key(t).filter(|_| !t.abjad)))
+        });
+        let abjad_skeleton_keys = keyed(&|t, ks| {
+            ks.extend(skeleton_key(t).filter(|_| t.abjad).into_iter().chain(th_as_s_skeleton_key(t)).chain(written_form_key(t).filter(|_| t.abjad)))
+        });
         let token_ids = keyed(&|t, ks| ks.push(hasher().hash_one(t.text.as_str())));
 
         let mut owners_sorted: Vec<u32> = owners.to_vec();
@@ -890,6 +901,7 @@ impl NameIndex {
         }
         wanted.extend(th_as_s_skeleton_key(q).map(|k| (&self.skeleton_keys, k)));
         wanted.extend(s_as_z_skeleton_key(q).map(|k| (&self.abjad_skeleton_keys, k)));
+        wanted.extend(written_form_key(q).map(|k| (if q.abjad { &self.skeleton_keys } else { &self.abjad_skeleton_keys }, k)));
         let mut seen: Vec<u32> = Vec::with_capacity(256);
         seen.extend(exact);
         KeyTable::get_all(&wanted, |ids| seen.extend_from_slice(ids));
@@ -1688,7 +1700,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 10: the proposals of every token of some row (`token_proposal_offsets`, `token_proposals`).
 /// 11: Latin spellings also keyed with an S between vowels read as Z (`JOSEPH` ~ `JWZYF`).
 /// 12: `ABU X` also glued as `BUX`, `BOUX` (`BUKHATTALAH`).
-const FORMAT_VERSION: u32 = 12;
+/// 13: short names keyed as an abjad script writes them (`ALI` ~ `LY`, as علي; `TAHA` ~ `TH`, as طه).
+const FORMAT_VERSION: u32 = 13;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
@@ -2293,6 +2306,17 @@ mod tests {
         names.push("AHMED ABU KHATTALAH".to_string());
         names.push("MOHAMED BOUZID".to_string());
         each_finds_its_row(&names, &[("AHMAD BUKHATTALAH", "AHMED ABU KHATTALAH"), ("MOHAMED ABOU ZID", "MOHAMED BOUZID")], 0.9);
+    }
+
+    #[test]
+    fn a_short_name_finds_the_row_written_in_arabic_script() {
+        // forty people named DURGHAM and TAHA: only the short names written as the script writes them
+        // (`ALI` as علي, `LY`; `TAHA` as طه, `TH`), whose skeletons are too short to key, set the one apart
+        let mut names = crowd(40, ["HASAN", "OMAR", "SAMI", "RAFI"], |middle| format!("MUHAMMAD {middle} DURGHAM"));
+        names.extend(crowd(40, ["YASIN", "KAMAL", "NABIL", "ZIAD"], |surname| format!("TAHA {surname}")));
+        names.push("MUHAMMAD ALI DURGHAM".to_string());
+        names.push("طه طه".to_string());
+        each_finds_its_row(&names, &[("محمد علي دورغام", "MUHAMMAD ALI DURGHAM"), ("TAHA TAHA", "طه طه")], 0.85);
     }
 
     #[test]

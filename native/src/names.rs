@@ -319,15 +319,31 @@ fn z_after_long_vowel(abjad: &str) -> bool {
 /// as D, Q and C as K, G as J, P as B, V as F: [`skeleton`]): how the script writes a name, whichever
 /// Latin letter stands for ض or ق (`ZIA` ~ `DY`, as ضیا).
 fn written_alike_by_class(a: &str, b: &str) -> bool {
-    let class = |c: u8| match c {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| letter_class(x) == letter_class(y))
+}
+
+/// A letter's consonant class for [`written_alike_by_class`].
+fn letter_class(c: u8) -> u8 {
+    match c {
         b'Z' => b'D',
         b'Q' | b'C' => b'K',
         b'G' => b'J',
         b'P' => b'B',
         b'V' => b'F',
         _ => c,
-    };
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| class(x) == class(y))
+    }
+}
+
+/// A short name as an abjad script writes it, in class letters ([`written_alike_by_class`]): a vowelless
+/// token's own letters, a Latin spelling's [`abjad_form`], when two or three letters long. The index keys
+/// it, as such names' skeletons are too short to key (`LY`, علي, is `L`; `TH`, طه, reads its TH as one
+/// letter), while the alignment takes two short tokens written alike as a full match (`TAHA` ~ `TH`).
+pub fn short_written_form(t: &Token) -> Option<String> {
+    if t.particle {
+        return None;
+    }
+    let form = if t.abjad { t.text.to_string() } else { abjad_form(&t.text) };
+    (MIN_SKELETON_LEN..=FULL_SKELETON_LEN).contains(&form.len()).then(|| form.bytes().map(|c| letter_class(c) as char).collect())
 }
 
 /// How an abjad script would write a Latin spelling, for names too short for a skeleton (`ALI` ->
@@ -1586,6 +1602,16 @@ mod tests {
         assert_eq!(pair("حازن", "HASAN"), None, "the Z of a name, after no long vowel");
         assert_eq!(pair("فيروز", "FARES"), None, "no S between vowels");
         assert_eq!(pair("جوزيف", "JOSSEF").filter(|&s| s >= SKELETON_SIMILARITY), None, "a doubled S is س");
+    }
+
+    #[test]
+    fn short_names_have_a_written_form_in_class_letters() {
+        let form = |t: &str| short_written_form(&Token::new(t));
+        assert_eq!((form("ALI"), form("LY")), (Some("LY".into()), Some("LY".into())));
+        assert_eq!((form("TAHA"), form("TH")), (Some("TH".into()), Some("TH".into())));
+        assert_eq!((form("ZIA"), form("DY")), (Some("DY".into()), Some("DY".into())), "Z and D one class, as ض");
+        assert_eq!(form("MUHAMMAD"), None, "long enough for a skeleton key");
+        assert_eq!(form("AL"), None, "a particle");
     }
 
     #[test]
