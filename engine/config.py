@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 DEFAULT_THRESHOLD = 0.85
+DEFAULT_MATCH_THRESHOLD = 0.95
 # Weights that are slopes (per unit the name score falls short of 1), not amounts.
 NAME_GAP_SLOPES = ("birth_date_conflict_name_gap", "birth_date_exact_name_gap", "birth_date_year_name_gap")
-DEFAULT_MATCH_THRESHOLD = 0.95
 
 
 @dataclass(frozen=True)

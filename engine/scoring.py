@@ -110,13 +110,16 @@ def deepen_conflict(c: Contribution, name_score: float, weights: Weights) -> Con
     if c.feature == "birth_date.conflict" and weights.birth_date_conflict_name_gap:
         extra = conflict_deepening(name_score, weights)
         return Contribution(c.feature, c.value - extra, lambda: f"{c.reason} (cut {extra:.2f} deeper: the name agrees only to {name_score:.2f})")
-    if c.feature == "birth_date.exact" and weights.birth_date_exact_name_gap > 0:
-        extra = min(MAX_EXACT_LIFT, weights.birth_date_exact_name_gap * gap)
-        return Contribution(c.feature, c.value + extra, lambda: f"{c.reason} (counts {extra:.2f} more: the name agrees only to {name_score:.2f})")
-    if c.feature == "birth_date.year" and weights.birth_date_year_name_gap > 0:
-        extra = min(MAX_YEAR_LIFT, weights.birth_date_year_name_gap * gap)
-        return Contribution(c.feature, c.value + extra, lambda: f"{c.reason} (counts {extra:.2f} more: the name agrees only to {name_score:.2f})")
-    return c
+    if c.feature == "birth_date.exact":
+        slope, cap = weights.birth_date_exact_name_gap, MAX_EXACT_LIFT
+    elif c.feature == "birth_date.year":
+        slope, cap = weights.birth_date_year_name_gap, MAX_YEAR_LIFT
+    else:
+        return c
+    if slope <= 0:
+        return c
+    extra = min(cap, slope * gap)
+    return Contribution(c.feature, c.value + extra, lambda: f"{c.reason} (counts {extra:.2f} more: the name agrees only to {name_score:.2f})")
 
 
 def conflict_deepening(name_score: float, weights: Weights) -> float:
