@@ -660,11 +660,17 @@ impl NameIndex {
         let deletion_keys = keyed(&|t, ks| deletion_neighbourhood(&t.text, |k| ks.push(k)));
         let prefix_keys = keyed(&|t, ks| ks.extend(prefix_key(t)));
         // Latin spellings' keys, which a vowelless query token looks up, and vowelless tokens' keys, which a Latin one does
+        // (each token's written form is made only for the table that keys it)
         let skeleton_keys = keyed(&|t, ks| {
-            ks.extend(skeleton_key(t).into_iter().chain(s_as_z_skeleton_key(t)).chain(written_form_key(t).filter(|_| !t.abjad)))
+            ks.extend(skeleton_key(t).into_iter().chain(s_as_z_skeleton_key(t)));
+            if !t.abjad {
+                ks.extend(written_form_key(t));
+            }
         });
         let abjad_skeleton_keys = keyed(&|t, ks| {
-            ks.extend(skeleton_key(t).filter(|_| t.abjad).into_iter().chain(th_as_s_skeleton_key(t)).chain(written_form_key(t).filter(|_| t.abjad)))
+            if t.abjad {
+                ks.extend(skeleton_key(t).into_iter().chain(th_as_s_skeleton_key(t)).chain(written_form_key(t)));
+            }
         });
         let token_ids = keyed(&|t, ks| ks.push(hasher().hash_one(t.text.as_str())));
 

@@ -342,7 +342,7 @@ pub fn short_written_form(t: &Token) -> Option<String> {
     if t.particle {
         return None;
     }
-    let form = if t.abjad { t.text.to_string() } else { abjad_form(&t.text) };
+    let form = if t.abjad { std::borrow::Cow::Borrowed(t.text.as_str()) } else { std::borrow::Cow::Owned(abjad_form(&t.text)) };
     (MIN_SKELETON_LEN..=FULL_SKELETON_LEN).contains(&form.len()).then(|| form.bytes().map(|c| letter_class(c) as char).collect())
 }
 
