@@ -23,6 +23,7 @@ tests/test_fuzz_atheris.py runs it briefly (INTERDICT_FUZZ_SECONDS for longer).
 
 from __future__ import annotations
 
+import base64
 import math
 import os
 import struct
@@ -100,8 +101,10 @@ def _name_index(fdp: atheris.FuzzedDataProvider, names: list[str], queries: list
     limit = fdp.ConsumeIntInRange(0, 20)
     floor = fdp.ConsumeProbability()
     for hits in index.search(queries, limit=limit, max_candidates=fdp.ConsumeIntInRange(1, 300), min_score=floor):
-        if len(hits) > limit:
-            raise AssertionError(f"{len(hits)} hits for limit {limit}")
+        # `limit` hits, then any more whose name score ties with the last of them (NameIndex.search)
+        last = hits[limit - 1][2] if 0 < limit <= len(hits) else None
+        if any(score != last for _, _, score in hits[limit:]):
+            raise AssertionError(f"{len(hits)} hits for limit {limit}, past it not all tied with the last: {hits}")
         for owner, row, score in hits:
             if not (0 <= row < len(names) and owners[row] == owner):
                 raise AssertionError(f"hit ({owner}, {row}) does not name an indexed name")
@@ -217,6 +220,8 @@ def seed_corpus(directory: str | os.PathLike[str]) -> None:
     _native.NameIndex(names, list(range(len(names)))).save(str(d / "index.idx"))
     for i, n in enumerate(names):
         (d / f"name-{i}").write_bytes(n.encode() * 3)
+    # an input whose names tie at the search limit (found by a CI run): more hits than `limit`, all tied
+    (d / "tied-at-limit").write_bytes(base64.b64decode("Cq7T09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09Pz09PT09PT09PT09PT09PT09PT09PT09PT0w=="))
 
 
 def main() -> None:
