@@ -22,12 +22,42 @@ COMPATIBLE_KINDS = {
 }
 
 
+def birth_date_levels(weights: Weights) -> list[tuple[float, float, float]]:
+    """What each level of an agreeing birth date adds to a name that agrees to n: (base, slope, cap), base +
+    min(cap, slope * (1 - n)) (deepen_conflict's lifts; the levels without a lift have slope 0)."""
+    return [(weights.birth_date_exact, max(weights.birth_date_exact_name_gap, 0.0), MAX_EXACT_LIFT),
+            (weights.birth_date_year, max(weights.birth_date_year_name_gap, 0.0), MAX_YEAR_LIFT),
+            *((w, 0.0, 0.0) for w in (weights.birth_date_month, weights.birth_date_swapped, weights.birth_date_near_year,
+                                      weights.birth_date_placeholder, 0.0))]
+
+
+def _lifted(name_score: float, base: float, slope: float, cap: float) -> float:
+    return name_score + base + min(cap, slope * (1.0 - name_score))
+
+
 def birth_date_budget(weights: Weights) -> float:
     """The most a birth date can add (an equal full date, lifted for a partial name, MAX_EXACT_LIFT)."""
-    return max(weights.birth_date_exact + min(MAX_EXACT_LIFT, max(weights.birth_date_exact_name_gap, 0)),
-               weights.birth_date_month, weights.birth_date_year + min(MAX_YEAR_LIFT, max(weights.birth_date_year_name_gap, 0)),
-               weights.birth_date_swapped,
-               weights.birth_date_near_year, weights.birth_date_placeholder, 0)
+    return max(base + min(cap, slope) for base, slope, cap in birth_date_levels(weights))
+
+
+def least_name_score(target: float, weights: Weights) -> float:
+    """The least name score that an agreeing birth date can lift to `target`: below it no name gets there.
+    An equal full date adds more the less of the name agrees, up to a cap, so this is above `target -
+    birth_date_budget` where the cap binds only for names too weak to get there anyway. Exact but for a
+    hair's breadth below, so that a name exactly there is not lost to rounding."""
+    least = target  # a name alone
+    for base, slope, cap in birth_date_levels(weights):
+        # linear on either side of the name score at which the lift reaches its cap
+        kink = min(1.0, max(0.0, 1.0 - cap / slope)) if slope > 0 else 1.0
+        for lo, hi in ((0.0, kink), (kink, 1.0)):
+            at_lo, at_hi = _lifted(lo, base, slope, cap), _lifted(hi, base, slope, cap)
+            if at_lo >= target:
+                least = min(least, lo)
+                break
+            if at_hi >= target:  # the first name score on this stretch that gets there
+                least = min(least, lo + (target - at_lo) * (hi - lo) / (at_hi - at_lo))
+                break
+    return max(0.0, least - 1e-9)
 
 
 def positive_evidence_budget(weights: Weights, query: Query | None = None) -> float:
@@ -63,6 +93,19 @@ def evidence_budgets(weights: Weights) -> Callable[[Query], float]:
     return budget
 
 
+def name_floors(weights: Weights) -> Callable[[float], float]:
+    """least_name_score(target, weights), remembered per target: a batch's queries need a handful."""
+    memo: dict[float, float] = {}
+
+    def floor(target: float) -> float:
+        found = memo.get(target)
+        if found is None:
+            found = memo[target] = least_name_score(target, weights)
+        return found
+
+    return floor
+
+
 def describe_name(c: NameComparison) -> str:
     pairs = "; ".join(f"{q} ~ {k} ({how} {s:.2f})" for q, k, s, how in c.pairs)
     extra = []
@@ -87,9 +130,14 @@ class Assessment:
 
 # The deepening stops here: beyond it the name alone is too weak to alert anyway.
 MAX_CONFLICT_DEEPENING = 0.15
-# The lift of an equal full birth date stops here (0.10 + 0.20: as much as the deepest conflict takes away,
-# 0.15 + 0.15): a birth date alone never makes a hit of another name.
-MAX_EXACT_LIFT = 0.20
+# The lift of an equal full birth date stops here: a date with no name agreeing adds 0.10 + 0.30, below every
+# list's 1%-alert threshold (0.54-0.63). It binds only for names below 0.4; from there the slope decides, so a
+# name reaches the default 0.85 by its date only if at least half of it agrees (0.5 + 0.10 + 0.25). More than
+# the deepest conflict takes away (0.15 + 0.15): one person in some 20,000 shares a full date by chance, while
+# a listed date often disagrees with the same person's (errors, alternatives). Measured with 0.20-0.40
+# (benchmarks/quality/alias_recall.py, resolve_febrl.py): from 0.20 to 0.30 recall rises on every list and
+# FEBRL, with clean alerts at 0.85 unchanged; beyond, the gains flatten as a date alone nears those thresholds.
+MAX_EXACT_LIFT = 0.30
 # The lift of an agreeing birth year stops here: a year is shared by chance some 400 times as often as a
 # full date. Measured on the UN, OFAC and EU hold-outs (benchmarks/quality/alias_recall.py): 0.06 lifts
 # same-person aliases that share part of the name (`ERMIAS ALEM` ~ `Ermias Ghirmay`, listed born 1980)

@@ -25,7 +25,7 @@ from .model import KINDS, Document, DocumentHit, Hit, InputError, Query
 from .comparisons import carried_comparisons
 from .scoring import (
     COMPATIBLE_KINDS, FAR_BIRTH_YEARS, assess, band, birth_date_budget, birth_years_apart, conflict_deepening,
-    describe_name, evidence_budgets,
+    describe_name, evidence_budgets, name_floors,
 )
 from .watchlist import Watchlist, birth_date_key
 
@@ -189,7 +189,8 @@ class Screener:
         floors: dict[str, list[float]] = {wl.list_id: [] for wl in lists}
         # a person's full birth date: the second blocking key (CandidateFacts.born_on)
         birth_keys: list[int | None] = []
-        evidence_budget = evidence_budgets(cfg.weights)
+        evidence_budget, name_floor = evidence_budgets(cfg.weights), name_floors(cfg.weights)
+        birth_date_most = birth_date_budget(cfg.weights)
 
         def take(lo: int, hi: int) -> None:
             """Reads queries [lo, hi): their names, reach and per-list name floors."""
@@ -199,8 +200,13 @@ class Screener:
                 names.append(q.full_name)
                 reach.append(evidence_budget(q))
                 birth_keys.append(birth_date_key(q.birth_date) if q.kind == "person" else None)
-                for wl in lists:
-                    floors[wl.list_id].append(max(0.0, reports[wl.list_id] - reach[-1]))
+                if q.birth_date is None:
+                    for wl in lists:
+                        floors[wl.list_id].append(max(0.0, reports[wl.list_id] - reach[-1]))
+                else:  # the birth date lifts a partial name more, so its floor is the name it can lift
+                    beside_birth_date = reach[-1] - birth_date_most
+                    for wl in lists:
+                        floors[wl.list_id].append(name_floor(reports[wl.list_id] - beside_birth_date))
 
         def search(wl: Watchlist, lo: int, hi: int, ahead: bool) -> Any:
             index = wl.name_index

@@ -206,6 +206,61 @@ def test_equal_full_birth_date_lifts_a_partial_name_more():
     assert other.score <= w.birth_date_exact + engine.scoring.MAX_EXACT_LIFT < engine.DEFAULT_THRESHOLD
 
 
+def test_half_a_name_with_its_full_birth_date_is_reported_less_is_not():
+    # one given name of two agrees (name 0.52): with the listed full date, 0.86, a hit for review at 0.85;
+    # so is the 1-in-20,000 chance of sharing the date, which a name agreeing less than half-way cannot
+    # reach: its date lifts it by 0.10 + 0.5 per unit it falls short, at most MAX_EXACT_LIFT (0.40 in all)
+    entry = {"id": "e", "names": ["Ibraima Camara"], "birth_dates": ["1964-05-11"]}
+    w = engine.Weights()
+    half = engine.score_pair({"name": "Papa Camara", "birth_date": "1964-05-11"}, entry)
+    assert 0.5 < half.features["name"] < 0.55 and half.band == "review"
+    scr = engine.Screener(engine.Watchlist.from_records([entry], list_id="t"))
+    assert [h.score for h in scr.screen([{"name": "Papa Camara", "birth_date": "1964-05-11"}])[0]] == [half.score]
+    for name in ("Omar Khalid", "Zahid Camara", "Pedro Alvarez"):
+        m = engine.score_pair({"name": name, "birth_date": "1964-05-11"}, {**entry, "names": ["Omar Hassan"]})
+        assert m.features["name"] < 0.5 and m.band == "none"
+        assert m.features.get("birth_date.exact", 0) <= w.birth_date_exact + engine.scoring.MAX_EXACT_LIFT
+
+
+@pytest.mark.parametrize("weights", [
+    {}, {"birth_date_exact_name_gap": 0.0}, {"birth_date_exact_name_gap": 2.5}, {"birth_date_year_name_gap": 5.0},
+    {"birth_date_exact": 0.0, "birth_date_month": 0.2}, {"birth_date_exact": -0.1, "birth_date_year": 0.3},
+])
+def test_the_least_name_a_birth_date_lifts_to_a_score_is_where_the_scoring_gets_there(weights):
+    """least_name_score (the screen's name floor for a passenger with a birth date) against the scoring
+    itself: the first name score on a fine grid whose assessment, at the best birth-date level, reaches
+    the target. Below it the native search may drop a name; at it, it must not."""
+    from engine.scoring import assess, least_name_score
+
+    w = engine.Config.from_dict({"weights": weights}).weights
+    dates = ("1961-04-02", "1961-04", "1961-02-04", "1961", "1962", "1961-01-01")  # exact, month, swapped, year, near, placeholder
+    entry = engine.Entry.from_dict({"id": "e", "names": ["X"], "birth_dates": ["1961-04-02"]}, "entry")
+    queries = [engine.Query.from_dict({"name": "X", "birth_date": d}, "q") for d in dates]
+    grid = [i / 1000 for i in range(1001)]
+    best = [max(n + sum(v for k, v in assess(q, entry, n, False, w).features.items() if k != "name") for q in queries) for n in grid]
+    for target in (0.3, 0.5, 0.55, 0.6, 0.75, 0.85, 0.9, 1.0):
+        least = least_name_score(target, w)
+        first = next(n for n, b in zip(grid, best) if b >= target - 1e-12)
+        assert least <= first < least + 0.001 + 1e-9, (target, least, first)
+
+
+def test_the_name_floor_of_a_passenger_with_a_birth_date_loses_no_hit():
+    """Screen against score_pair over every entry: passengers born on a listed date whose names agree in
+    part, at thresholds where the date's lift decides, find every entry score_pair puts at or above."""
+    import random
+
+    rng = random.Random(7)
+    given, family = ["Omar", "Papa", "Zahid", "Ali", "Ibraima", "Jan"], ["Camara", "Khalid", "Ahmadzai", "Hassan", "Murad"]
+    records = [{"id": f"E{i}", "names": [f"{rng.choice(given)} {rng.choice(family)} {rng.choice(family)}"[: 40]],
+                "birth_dates": [f"19{60 + i % 3}-0{1 + i % 2}-1{i % 4}"]} for i in range(60)]
+    scr = engine.Screener(engine.Watchlist.from_records(records, list_id="t"))
+    queries = [{"name": f"{rng.choice(given)} {rng.choice(family)}", "birth_date": rng.choice(records)["birth_dates"][0]} for _ in range(40)]
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.85):
+        for q, hits in zip(queries, scr.screen(queries, limit=60, threshold=threshold)):
+            expected = {r["id"]: engine.score_pair(q, r).score for r in records}
+            assert {h.entry_id: h.score for h in hits} == {k: v for k, v in expected.items() if v >= threshold}, (q, threshold)
+
+
 def test_placeholder_birth_date_is_only_a_year(screener):
     h = top(screener, {"name": "Maria Garcia Lopez", "birth_date": "1980-07-15"})
     assert "birth_date.placeholder" in h.features
@@ -841,9 +896,10 @@ def test_the_evidence_budget_remembered_per_batch_is_the_budget_of_each_query():
 
     from engine.scoring import evidence_budgets, positive_evidence_budget
 
-    # weights whose sums differ for every set of attributes
-    weights = engine.Config.from_dict({"weights": {"nationality_match": 0.04, "document_match": 0.08, "document_near_match": 0.08,
-                                                   "country_match": 0.16, "address_match": 0.32}}).weights
+    # weights whose sums differ for every set of attributes (a birth date adds more than all of them)
+    weights = engine.Config.from_dict({"weights": {"nationality_match": 0.01, "document_match": 0.02, "document_near_match": 0.02,
+                                                   "country_match": 0.04, "address_match": 0.08}}).weights
+    assert engine.scoring.birth_date_budget(weights) > 0.01 + 0.02 + 0.04 + 0.08
     budget = evidence_budgets(weights)
     optional = {"birth_date": "1970-01-02", "nationality": "FRA", "documents": [{"number": "X1234567"}],
                 "country": "FR", "address": "1 Rue de la Paix, Paris"}
