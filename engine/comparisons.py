@@ -43,10 +43,13 @@ class Comparison(Protocol):
 def _birth_date_level(q: PartialDate, e: PartialDate) -> str:
     if q.year != e.year:
         return "near_year" if abs(q.year - e.year) == 1 else "conflict"
-    # 1 January often stands for "year known, day unknown" on lists and in passports.
+    # 1 January often stands for "year known, day unknown" on lists and in passports (8% of the UN list's
+    # full dates, 3-5% of OFAC's and EU's, against 0.3% by chance). Against another day of the year it is a
+    # placeholder or a conflict, which the dates cannot tell; against 1 January or a year alone, only the
+    # year is known to agree, and it weighs as a year.
     if (q.month, q.day) == (1, 1) or (e.month, e.day) == (1, 1):
-        if (q.month, q.day) != (e.month, e.day):
-            return "placeholder"
+        other = e if (q.month, q.day) == (1, 1) else q
+        return "unknown_day" if (other.month, other.day) in ((1, 1), (None, None)) else "placeholder"
     if q.month is None or e.month is None:
         return "year"
     if q.month == e.month:
@@ -58,12 +61,13 @@ def _birth_date_level(q: PartialDate, e: PartialDate) -> str:
     return "conflict"
 
 
-_LEVEL_ORDER = ("exact", "month", "swapped", "year", "placeholder", "near_year", "conflict")
+_LEVEL_ORDER = ("exact", "month", "swapped", "year", "unknown_day", "placeholder", "near_year", "conflict")
 _LEVEL_TEXT = {
     "exact": "birth date {q} equals the listed {e}",
     "month": "birth date {q} agrees with the listed {e} to the month",
     "swapped": "birth date {q} is the listed {e} with day and month swapped",
     "year": "birth year of {q} agrees with the listed {e}",
+    "unknown_day": "birth year of {q} agrees with the listed {e}; 1 January stands for an unknown day",
     "placeholder": "birth date {q} agrees with the listed {e} in the year; 1 January is a placeholder",
     "near_year": "birth date {q} is one year from the listed {e}",
     "conflict": "birth date {q} conflicts with the listed {e}",
@@ -72,6 +76,7 @@ _LEVEL_TEXT = {
 
 _LEVEL_RANK = {level: rank for rank, level in enumerate(_LEVEL_ORDER)}
 _LEVEL_FEATURE = {level: (f"birth_date.{level}", f"birth_date_{level}") for level in _LEVEL_ORDER}
+_LEVEL_FEATURE["unknown_day"] = _LEVEL_FEATURE["year"]
 
 
 class BirthDateComparison:

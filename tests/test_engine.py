@@ -266,6 +266,22 @@ def test_placeholder_birth_date_is_only_a_year(screener):
     assert "birth_date.placeholder" in h.features
 
 
+def test_1_january_on_both_sides_is_a_year_not_a_full_date():
+    # many passports and lists write 1 January for an unknown day (8% of the UN list's full dates): two such
+    # dates, or one and a year alone, agree in the year only, and earn a year's lift, not a full date's
+    entry = {"id": "e", "names": ["Ibraima Camara"], "birth_dates": ["1968-01-01"]}
+    w, cap = engine.Weights(), engine.scoring.MAX_YEAR_LIFT
+    for born in ("1968-01-01", "1968"):
+        m = engine.score_pair({"name": "Papa Camara", "birth_date": born}, entry)
+        assert m.features == {"name": m.features["name"], "birth_date.year": pytest.approx(w.birth_date_year + cap)}
+        assert "1 January stands for an unknown day" in m.explanation[1] and m.band == "none"
+    assert "birth_date.year" in engine.score_pair({"name": "Papa Camara", "birth_date": "1968-01-01"}, {**entry, "birth_dates": ["1968"]}).features
+    # another day of that year may be the real date or conflict with it: neither
+    assert "birth_date.placeholder" in engine.score_pair({"name": "Papa Camara", "birth_date": "1968-05-02"}, entry).features
+    # a real date on both sides is a full date
+    assert "birth_date.exact" in engine.score_pair({"name": "Papa Camara", "birth_date": "1968-01-02"}, {**entry, "birth_dates": ["1968-01-02"]}).features
+
+
 def test_organisations_are_not_matched_against_person_queries(screener):
     assert top(screener, {"name": "Al-Furqan Trading Company"}, threshold=0.5) is None
 
