@@ -147,6 +147,9 @@ class ListReport:
     # The clean passengers again, each born on a listed full birth date (the worst case for the birth
     # date's weight): engine alerts per 1,000 at DEFAULT_THRESHOLD.
     clean_listed_birth_date_alerts_per_1000: float = 0.0
+    # The same, each born on a listed 1 January (many passports' date for an unknown day): engine alerts per
+    # 1,000 at the persons' 1% threshold and at DEFAULT_THRESHOLD.
+    clean_listed_1_january_alerts_per_1000: tuple[float, float] = (0.0, 0.0)
     # Held-out aliases of organisations (and vessels), the engine's: how many, the share found at
     # DEFAULT_THRESHOLD, and per 1,000 of them those raising another entry at DEFAULT_THRESHOLD (a
     # false alert: two entries of one list are two parties).
@@ -248,10 +251,14 @@ def engine_scores(
     return Scores(true, best[:len(clean)], wrong, best[len(clean):])
 
 
-def listed_birth_dates(clean: list[dict[str, Any]], records: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
+def listed_birth_dates(
+    clean: list[dict[str, Any]], records: list[dict[str, Any]], rng: random.Random, first_of_january: bool = False
+) -> list[dict[str, Any]]:
     """The clean passengers, each with a full birth date drawn from the list's persons: what an equal date can
-    do for a passenger whose name merely resembles a listed one (engine.scoring.deepen_conflict's lift)."""
-    dates = sorted({d for r in records if r["kind"] == "person" for d in r.get("birth_dates") or () if len(d) == 10})
+    do for a passenger whose name merely resembles a listed one (engine.scoring.deepen_conflict's lift).
+    `first_of_january`: only listed 1 January dates, which many passports also carry for an unknown day."""
+    dates = sorted({d for r in records if r["kind"] == "person" for d in r.get("birth_dates") or () if len(d) == 10
+                    and (not first_of_january or d.endswith("-01-01"))})
     return [{**p, "birth_date": rng.choice(dates)} for p in clean] if dates else list(clean)
 
 
@@ -326,6 +333,8 @@ def evaluate(
     born_listed = listed_birth_dates(clean, kept, random.Random(seed + 2))
     best = engine_best(kept, born_listed, list_name)
     report.clean_listed_birth_date_alerts_per_1000 = round(float(np.mean(best >= engine.DEFAULT_THRESHOLD)) * 1000, 2)
+    born_january = listed_birth_dates(clean, kept, random.Random(seed + 4), first_of_january=True)
+    january_best = engine_best(kept, born_january, list_name)
     systems = [("engine", ours)]
     if baseline:
         t = time.perf_counter()
@@ -344,6 +353,10 @@ def evaluate(
         report.org_threshold_at_1pct, report.org_recall_at_1pct = orgs.threshold_at_1pct, orgs.recall_at_1pct
         report.org_operating_points = operating_points(ours.true[others], ours.clean_org_best)
     report.operating_points = operating_points(ours.true[target], ours.clean_best)
+    report.clean_listed_1_january_alerts_per_1000 = (
+        round(float(np.mean(january_best > threshold_at_1pct(ours.clean_best))) * 1000, 2),
+        round(float(np.mean(january_best >= engine.DEFAULT_THRESHOLD)) * 1000, 2),
+    )
     for system, s in systems:
         report.summaries.append(summarise(system, "persons with birth date", s.true[target], s.clean_best))
         report.summaries.append(summarise(system, "all held-out aliases", s.true, s.clean_best))
@@ -424,6 +437,10 @@ def markdown(reports: list[ListReport]) -> str:
             )
     lines += ["", f"Clean passengers each born on a listed full birth date, engine alerts per 1,000 at {engine.DEFAULT_THRESHOLD}: "
               + ", ".join(f"{r.list_name} {r.clean_listed_birth_date_alerts_per_1000:.1f}" for r in reports)]
+    lines += ["", "The same, each born on a listed 1 January (many passports' date for an unknown day), engine alerts per 1,000 "
+              f"at the 1% threshold and at {engine.DEFAULT_THRESHOLD}: "
+              + ", ".join(f"{r.list_name} {r.clean_listed_1_january_alerts_per_1000[0]:.1f} / "
+                          f"{r.clean_listed_1_january_alerts_per_1000[1]:.1f}" for r in reports)]
     lines += ["", f"Organisations' and vessels' held-out aliases (engine, at {engine.DEFAULT_THRESHOLD}): "
               + "; ".join(f"{r.list_name} {r.other_queries:,} queries, found {r.other_recall_at_default:.3f}, "
                           f"another entry alerting {r.other_wrong_alerts_per_1000:.0f} per 1,000" for r in reports if r.other_queries)]
