@@ -259,6 +259,14 @@ def test_the_name_floor_of_a_passenger_with_a_birth_date_loses_no_hit():
         for q, hits in zip(queries, scr.screen(queries, limit=60, threshold=threshold)):
             expected = {r["id"]: engine.score_pair(q, r).score for r in records}
             assert {h.entry_id: h.score for h in hits} == {k: v for k, v in expected.items() if v >= threshold}, (q, threshold)
+    # two lists, each with its own configured threshold (a floor per list), some names weak aliases
+    halves = {"a": records[:30], "b": [{**r, "names": [r["names"][0].split()[-1]], "weak_names": r["names"]} for r in records[30:]]}
+    config = {"thresholds": {"lists": {"a": {"report": 0.6}, "b": {"report": 0.75}}}}
+    scr = engine.Screener([engine.Watchlist.from_records(rs, list_id=k) for k, rs in halves.items()], config)
+    for q, hits in zip(queries, scr.screen(queries, limit=60)):
+        expected = {(k, r["id"]): engine.score_pair(q, r).score for k, rs in halves.items() for r in rs}
+        reported = {k: v for k, v in expected.items() if v >= config["thresholds"]["lists"][k[0]]["report"]}
+        assert {(h.list_id, h.entry_id): h.score for h in hits} == reported, q
 
 
 def test_placeholder_birth_date_is_only_a_year(screener):
