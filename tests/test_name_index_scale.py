@@ -53,7 +53,7 @@ def test_screen_early_stop_changes_nothing():
     rng = random.Random(1)
     queries = [{"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}"} for _ in range(30)]
     queries += [{"name": "Jon Smith", "birth_date": "1960-01-11"}, {"name": "Smith John"}]
-    # with listed birth dates: the early stop then bounds each candidate by its own name score
+    # with listed birth dates, whose lift the early stop's bound must count
     dated = [r["birth_dates"][0] for r in _records(400) if r.get("birth_dates")]
     queries += [{"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "birth_date": rng.choice(dated)} for _ in range(30)]
     few = scr.screen(queries, limit=3, threshold=0.5)
