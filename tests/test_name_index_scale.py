@@ -53,9 +53,13 @@ def test_screen_early_stop_changes_nothing():
     rng = random.Random(1)
     queries = [{"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}"} for _ in range(30)]
     queries += [{"name": "Jon Smith", "birth_date": "1960-01-11"}, {"name": "Smith John"}]
-    # with listed birth dates, whose lift the early stop's bound must count
-    dated = [r["birth_dates"][0] for r in _records(400) if r.get("birth_dates")]
-    queries += [{"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "birth_date": rng.choice(dated)} for _ in range(30)]
+    # with listed birth dates, whose lift the early stop's bound must count: a listed name with one word
+    # changed, born on that entry's date, which then lifts the entry above some whose whole name agrees
+    dated = [r for r in _records(400) if r.get("birth_dates")]
+    for r in rng.sample(dated, 40):
+        words = r["names"][0].split()
+        words[rng.randrange(len(words))] = rng.choice(FIRST + LAST)
+        queries.append({"name": " ".join(words), "birth_date": r["birth_dates"][0]})
     few = scr.screen(queries, limit=3, threshold=0.5)
     many = scr.screen(queries, limit=40, threshold=0.5)
     for a, b in zip(few, many):
