@@ -22,13 +22,23 @@ COMPATIBLE_KINDS = {
 }
 
 
+def _partial_name_lift(feature: str, weights: Weights) -> tuple[float, float]:
+    """(slope, cap) of what an agreeing birth date of this feature adds to a partial name per unit its score
+    falls short of 1 (deepen_conflict); (0, 0) for the features with no such lift."""
+    if feature == "birth_date.exact":
+        return max(weights.birth_date_exact_name_gap, 0.0), MAX_EXACT_LIFT
+    if feature == "birth_date.year":
+        return max(weights.birth_date_year_name_gap, 0.0), MAX_YEAR_LIFT
+    return 0.0, 0.0
+
+
 def birth_date_levels(weights: Weights) -> list[tuple[float, float, float]]:
-    """What each level of an agreeing birth date adds to a name that agrees to n: (base, slope, cap), base +
-    min(cap, slope * (1 - n)) (deepen_conflict's lifts; the levels without a lift have slope 0)."""
-    return [(weights.birth_date_exact, max(weights.birth_date_exact_name_gap, 0.0), MAX_EXACT_LIFT),
-            (weights.birth_date_year, max(weights.birth_date_year_name_gap, 0.0), MAX_YEAR_LIFT),
-            *((w, 0.0, 0.0) for w in (weights.birth_date_month, weights.birth_date_swapped, weights.birth_date_near_year,
-                                      weights.birth_date_placeholder, 0.0))]
+    """What each level of an agreeing birth date (or none) adds to a name that agrees to n: (base, slope,
+    cap), base + min(cap, slope * (1 - n))."""
+    agreeing = {"exact": weights.birth_date_exact, "year": weights.birth_date_year, "month": weights.birth_date_month,
+                "swapped": weights.birth_date_swapped, "near_year": weights.birth_date_near_year,
+                "placeholder": weights.birth_date_placeholder}
+    return [(base, *_partial_name_lift(f"birth_date.{level}", weights)) for level, base in agreeing.items()] + [(0.0, 0.0, 0.0)]
 
 
 def _lifted(name_score: float, base: float, slope: float, cap: float) -> float:
@@ -158,13 +168,8 @@ def deepen_conflict(c: Contribution, name_score: float, weights: Weights) -> Con
     if c.feature == "birth_date.conflict" and weights.birth_date_conflict_name_gap:
         extra = conflict_deepening(name_score, weights)
         return Contribution(c.feature, c.value - extra, lambda: f"{c.reason} (cut {extra:.2f} deeper: the name agrees only to {name_score:.2f})")
-    if c.feature == "birth_date.exact":
-        slope, cap = weights.birth_date_exact_name_gap, MAX_EXACT_LIFT
-    elif c.feature == "birth_date.year":
-        slope, cap = weights.birth_date_year_name_gap, MAX_YEAR_LIFT
-    else:
-        return c
-    if slope <= 0:
+    slope, cap = _partial_name_lift(c.feature, weights)
+    if slope == 0.0:
         return c
     extra = min(cap, slope * gap)
     return Contribution(c.feature, c.value + extra, lambda: f"{c.reason} (counts {extra:.2f} more: the name agrees only to {name_score:.2f})")
