@@ -279,9 +279,13 @@ pub fn th_as_s_skeletons(t: &Token) -> Option<(String, String)> {
     if !t.abjad || t.particle || !t.text.contains("TH") {
         return None;
     }
-    let read = t.text.replace("TH", "S");
-    let sk = skeleton(&read);
-    (sk.len() >= FULL_SKELETON_LEN).then(|| (sk, loose_skeleton(&read)))
+    full_skeletons(&t.text.replace("TH", "S"))
+}
+
+/// A reading's skeleton and loose skeleton, when the skeleton is a full one.
+fn full_skeletons(read: &str) -> Option<(String, String)> {
+    let sk = skeleton(read);
+    (sk.len() >= FULL_SKELETON_LEN).then(|| (sk, loose_skeleton(read)))
 }
 
 /// A Latin spelling's other reading, with an S between vowels read as Z, as Arabic script writes the
@@ -302,9 +306,10 @@ pub fn s_as_z_skeletons(t: &Token) -> Option<(String, String)> {
             changed = true;
         }
     }
-    let read = String::from_utf8(read).ok().filter(|_| changed)?;
-    let sk = skeleton(&read);
-    (sk.len() >= FULL_SKELETON_LEN).then(|| (sk, loose_skeleton(&read)))
+    if !changed {
+        return None;
+    }
+    full_skeletons(&String::from_utf8(read).ok()?) // (an ASCII S made Z: still UTF-8)
 }
 
 /// Whether a vowelless token has a Z after a long vowel (W, Y), where Arabic script writes the S a
