@@ -108,6 +108,21 @@ def test_screening_finds_a_korean_name_in_the_other_romanisation_among_its_names
     assert hits and hits[0].entry_id == "p" and hits[0].score >= engine.DEFAULT_THRESHOLD
 
 
+# Arabic script without spaces (the EU list writes five persons' names so)
+
+
+def test_a_passenger_meets_a_name_written_in_arabic_script_without_spaces():
+    # forty MAHIRs: only the passenger's tokens glued whole, the article written AL as the script writes
+    # it (EDDINE as الدين), lead to the one listed name, with no birth date to propose it
+    others = [person([f"Mahir {s}"], id=f"m{i}") for i, s in enumerate(f"{s}{'x' * k}" for k in range(10) for s in ("Burhan", "Imam", "Din", "Ali"))]
+    wl = engine.Watchlist.from_records(others + [person(["ماهربرهانالدينالإمام"])], list_id="t")
+    config = engine.Config.from_dict({"search": {"max_candidates": 5}})
+    hit = engine.Screener(wl, config).screen([{"name": "Mahir Burhan Eddine AL-IMAM"}], limit=1)[0][0]
+    assert hit.entry_id == "p" and hit.score >= engine.DEFAULT_THRESHOLD
+    assert hit.explanation[0].startswith("name 0.900: MAHIR BURHAN EDDINE AL IMAM ~ ")
+    assert engine.score_pair({"name": "Mahir Burhan AL-IMAM"}, person(["ماهربرهانالدينالإمام"])).score < 0.5  # the whole name only
+
+
 # Organisations: legal forms, abbreviations, stopwords (engine/data/org_names, rigour, MIT)
 
 

@@ -15,7 +15,7 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use crate::pages::{huge_vec, prefer_huge_pages};
-use crate::names::{align_best_score_from, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, s_as_z_skeletons, short_written_form, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, loose_skeleton, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, s_as_z_skeletons, short_written_form, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, whole_name_spellings, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -1243,10 +1243,39 @@ impl NameIndex {
             .collect()
     }
 
+    /// The rows written as one vowelless token (a name in Arabic script without spaces, as the EU list
+    /// writes five) whose skeleton a query's whole name glued spells ([`whole_name_spellings`]): none
+    /// of the query's tokens or glued neighbours leads to them.
+    fn whole_name_rows(&self, query_forms: &[Vec<Token>]) -> Vec<u32> {
+        let mut rows: Vec<u32> = Vec::new();
+        for form in query_forms {
+            let texts: Vec<&str> = core_tokens(&form.iter().collect::<Vec<_>>()).iter().map(|t| t.text.as_str()).collect();
+            for glued in whole_name_spellings(&texts) {
+                let key = hasher().hash_one(loose_skeleton(&glued).as_str());
+                for &id in self.abjad_skeleton_keys.get(key).unwrap_or(&[]) {
+                    if !(self.facts[id as usize].in_rows && self.tokens[id as usize].abjad) {
+                        continue;
+                    }
+                    for &s in self.spellings_of(id) {
+                        let spelled: &[u32] = if self.spellings_gathered() { self.rows_of_spelling(s) } else { std::slice::from_ref(&s) };
+                        for &r in spelled {
+                            // the token alone, not as one of a row's tokens or glued neighbours
+                            if self.tokens_of(r) == [id] && !rows.contains(&r) {
+                                rows.push(r);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        rows
+    }
+
     /// Name indexes the blocking keys propose for a query, strongest evidence first, deduplicated.
     pub fn candidates(&self, query: &str, max_candidates: usize) -> Vec<u32> {
         let mut names: Vec<u32> = Vec::new();
-        for row in self.candidate_rows(&Self::blocking_tokens(&prepare_forms(query)), max_candidates) {
+        let forms = prepare_forms(query);
+        for row in self.candidate_rows(&Self::blocking_tokens(&forms), max_candidates).into_iter().chain(self.whole_name_rows(&forms)) {
             let name = self.row_name[row as usize];
             if !names.contains(&name) {
                 names.push(name);
@@ -1282,6 +1311,11 @@ impl NameIndex {
             self.prefetch_proposals(blocking.iter().flatten());
         }
         let mut rows = self.candidate_rows(&blocking, max_candidates);
+        for row in self.whole_name_rows(&query_forms) {
+            if !rows.contains(&row) {
+                rows.push(row);
+            }
+        }
         // the extra names' owners, kept past `limit` (below)
         let mut extra_owners: AHashSet<u32> = AHashSet::new();
         if !extra.is_empty() {
@@ -1398,6 +1432,9 @@ impl NameIndex {
                 }
             };
             let mut all: Vec<&Token> = Vec::with_capacity(8);
+            // Each form's variants with its whole name glued too, made when a row of one vowelless
+            // token is met (the only row they may meet: [`Variant::meets`]), which few queries do.
+            let whole: Vec<std::cell::OnceCell<Vec<Variant>>> = forms.iter().map(|_| std::cell::OnceCell::new()).collect();
             // A row's score depends on its tokens alone (its glued keys are made from them): rows
             // spelling the same name, common in national lists, are aligned once per query.
             let mut by_tokens: AHashMap<&[u32], f64> = AHashMap::with_capacity(rows.len());
@@ -1415,13 +1452,15 @@ impl NameIndex {
                 let core_owned = if has_org_words { core_tokens(&all) } else { Vec::new() };
                 let cand: &[&Token] = if has_org_words { &core_owned } else { &all };
                 let mut score = 0.0f64;
-                for (core, variants) in forms {
+                for ((core, variants), whole) in forms.iter().zip(&whole) {
+                    let variants = if cand.len() == 1 && cand[0].abjad { whole.get_or_init(|| Variant::of_query(core)) } else { variants };
                     let glued = || {
                         if !has_org_words || cand.len() == all.len() {
                             self.glued_of(row_id).iter().map(|g| Variant {
                                 first: g.first as usize,
                                 last: g.last as usize,
                                 glued: std::borrow::Cow::Borrowed(&self.tokens[g.token as usize]),
+                                whole: false,
                             }).collect()
                         } else {
                             Variant::all(cand, |text| self.token_id(text).map(|id| &self.tokens[id as usize]))
@@ -2323,6 +2362,15 @@ mod tests {
         names.push("MUHAMMAD ALI DURGHAM".to_string());
         names.push("طه طه".to_string());
         each_finds_its_row(&names, &[("محمد علي دورغام", "MUHAMMAD ALI DURGHAM"), ("TAHA TAHA", "طه طه")], 0.85);
+    }
+
+    #[test]
+    fn a_whole_name_finds_the_row_written_in_arabic_script_without_spaces() {
+        // forty people named MAHIR and a name written without spaces (as the EU list writes five):
+        // only the query's tokens glued whole lead to it, with no birth date to propose it
+        let mut names = crowd(40, ["BURHAN", "IMAM", "DIN", "ALI"], |surname| format!("MAHIR {surname}"));
+        names.push("ماهربرهانالدينالإمام".to_string());
+        each_finds_its_row(&names, &[("MAHIR BURHAN EDDINE AL IMAM", "ماهربرهانالدينالإمام")], 0.85);
     }
 
     #[test]

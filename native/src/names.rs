@@ -913,6 +913,35 @@ pub fn glued_spans<'a>(tokens: &'a [&'a str], particle: impl Fn(&str) -> bool + 
     pairs.chain(around)
 }
 
+/// A query's whole name glued, for a listed name written in Arabic script without spaces (the EU
+/// list writes five persons' names so: `بشارالاسد`, Bashar al-Assad; `ماهربرهانالدينالإمام`, one
+/// vowelless token): as given, and, when it differs, with its articles written as the script writes
+/// them ([`article_as_written`]: `BURHAN EDDINE` -> `BURHANALDINE`, as `برهانالدين`). Names of two
+/// tokens have it among [`glued_spans`] already; none for fewer than three.
+pub fn whole_name_spellings(tokens: &[&str]) -> Vec<String> {
+    if tokens.len() < 3 {
+        return Vec::new();
+    }
+    let given = tokens.concat();
+    let written: String = tokens.iter().enumerate().map(|(i, t)| article_as_written(t, tokens.get(i + 1).copied())).collect();
+    if written == given { vec![given] } else { vec![given, written] }
+}
+
+/// A token as Arabic script writes it in a name: the article spoken assimilated to a sun letter, on
+/// its own before a word of that letter (`UD` of `UD DIN`, `AR` of `AR RAHMAN`) or at a word's start
+/// (`EDDINE`, `UDDIN`, `ARRAHMAN`), is written `AL` (الدين, الرحمن). Other tokens as they are.
+fn article_as_written<'t>(token: &'t str, next: Option<&str>) -> std::borrow::Cow<'t, str> {
+    let b = token.as_bytes();
+    let spoken_vowel = |c: u8| matches!(c, b'A' | b'E' | b'U');
+    if b.len() == 2 && spoken_vowel(b[0]) && sun_letter(b[1]) && b[1] != b'L' && next.is_some_and(|n| n.as_bytes().first() == Some(&b[1])) {
+        return "AL".into();
+    }
+    if b.len() >= 5 && spoken_vowel(b[0]) && sun_letter(b[1]) && b[1] != b'L' && b[2] == b[1] {
+        return format!("AL{}", &token[2..]).into();
+    }
+    token.into()
+}
+
 /// How a glued name writes the Arabic article `middle` before `next`: as spoken, assimilated to a
 /// sun letter (`AL DIN` -> `UD`/`ED` + `DIN`: Nuruddin, Noureddine; `AL RAHMAN` -> `UR`/`ER`:
 /// Abdurrahman, Abderrahmane) or not (`AL KARIM` -> `UL`/`EL`: Abdulkarim, Abdelkarim), and also as
@@ -954,16 +983,39 @@ pub struct Variant<'a> {
     pub first: usize,
     pub last: usize,
     pub glued: std::borrow::Cow<'a, Token>,
+    /// A query's whole name glued ([`Variant::of_query`]): it meets only a name of one vowelless token.
+    pub whole: bool,
 }
 
 impl<'a> Variant<'a> {
+    /// A query's variants: [`Variant::all`], and its whole name glued ([`whole_name_spellings`]),
+    /// which meets only a listed name of one vowelless token ([`Variant::meets`]). Only a query's: a
+    /// listed name glued whole would add a key per listed name to the index.
+    pub fn of_query(tokens: &[&Token]) -> Vec<Variant<'a>> {
+        let mut out = Variant::all(tokens, |_| None);
+        let texts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        let last = tokens.len().saturating_sub(1);
+        out.extend(
+            whole_name_spellings(&texts)
+                .into_iter()
+                .map(|g| Variant { first: 0, last, glued: std::borrow::Cow::Owned(Token::new(&g)), whole: true }),
+        );
+        out
+    }
+
+    /// Whether this variant may be aligned with the name `other`: any, but a whole name glued only a
+    /// name written as one vowelless token.
+    pub fn meets(&self, other: &[&Token]) -> bool {
+        !self.whole || (other.len() == 1 && other[0].abjad)
+    }
+
     /// Every variant of `tokens`; `known` returns the token for a glued text when one is at hand.
     pub fn all(tokens: &[&Token], known: impl Fn(&str) -> Option<&'a Token>) -> Vec<Variant<'a>> {
         let texts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
         glued_spans(&texts, is_particle)
             .map(|(first, last, glued)| {
                 let glued = known(&glued).map_or_else(|| std::borrow::Cow::Owned(Token::new(&glued)), std::borrow::Cow::Borrowed);
-                Variant { first, last, glued }
+                Variant { first, last, glued, whole: false }
             })
             .collect()
     }
@@ -1049,7 +1101,7 @@ pub fn align_best_raw<'c>(
     // each side's best variant, by its score alone
     let (mut best_q, mut best_c) = (None::<(usize, f64)>, None::<(usize, f64)>);
     if q_left {
-        for (k, v) in qv.iter().enumerate() {
+        for (k, v) in qv.iter().enumerate().filter(|(_, v)| v.meets(c)) {
             let vt = v.tokens(q);
             let a = align_raw(&vt, c, sim);
             if a.score > plain_score + 1e-12 && joined_convincingly(&a, v.first, &v.glued, c, true) {
@@ -1179,7 +1231,7 @@ pub fn align_best_score_from<'c>(
     let mut cv = Some(cv);
     let mut c_variants = || c_all.get_or_init(|| cv.take().map_or_else(Vec::new, |make| make()));
     if alignment_upper_bound(q, c, sim) < floor - 1e-9
-        && !qv.iter().any(|v| could_join(&v.glued, c, sim, true))
+        && !qv.iter().any(|v| v.meets(c) && could_join(&v.glued, c, sim, true))
         && !c_variants().iter().any(|v| could_join(&v.glued, q, sim, false))
     {
         return 0.0;
@@ -1191,7 +1243,7 @@ pub fn align_best_score_from<'c>(
     let (mut best_q, mut best_c) = (None::<(usize, f64)>, None::<(usize, f64)>);
     if plain.pairs.len() < q.len() {
         for (k, v) in qv.iter().enumerate() {
-            if !could_join(&v.glued, c, sim, true) {
+            if !v.meets(c) || !could_join(&v.glued, c, sim, true) {
                 continue;
             }
             let a = align_raw(&v.tokens(q), c, sim);
@@ -1229,7 +1281,7 @@ pub fn align_best_score_from<'c>(
 /// form and stopwords are left out of it.
 pub fn align_best(q: &[&Token], c: &[&Token]) -> Alignment {
     let (q, c) = (&core_tokens(q)[..], &core_tokens(c)[..]);
-    let qv = Variant::all(q, |_| None);
+    let qv = Variant::of_query(q);
     let (raw, glued, cv) = align_best_raw(q, c, &qv, || Variant::all(c, |_| None), &mut token_similarity);
     match glued {
         Glued::None => raw.explained(q, c),
@@ -1437,6 +1489,31 @@ mod tests {
             let a = compare(spoken, written);
             assert!(a.score > 0.9 && a.pairs.iter().any(|p| p.3 == MatchKind::Joined), "{spoken}: {a:?}");
         }
+    }
+
+    #[test]
+    fn a_query_glued_whole_meets_a_name_written_in_arabic_script_without_spaces() {
+        assert_eq!(whole_name_spellings(&["MAHIR", "BURHAN", "EDDINE", "AL", "IMAM"]), ["MAHIRBURHANEDDINEALIMAM", "MAHIRBURHANALDINEALIMAM"]);
+        assert_eq!(whole_name_spellings(&["NOOR", "UD", "DIN", "KHAN"]), ["NOORUDDINKHAN", "NOORALDINKHAN"]);
+        assert_eq!(whole_name_spellings(&["ANNA", "ADDAMS", "SMITH"]), ["ANNAADDAMSSMITH", "ANNAALDAMSSMITH"]);
+        assert!(whole_name_spellings(&["BASHAR", "ASSAD"]).is_empty(), "two tokens: among glued_spans already");
+        // EU list names, one vowelless token each; the article written AL as the script writes it
+        for (query, listed) in [
+            ("Mahir Burhan Eddine AL-IMAM", "ماهربرهانالدينالإمام"),
+            ("Bashar al-Assad", "بشارالاسد"),
+            ("Yasr Aziz ABAS", "ياسرعزيزعباس"),
+            ("Adel Anouar el-Oulabi", "عادلأنورالعلبي"),
+        ] {
+            let a = compare(query, listed);
+            assert!(a.score >= SKELETON_SIMILARITY - 1e-9 && a.pairs.len() == 1 && a.pairs[0].3 == MatchKind::Joined, "{query}: {a:?}");
+        }
+        // the whole name only: a part of it, or another name of the same length, finds nothing
+        for query in ["Mahir Burhan AL-IMAM", "Bashar Hafez al-Assad", "Mahir Burhan Eddine AL-AMIN"] {
+            assert!(compare(query, "ماهربرهانالدينالإمام").score < 0.5, "{query}");
+        }
+        assert!(compare("Bashar Hafez al-Assad", "بشارالاسد").score < 0.5);
+        // a name written with spaces is aligned token by token, as before
+        assert!(compare("Mahir Burhan Eddine AL-IMAM", "ماهر برهان الدين الإمام").pairs.len() > 1);
     }
 
     #[test]
