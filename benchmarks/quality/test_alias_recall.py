@@ -87,6 +87,21 @@ def test_operating_points_trade_recall_for_clean_alerts():
     assert ceiling.threshold == 0.66 and ceiling.clean_alerts_per_1000 == 4.0 and ceiling.recall == round(4 / 6, 4)
 
 
+def test_recall_interval_holds_the_estimate_and_narrows_with_more_clean_passengers():
+    rng = np.random.default_rng(7)
+    true = np.concatenate([rng.uniform(0.55, 1.0, 900), rng.uniform(0.3, 0.6, 100)])
+    widths = []
+    for n in (2_000, 20_000):
+        clean = rng.beta(2, 8, n)  # a tail reaching 0.6-0.7: the 1% threshold sits among the aliases
+        s = ar.summarise("engine", "persons with birth date", true, clean)
+        lo, hi = s.recall_at_1pct_interval
+        assert lo <= s.recall_at_1pct <= hi and lo < hi
+        widths.append(hi - lo)
+    assert widths[1] < widths[0]
+    assert ar.recall_interval(true, clean) == ar.recall_interval(true, clean)  # seeded
+    assert ar.recall_interval(np.array([]), clean) == (0.0, 0.0)
+
+
 def test_listed_birth_dates_are_full_dates_of_listed_persons():
     records = [{"id": "a", "kind": "person", "names": ["A"], "birth_dates": ["1970-05-06", "1971"]},
                {"id": "o", "kind": "organization", "names": ["O"], "birth_dates": ["1999-01-02"]}]
