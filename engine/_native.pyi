@@ -122,7 +122,9 @@ class NameIndex:
         """Whether `compare_names(query, name's text)` may pair a nickname with its name (some token of
         each is so related); False means it certainly does not. Cheap: no alignment."""
     def candidates(self, query: str, max_candidates: int = 100) -> list[int]:
-        """Name indexes the blocking keys propose for one query, strongest evidence first."""
+        """Name indexes the blocking keys propose for one query, strongest evidence first; then, beyond
+        `max_candidates`, any listed name written as one vowelless token (Arabic script without spaces) that
+        the query's whole name glued spells."""
     def stats(self) -> dict[str, int]:
         """Sizes of the index's parts: rows, spellings (rows spelling the same name, gathered when names
         recur; else one per row), tokens, postings, keys, proposals (the similar tokens each listed token

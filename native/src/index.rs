@@ -1271,7 +1271,8 @@ impl NameIndex {
         rows
     }
 
-    /// Name indexes the blocking keys propose for a query, strongest evidence first, deduplicated.
+    /// Name indexes the blocking keys propose for a query, strongest evidence first, deduplicated; then,
+    /// beyond `max_candidates`, the names of [`NameIndex::whole_name_rows`].
     pub fn candidates(&self, query: &str, max_candidates: usize) -> Vec<u32> {
         let mut names: Vec<u32> = Vec::new();
         let forms = prepare_forms(query);
