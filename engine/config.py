@@ -54,7 +54,7 @@ class Weights:
     birth_date_exact_name_gap: float = 0.5
     # A birth year that agrees where a date is known only to the year (most listed dates of birth) lifts a
     # partial name too, less (one in some 50 people shares a year): per unit the name falls short of 1, up
-    # to engine.scoring.MAX_YEAR_LIFT (a name at 0.5 with its year: 0.03 + min(0.06, 0.2 * 0.5) = 0.09).
+    # to engine.scoring.MAX_YEAR_LIFT (a name at 0.5 with its year: 0.03 + min(0.10, 0.2 * 0.5) = 0.13).
     birth_date_year_name_gap: float = 0.2
     nationality_match: float = 0.02
     nationality_conflict: float = -0.05

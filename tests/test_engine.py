@@ -173,10 +173,13 @@ def test_agreeing_birth_year_lifts_a_partial_name_a_little():
     gap = 1 - near.features["name"]
     assert 0 < w.birth_date_year_name_gap * gap < cap  # a close spelling: the slope, below the cap
     assert near.features["birth_date.year"] == pytest.approx(w.birth_date_year + w.birth_date_year_name_gap * gap)
-    partial = engine.score_pair({"name": "Ermias Alem", "birth_date": "1980"}, entry)
-    assert partial.features["birth_date.year"] == pytest.approx(w.birth_date_year + cap)  # half a name: capped
-    assert "counts 0.06 more" in " ".join(partial.explanation)
-    off = engine.score_pair({"name": "Ermias Alem", "birth_date": "1980"}, entry, {"weights": {"birth_date_year_name_gap": 0}})
+    half = engine.score_pair({"name": "Ermias Alem", "birth_date": "1980"}, entry)  # half a name: still the slope
+    assert half.features["birth_date.year"] == pytest.approx(w.birth_date_year + w.birth_date_year_name_gap * (1 - half.features["name"]))
+    partial = engine.score_pair({"name": "Ermias Alem Tesfay", "birth_date": "1980"}, entry)
+    assert w.birth_date_year_name_gap * (1 - partial.features["name"]) > cap
+    assert partial.features["birth_date.year"] == pytest.approx(w.birth_date_year + cap)  # less than half: capped
+    assert f"counts {cap:.2f} more" in " ".join(partial.explanation)
+    off = engine.score_pair({"name": "Ermias Alem Tesfay", "birth_date": "1980"}, entry, {"weights": {"birth_date_year_name_gap": 0}})
     assert off.features["birth_date.year"] == pytest.approx(w.birth_date_year)
     assert partial.score == pytest.approx(off.score + cap)
     # the most a birth date can add is still an equal full date's
@@ -281,7 +284,8 @@ def test_1_january_on_both_sides_is_a_year_not_a_full_date():
     w, cap = engine.Weights(), engine.scoring.MAX_YEAR_LIFT
     for born in ("1968-01-01", "1968"):
         m = engine.score_pair({"name": "Papa Camara", "birth_date": born}, entry)
-        assert m.features == {"name": m.features["name"], "birth_date.year": pytest.approx(w.birth_date_year + cap)}
+        lift = min(cap, w.birth_date_year_name_gap * (1 - m.features["name"]))
+        assert m.features == {"name": m.features["name"], "birth_date.year": pytest.approx(w.birth_date_year + lift)}
         assert "1 January stands for an unknown day" in m.explanation[1] and m.band == "none"
     assert "birth_date.year" in engine.score_pair({"name": "Papa Camara", "birth_date": "1968-01-01"}, {**entry, "birth_dates": ["1968"]}).features
     # another day of that year may be the real date or conflict with it: neither
