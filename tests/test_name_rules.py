@@ -123,6 +123,20 @@ def test_a_passenger_meets_a_name_written_in_arabic_script_without_spaces():
     assert engine.score_pair({"name": "Mahir Burhan AL-IMAM"}, person(["ماهربرهانالدينالإمام"])).score < 0.5  # the whole name only
 
 
+@pytest.mark.parametrize(("travelling", "listed"), [
+    ("Vladimir Vladimirovich NAUMOV", "Uladzimir Uladzimiravich NAUMAU"),  # Belarusian Ў as U, Russian В as V
+    ("Ali FADWI", "Ali FADAVI"),  # Persian و as W and as V
+])
+def test_a_passenger_meets_a_name_two_edits_away_through_w_read_as_v(travelling, listed):
+    # forty namesakes: no deletion or Double Metaphone key joins the two spellings, only W and a final U read as V
+    given = listed.split()[0]
+    others = [person([f"{given} {s}"], id=f"n{i}") for i, s in enumerate(f"{s}{'x' * k}" for k in range(10) for s in ("Hadi", "Saad", "Dawi", "Nazarov"))]
+    wl = engine.Watchlist.from_records(others + [person([listed])], list_id="t")
+    config = engine.Config.from_dict({"search": {"max_candidates": 5}})
+    hit = engine.Screener(wl, config).screen([{"name": travelling}], limit=1, threshold=0.5)[0][0]
+    assert hit.entry_id == "p" and hit.score > 0.7
+
+
 # Organisations: legal forms, abbreviations, stopwords (engine/data/org_names, rigour, MIT)
 
 

@@ -1,8 +1,9 @@
 //! The blocking index: from a query name to a bounded set of watchlist names worth scoring.
 //!
 //! Keys live on a dictionary of distinct tokens (far fewer than names): each token is reachable by
-//! its exact text, its Double Metaphone keys and its one-deletion neighbourhood (which catches one
-//! substitution, insertion, deletion or adjacent transposition). A query token proposes dictionary
+//! its exact text, its Double Metaphone keys (also of its spelling with W read as V: [`w_as_v_phonetic`])
+//! and its one-deletion neighbourhood (which catches one substitution, insertion, deletion or adjacent
+//! transposition). A query token proposes dictionary
 //! tokens through those keys; every name row holding a proposed token gains the token's
 //! similarity times its rarity (inverse document frequency), so `MOHAMMED` or `ALI` add little and a
 //! rare surname a lot; a rarer spelling of a common name (`MOHAMMADI` for `MOHAMMAD`) no more than
@@ -15,7 +16,7 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use crate::pages::{huge_vec, prefer_huge_pages};
-use crate::names::{align_best_score_from, loose_skeleton, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, s_as_z_skeletons, short_written_form, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, whole_name_spellings, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, loose_skeleton, w_as_v_phonetic, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, s_as_z_skeletons, short_written_form, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, whole_name_spellings, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -656,7 +657,7 @@ impl NameIndex {
             KeyTable::from_pairs(pairs)
         };
         // the Korean romanisation key too (`CHO` proposes `JO`): marked apart, it meets no phonetic key
-        let phonetic_keys = keyed(&|t, ks| ks.extend(t.phonetic.iter().copied().chain([t.romanised]).filter(|&k| k != 0)));
+        let phonetic_keys = keyed(&|t, ks| ks.extend(t.phonetic.iter().copied().chain([t.romanised]).filter(|&k| k != 0).chain(w_as_v_phonetic(t))));
         let deletion_keys = keyed(&|t, ks| deletion_neighbourhood(&t.text, |k| ks.push(k)));
         let prefix_keys = keyed(&|t, ks| ks.extend(prefix_key(t)));
         // Latin spellings' keys, which a vowelless query token looks up, and vowelless tokens' keys, which a Latin one does
@@ -900,6 +901,7 @@ impl NameIndex {
         let exact = self.token_id(&q.text);
         let mut wanted: Vec<(&KeyTable, u64)> = Vec::with_capacity(24);
         wanted.extend(q.phonetic.iter().chain([&q.romanised]).filter(|&&k| k != 0).map(|&k| (&self.phonetic_keys, k)));
+        wanted.extend(w_as_v_phonetic(q).map(|k| (&self.phonetic_keys, k)));
         deletion_neighbourhood(&q.text, |k| wanted.push((&self.deletion_keys, k)));
         wanted.extend(prefix_key(q).map(|k| (&self.prefix_keys, k)));
         if let Some(k) = skeleton_key(q) {
@@ -1747,7 +1749,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 11: Latin spellings also keyed with an S between vowels read as Z (`JOSEPH` ~ `JWZYF`).
 /// 12: `ABU X` also glued as `BUX`, `BOUX` (`BUKHATTALAH`).
 /// 13: short names keyed as an abjad script writes them (`ALI` ~ `LY`, as علي; `TAHA` ~ `TH`, as طه).
-const FORMAT_VERSION: u32 = 13;
+/// 14: Latin spellings also keyed with W and a final Ў read as V (`FADWI` ~ `FADAVI`, `NAUMAU` ~ `NAUMOV`).
+const FORMAT_VERSION: u32 = 14;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
@@ -2352,6 +2355,26 @@ mod tests {
         names.push("AHMED ABU KHATTALAH".to_string());
         names.push("MOHAMED BOUZID".to_string());
         each_finds_its_row(&names, &[("AHMAD BUKHATTALAH", "AHMED ABU KHATTALAH"), ("MOHAMED ABOU ZID", "MOHAMED BOUZID")], 0.9);
+    }
+
+    #[test]
+    fn w_read_as_v_finds_the_row_two_edits_away() {
+        // forty people named ALI and VLADIMIR: only W and a final Ў read as V (`FADWI` ~ `FADAVI`,
+        // Belarusian `NAUMAU` ~ Russian `NAUMOV`) set the one apart, from either side
+        let mut names = crowd(40, ["HADI", "SAAD", "DAWI", "FAWAZ"], |surname| format!("ALI {surname}"));
+        names.extend(crowd(40, ["NAUMKIN", "NAZAROV", "NAUMENKO", "NAUMAN"], |surname| format!("VLADIMIR {surname}")));
+        names.push("ALI FADAVI".to_string());
+        names.push("ULADZIMIR ULADZIMIRAVICH NAUMAU".to_string());
+        names.push("ANDREI IPATOV".to_string());
+        each_finds_its_row(
+            &names,
+            &[
+                ("ALI FADWI", "ALI FADAVI"),
+                ("VLADIMIR VLADIMIROVICH NAUMOV", "ULADZIMIR ULADZIMIRAVICH NAUMAU"),
+                ("ANDREI IPATAU", "ANDREI IPATOV"),
+            ],
+            0.7,
+        );
     }
 
     #[test]

@@ -397,6 +397,32 @@ fn romanised_hash(key: &str) -> u64 {
     key_state().hash_one(("romanised", key))
 }
 
+/// A Latin spelling read with its W and a final Ў as V, or None when it has neither: every W (Persian
+/// و, Polish and German W: `FADWI` ~ `FADAVI`, `RADWAN` ~ `RADVAN`), and a U ending the token after a
+/// vowel, as Belarusian writes the Ў that Russian spells V (`NAUMAU` ~ `NAUMOV`, `BARSUKOU` ~ `BARSUKOV`).
+/// Double Metaphone drops such a W and U, and the spellings are two edits apart, beyond a deletion.
+pub fn w_as_v_spelling(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let vowel = |c: u8| matches!(c, b'A' | b'E' | b'I' | b'O' | b'U');
+    let final_u = b.len() >= 3 && b[b.len() - 1] == b'U' && vowel(b[b.len() - 2]);
+    if !(final_u || b.contains(&b'W')) || !b.iter().all(u8::is_ascii_uppercase) {
+        return None;
+    }
+    let mut read = text.replace('W', "V");
+    if final_u {
+        read.replace_range(read.len() - 1.., "V");
+    }
+    Some(read)
+}
+
+/// The Double Metaphone keys ([`key_hash`], as [`Token::phonetic`]) of a Latin token's [`w_as_v_spelling`]
+/// that its own keys are not: the index keys them, so that either spelling proposes the other.
+pub fn w_as_v_phonetic(t: &Token) -> impl Iterator<Item = u64> + '_ {
+    let read = if t.abjad || t.particle { None } else { w_as_v_spelling(&t.text) };
+    let (p, a) = read.map(|r| double_metaphone(&r)).unwrap_or_default();
+    [key_hash(&p), key_hash(&a)].into_iter().filter(move |&k| k != 0 && !t.phonetic.contains(&k))
+}
+
 /// How a vowelless spelling compares with `latin` by consonants ([`Token::skeleton_similarity`]);
 /// `latin` may be vowelless too, then compared by skeletons alone.
 fn skeleton_match(abjad: &Token, latin: &Token) -> Option<f64> {
@@ -1812,5 +1838,26 @@ mod tests {
         assert!(compare("Nenande", "نزيه").pairs.is_empty());
         assert!(compare("Manan", "منان").score >= SKELETON_NEAR_SIMILARITY);
         assert!(compare("Sayyad", "صياد").score >= SKELETON_NEAR_SIMILARITY);
+    }
+
+    #[test]
+    fn w_and_a_final_u_after_a_vowel_read_as_v() {
+        assert_eq!(w_as_v_spelling("FADWI").as_deref(), Some("FADVI"));
+        assert_eq!(w_as_v_spelling("NAUMAU").as_deref(), Some("NAUMAV"));
+        assert_eq!(w_as_v_spelling("VASILIEU").as_deref(), Some("VASILIEV"));
+        for none in ["NAUMOV", "ABU", "LU", "SMITH", "MUELLER"] {
+            assert_eq!(w_as_v_spelling(none), None, "{none}");
+        }
+        // the read keys of one spelling are the plain keys of the other; no key for a vowelless token or a particle
+        let keys = |text: &str| {
+            let t = Token::new(text);
+            (t.phonetic, w_as_v_phonetic(&t).collect::<Vec<u64>>())
+        };
+        for (read, plain) in [("FADWI", "FADAVI"), ("NAUMAU", "NAUMOV"), ("BARSUKOU", "BARSUKOV"), ("RADWAN", "RADVAN")] {
+            let ((own, extra), (other, _)) = (keys(read), keys(plain));
+            assert!(!own.iter().any(|k| other.contains(k)), "{read} already meets {plain}");
+            assert!(extra.iter().any(|k| other.contains(k)), "{read} ~ {plain}");
+        }
+        assert!(keys("MHMWD").1.is_empty() && keys("NAUMOV").1.is_empty());
     }
 }
