@@ -32,6 +32,19 @@ def test_a_nickname_aligns_with_its_given_name():
     assert "nickname" in kinds(compare_names("Peggy Olson", "Margaret Olson"))
 
 
+@pytest.mark.parametrize(("travelling", "listed"), [
+    ("Mykola AZAROV", "Nikolai AZAROV"),  # Ukrainian passport, Russian form on the list
+    ("Siarhei ZUBKOU", "Sergei ZUBKOV"),  # Belarusian
+    ("Heorhiy Zubko", "Georgy ZUBKO"),
+])
+def test_a_given_name_meets_its_form_in_another_east_slavic_language(travelling, listed):
+    surname = listed.split()[1]
+    namesakes = [person([f"{given} {surname}"], id=f"n{i}") for i, given in enumerate(("Mikhail", "Nikita", "Vasily", "Yakov"))]
+    hit = engine.Screener(engine.Watchlist.from_records(namesakes + [person([listed])], list_id="t")).screen([{"name": travelling}], limit=1)[0][0]
+    assert hit.entry_id == "p" and hit.score >= engine.DEFAULT_THRESHOLD
+    assert any("another language's form" in line for line in hit.explanation)
+
+
 def test_nicknames_of_different_names_do_not_align():
     assert "nickname" not in kinds(compare_names("Bob Smith", "Bill Smith"))
     assert compare_names("Bob Smith", "Bill Smith").score < 0.85

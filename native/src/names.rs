@@ -126,6 +126,10 @@ pub struct Token {
 
 /// The nickname relations (carltonnorthern/nicknames, Apache-2.0; engine/data/nicknames/PROVENANCE.md).
 const NICKNAMES_CSV: &str = include_str!("../../engine/data/nicknames/names.csv");
+/// One given name as Russian, Ukrainian and Belarusian passports romanise it, a line each (`NIKOLAI`,
+/// `MYKOLA`, `MIKALAI`; written for Interdict, engine/data/nicknames/PROVENANCE.md): related as a name and
+/// its nickname are, as the table above already relates `IVAN` and `JOHN`.
+const EAST_SLAVIC_CSV: &str = include_str!("../../engine/data/nicknames/east_slavic.csv");
 
 /// Names of the nickname table by id, and the direct relations between ids (both directions): as
 /// pairs to test, and per id the names it relates to (what a name proposes in the blocking index).
@@ -141,12 +145,31 @@ struct Nicknames {
 
 fn nicknames() -> &'static Nicknames {
     static TABLE: OnceLock<Nicknames> = OnceLock::new();
-    TABLE.get_or_init(|| parse_nicknames(NICKNAMES_CSV))
+    TABLE.get_or_init(|| related_names(nickname_pairs(NICKNAMES_CSV).chain(language_form_pairs(EAST_SLAVIC_CSV))))
 }
 
-/// Reads `name1,has_nickname,name2` lines; particles (`AL`, `DI`) are left out of the relations, as
-/// they are given names too rarely to propose names in blocking, and kept apart in `with_particles`.
-fn parse_nicknames(csv: &str) -> Nicknames {
+/// The pairs of `name1,has_nickname,name2` lines.
+fn nickname_pairs(csv: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    csv.lines().skip(1).filter_map(|line| {
+        let mut fields = line.split(',').map(|f| f.trim().to_ascii_uppercase());
+        let (Some(a), Some(rel), Some(b)) = (fields.next(), fields.next(), fields.next()) else { return None };
+        (rel == "HAS_NICKNAME").then_some((a, b))
+    })
+}
+
+/// Every pair of spellings on a line of comma-separated languages, each of space-separated spellings.
+fn language_form_pairs(csv: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    csv.lines().skip(1).flat_map(|line| {
+        let forms: Vec<String> = line.split([',', ' ']).map(|f| f.trim().to_ascii_uppercase()).filter(|f| !f.is_empty()).collect();
+        let pairs: Vec<(String, String)> =
+            forms.iter().enumerate().flat_map(|(i, a)| forms[i + 1..].iter().map(move |b| (a.clone(), b.clone()))).collect();
+        pairs
+    })
+}
+
+/// The table of related names; particles (`AL`, `DI`) are left out of the relations, as they are given
+/// names too rarely to propose names in blocking, and kept apart in `with_particles`.
+fn related_names(pairs: impl Iterator<Item = (String, String)>) -> Nicknames {
     let mut table = Nicknames {
         ids: AHashMap::new(),
         related: AHashSet::new(),
@@ -154,10 +177,8 @@ fn parse_nicknames(csv: &str) -> Nicknames {
         relatives: Vec::new(),
         with_particles: AHashMap::new(),
     };
-    for line in csv.lines().skip(1) {
-        let mut fields = line.split(',').map(|f| f.trim().to_ascii_uppercase());
-        let (Some(a), Some(rel), Some(b)) = (fields.next(), fields.next(), fields.next()) else { continue };
-        if rel != "HAS_NICKNAME" || a == b || a.len() < 2 || b.len() < 2 {
+    for (a, b) in pairs {
+        if a == b || a.len() < 2 || b.len() < 2 {
             continue;
         }
         if is_particle(&a) || is_particle(&b) {
@@ -1752,11 +1773,27 @@ mod tests {
 
     #[test]
     fn the_nickname_table_is_read_and_skips_particles() {
-        let t = parse_nicknames("name1,relationship,name2\nrobert,has_nickname,bob\nalbert,has_nickname,al\n");
+        let t = related_names(nickname_pairs("name1,relationship,name2\nrobert,has_nickname,bob\nalbert,has_nickname,al\nx,other,y\n"));
         assert_eq!(t.ids.len(), 2);
         assert!(t.ids.contains_key("ROBERT") && !t.ids.contains_key("AL"));
         assert!(t.with_particles["AL"].contains("ALBERT"));
         assert!(nickname_id("ROBERT").is_some() && nickname_id("XQZW").is_none());
+        // a line of languages, each of spellings: every spelling related to every other
+        let t = related_names(language_form_pairs("russian,ukrainian,belarusian\nNIKOLAI NIKOLAY,MYKOLA,MIKALAI\n"));
+        assert_eq!((t.ids.len(), t.related.len()), (4, 12));
+    }
+
+    #[test]
+    fn a_given_name_meets_its_ukrainian_and_belarusian_forms() {
+        // the same name in another language shares no spelling key and is too far apart to be fuzzy
+        for (russian, other) in [("Nikolai Azarov", "Mykola Azarov"), ("Sergei Zubkov", "Siarhei Zubkov"), ("Georgy Zubko", "Heorhiy Zubko"),
+            ("Olga Doroshenko", "Volha Doroshenko"), ("Yuri Sivakov", "Iury Sivakov"), ("Evgeny Yaroshenko", "Yauhen Yaroshenko")]
+        {
+            let a = compare(other, russian);
+            assert!(a.score >= 0.9 && a.pairs.iter().any(|p| p.3 == MatchKind::Nickname), "{other} ~ {russian}: {a:?}");
+        }
+        // between different names of one language the table says nothing
+        assert!(!compare("Mykola Azarov", "Mykyta Azarov").pairs.iter().any(|p| p.3 == MatchKind::Nickname));
     }
 
     #[test]
