@@ -2379,6 +2379,16 @@ mod tests {
     }
 
     #[test]
+    fn a_given_name_finds_the_row_of_its_form_in_another_language() {
+        // forty PETRENKOs: only MYKOLA (Ukrainian) proposing NIKOLAI (Russian) sets the one apart
+        let mut names = crowd(40, ["IVAN", "PAVEL", "ROMAN", "OLEG"], |given| format!("{given} PETRENKO"));
+        names.push("NIKOLAI PETRENKO".to_string());
+        names.push("SIARHEI KOVALENKO".to_string());
+        names.extend(crowd(40, ["IVAN", "PAVEL", "ROMAN", "OLEG"], |given| format!("{given} KOVALENKO")));
+        each_finds_its_row(&names, &[("MYKOLA PETRENKO", "NIKOLAI PETRENKO"), ("SERGEY KOVALENKO", "SIARHEI KOVALENKO")], 0.9);
+    }
+
+    #[test]
     fn a_short_name_finds_the_row_written_in_arabic_script() {
         // forty people named DURGHAM and TAHA: only the short names written as the script writes them
         // (`ALI` as علي, `LY`; `TAHA` as طه, `TH`), whose skeletons are too short to key, set the one apart
