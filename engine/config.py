@@ -71,8 +71,8 @@ class Weights:
     # an LLC and a joint-stock company of one name are often parent and subsidiary, not the same party.
     legal_form_match: float = 0.0
     legal_form_conflict: float = -0.03
-    # A nickname, or the given name in another language, stands for a given name (BOB ~ ROBERT; MYKOLA, Ukrainian,
-    # ~ NIKOLAI, Russian): the name score already counts the pair at 0.9;
+    # A nickname, or the given name written short or in another language, stands for a given name (BOB ~ ROBERT;
+    # MOHD ~ MUHAMMAD; MYKOLA, Ukrainian, ~ NIKOLAI, Russian): the name score already counts the pair at 0.9;
     # this is the explicit, tunable feature for it (engine.scoring.name_features).
     name_nickname: float = 0.0
 

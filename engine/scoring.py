@@ -207,11 +207,12 @@ def birth_years_apart(query: Query, entry: Entry, name_score: float, weights: We
 
 def name_features(name: NameComparison, weights: Weights) -> list[Contribution]:
     """Features read off the name alignment itself: which pairs were matched by a nickname, or by the given name's
-    form in another language (`MYKOLA` ~ `NIKOLAI`: the native core's nickname relations hold both)."""
+    short form or form in another language (`MOHD` ~ `MUHAMMAD`, `MYKOLA` ~ `NIKOLAI`: the native core's nickname
+    relations hold all three)."""
     nicknames = [f"{q} ~ {k}" for q, k, _, how in name.pairs if how == "nickname"]
     if not nicknames:
         return []
-    return [Contribution("name.nickname", weights.name_nickname, lambda: "a nickname or another language's form stands for a given name: " + ", ".join(nicknames))]
+    return [Contribution("name.nickname", weights.name_nickname, lambda: "a nickname, a short or another language's form stands for a given name: " + ", ".join(nicknames))]
 
 
 def _weak_alias_reason() -> str:

@@ -45,6 +45,13 @@ def test_a_given_name_meets_its_form_in_another_east_slavic_language(travelling,
     assert any("another language's form" in line for line in hit.explanation)
 
 
+@pytest.mark.parametrize(("travelling", "listed"), [("Mohd Nasir HASSAN", "Muhammad Nasir HASSAN"), ("Muhd Ali HAMZA", "Mohamed Ali HAMZA")])
+def test_muhammad_written_short_as_passports_write_it(travelling, listed):
+    namesakes = [person([f"{given} {listed.split(maxsplit=1)[1]}"], id=f"n{i}") for i, given in enumerate(("Ahmad", "Abdul", "Mahmud", "Hamid"))]
+    hit = engine.Screener(engine.Watchlist.from_records(namesakes + [person([listed])], list_id="t")).screen([{"name": travelling}], limit=1)[0][0]
+    assert hit.entry_id == "p" and hit.score >= engine.DEFAULT_THRESHOLD
+
+
 def test_nicknames_of_different_names_do_not_align():
     assert "nickname" not in kinds(compare_names("Bob Smith", "Bill Smith"))
     assert compare_names("Bob Smith", "Bill Smith").score < 0.85

@@ -1750,7 +1750,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 12: `ABU X` also glued as `BUX`, `BOUX` (`BUKHATTALAH`).
 /// 13: short names keyed as an abjad script writes them (`ALI` ~ `LY`, as علي; `TAHA` ~ `TH`, as طه).
 /// 14: Latin spellings also keyed with W and a final Ў read as V (`FADWI` ~ `FADAVI`, `NAUMAU` ~ `NAUMOV`).
-/// 15: given names propose their Russian, Ukrainian and Belarusian forms (`MYKOLA` ~ `NIKOLAI`).
+/// 15: given names propose their Russian, Ukrainian and Belarusian forms (`MYKOLA` ~ `NIKOLAI`), and Muhammad its
+/// short forms (`MOHD`, `MD`).
 const FORMAT_VERSION: u32 = 15;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;

@@ -130,6 +130,9 @@ const NICKNAMES_CSV: &str = include_str!("../../engine/data/nicknames/names.csv"
 /// `MYKOLA`, `MIKALAI`; written for Interdict, engine/data/nicknames/PROVENANCE.md): related as a name and
 /// its nickname are, as the table above already relates `IVAN` and `JOHN`.
 const EAST_SLAVIC_CSV: &str = include_str!("../../engine/data/nicknames/east_slavic.csv");
+/// A given name and how passports write it short (`MOHD`, `MD`: Malaysian, Singaporean, Bangladeshi and Indian
+/// passports write Muhammad so), in the same form; engine/data/nicknames/PROVENANCE.md.
+const WRITTEN_SHORT_CSV: &str = include_str!("../../engine/data/nicknames/written_short.csv");
 
 /// Names of the nickname table by id, and the direct relations between ids (both directions): as
 /// pairs to test, and per id the names it relates to (what a name proposes in the blocking index).
@@ -145,7 +148,9 @@ struct Nicknames {
 
 fn nicknames() -> &'static Nicknames {
     static TABLE: OnceLock<Nicknames> = OnceLock::new();
-    TABLE.get_or_init(|| related_names(nickname_pairs(NICKNAMES_CSV).chain(language_form_pairs(EAST_SLAVIC_CSV))))
+    TABLE.get_or_init(|| {
+        related_names(nickname_pairs(NICKNAMES_CSV).chain(language_form_pairs(EAST_SLAVIC_CSV)).chain(language_form_pairs(WRITTEN_SHORT_CSV)))
+    })
 }
 
 /// The pairs of `name1,has_nickname,name2` lines.
@@ -157,7 +162,8 @@ fn nickname_pairs(csv: &str) -> impl Iterator<Item = (String, String)> + '_ {
     })
 }
 
-/// Every pair of spellings on a line of comma-separated languages, each of space-separated spellings.
+/// Every pair of spellings on a line of comma-separated forms (languages, or full and short), each of
+/// space-separated spellings.
 fn language_form_pairs(csv: &str) -> impl Iterator<Item = (String, String)> + '_ {
     csv.lines().skip(1).flat_map(|line| {
         let forms: Vec<String> = line.split([',', ' ']).map(|f| f.trim().to_ascii_uppercase()).filter(|f| !f.is_empty()).collect();
@@ -1794,6 +1800,17 @@ mod tests {
         }
         // between different names of one language the table says nothing
         assert!(!compare("Mykola Azarov", "Mykyta Azarov").pairs.iter().any(|p| p.3 == MatchKind::Nickname));
+    }
+
+    #[test]
+    fn a_given_name_meets_its_short_form() {
+        // as Malaysian and Bangladeshi passports write Muhammad
+        for (short, full) in [("Mohd Nasir", "Muhammad Nasir"), ("Md Rahman Khan", "Mohammed Rahman Khan"), ("Muhd Ali", "Mohamed Ali")] {
+            let a = compare(short, full);
+            assert!(a.score >= 0.9 && a.pairs.iter().any(|p| p.3 == MatchKind::Nickname), "{short} ~ {full}: {a:?}");
+        }
+        // the spellings written in full are not related by the table: they stay spellings of one another
+        assert!(!compare("Mohamed Ali", "Muhammad Ali").pairs.iter().any(|p| p.3 == MatchKind::Nickname));
     }
 
     #[test]
