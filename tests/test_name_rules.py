@@ -128,6 +128,22 @@ def test_screening_finds_a_korean_name_in_the_other_romanisation_among_its_names
     assert hits and hits[0].entry_id == "p" and hits[0].score >= engine.DEFAULT_THRESHOLD
 
 
+@pytest.mark.parametrize(("travelling", "listed"), [
+    ("Hsu Chien-hung", "Xu Jianhong"),  # Wade-Giles (Taiwan's passports) against pinyin
+    ("Tsai Hsiao-ping", "Cai Xiaoping"),
+    ("Xie Zemin", "Hsieh Tse-min"),
+])
+def test_screening_finds_a_mandarin_name_in_the_other_romanisation_among_its_namesakes(travelling, listed):
+    # twenty namesakes of the surname and five candidates: only the Mandarin key joins HSU and XU, CHIEN and JIAN
+    surname = listed.split()[0]
+    others = [person([f"{surname} {g}"], id=f"n{i}") for i, g in enumerate(
+        f"{a}{b}" for a in ("Wei", "Ming", "Hua", "Li", "Jun") for b in ("guo", "fang", "lin", "tao"))]
+    config = engine.Config.from_dict({"search": {"max_candidates": 5}})
+    hits = engine.Screener(engine.Watchlist.from_records(others + [person([listed])], list_id="t"), config).screen([{"name": travelling}], limit=1)[0]
+    assert hits and hits[0].entry_id == "p" and hits[0].score >= engine.DEFAULT_THRESHOLD
+    assert "romanisation" in hits[0].explanation[0]
+
+
 # Arabic script without spaces (the EU list writes five persons' names so)
 
 

@@ -1752,7 +1752,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 14: Latin spellings also keyed with W and a final Ў read as V (`FADWI` ~ `FADAVI`, `NAUMAU` ~ `NAUMOV`).
 /// 15: given names propose their Russian, Ukrainian and Belarusian forms (`MYKOLA` ~ `NIKOLAI`), and Muhammad its
 /// short forms (`MOHD`, `MD`).
-const FORMAT_VERSION: u32 = 15;
+/// 16: Mandarin names keyed in one spelling for pinyin and Wade-Giles (`XU` ~ `HSU`, `JIAN` ~ `CHIEN`).
+const FORMAT_VERSION: u32 = 16;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

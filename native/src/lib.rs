@@ -5,6 +5,7 @@
 //! - [`cjk`]: Korean and Japanese readings of names written in Han characters (extra name forms);
 //! - [`phonetic`]: phonetic keys (jellyfish definitions, plus Double Metaphone / Beider-Morse);
 //! - [`romanisation`]: one key for the McCune-Reischauer and Revised romanisations of a Korean syllable;
+//! - [`mandarin`]: one key for the pinyin and Wade-Giles spellings of a Mandarin syllable;
 //! - [`similarity`]: string similarities (rapidfuzz definitions) and token-based ratios;
 //! - [`names`]: order-free token alignment of two person or organisation names;
 //! - [`orgs`]: legal forms, stopwords and abbreviations of organisation names;
@@ -20,6 +21,7 @@ pub mod cjk;
 pub mod documents;
 pub mod flat;
 pub mod index;
+pub mod mandarin;
 pub mod names;
 pub mod orgs;
 pub mod pages;

@@ -38,7 +38,8 @@ pub const SKELETON_SIMILARITY: f64 = 0.9;
 /// or sharing a skeleton of two consonants only (`HSYN` ~ `HUSSEIN`, but also `WTHYQ` ~ `OTIK`).
 pub const SKELETON_NEAR_SIMILARITY: f64 = 0.8;
 /// Two spellings of one Korean name in different romanisations (`CHANG` ~ `JANG`, `CHONG` ~ `JEONG`,
-/// [`crate::romanisation::key`]): as strong as a phonetic variant, which is what they are.
+/// [`crate::romanisation::key`]), or of one Mandarin name (`HSU` ~ `XU`, [`crate::mandarin::key`]): as
+/// strong as a phonetic variant, which is what they are.
 pub const ROMANISATION_SIMILARITY: f64 = 0.9;
 /// A given name against one of its nicknames (`BOB` ~ `ROBERT`): as strong as a phonetic variant, since
 /// the relation is curated, but short of exact: a nickname is another spelling of the person, not the same.
@@ -113,7 +114,8 @@ pub struct Token {
     pub nickname: Option<u32>,
     /// The token's abbreviation group in organisation names ([`crate::orgs::symbol_group`]).
     pub symbol: Option<u32>,
-    /// Hash of its Korean romanisation key ([`crate::romanisation::key`]; 0 when it has none).
+    /// Hash of its Korean romanisation key ([`crate::romanisation::key`]), or else of its Mandarin one
+    /// ([`crate::mandarin::key`]; 0 when it has neither).
     pub romanised: u64,
     /// A word organisation names share ([`crate::orgs::is_generic_word`]), not a particle.
     pub generic: bool,
@@ -450,6 +452,16 @@ pub fn w_as_v_phonetic(t: &Token) -> impl Iterator<Item = u64> + '_ {
     [key_hash(&p), key_hash(&a)].into_iter().filter(move |&k| k != 0 && !t.phonetic.contains(&k))
 }
 
+/// A token's Korean romanisation key, or its Mandarin one: the Mandarin where it reads only as Mandarin syllables,
+/// or as both with a spelling no Korean romanisation writes (`CHIEN`); the Korean where it reads as both
+/// otherwise (`SO`, `HO`, whose Korean spellings `SEO`, `HEO` the Mandarin key would not meet).
+fn romanisation_key(text: &str) -> Option<String> {
+    match crate::romanisation::key(text) {
+        Some(korean) if !crate::mandarin::spelt_unlike_korean(text) => Some(korean),
+        korean => crate::mandarin::key(text).or(korean),
+    }
+}
+
 /// How a vowelless spelling compares with `latin` by consonants ([`Token::skeleton_similarity`]);
 /// `latin` may be vowelless too, then compared by skeletons alone.
 fn skeleton_match(abjad: &Token, latin: &Token) -> Option<f64> {
@@ -497,7 +509,7 @@ impl Token {
         let (skeleton, loose_skeleton) = (skeleton(text), loose_skeleton(text));
         let abjad = len >= 2 && !particle && !text.bytes().any(|b| matches!(b, b'A' | b'E' | b'I' | b'O' | b'U')) && !has_bare_c(text);
         let nickname = if particle { None } else { nickname_id(text) };
-        let romanised = if particle { 0 } else { crate::romanisation::key(text).map_or(0, |k| romanised_hash(&k)) };
+        let romanised = if particle { None } else { romanisation_key(text) }.map_or(0, |k| romanised_hash(&k));
         Token {
             text: text.into(),
             phonetic,
