@@ -150,11 +150,19 @@ fn syllables() -> &'static AHashMap<String, String> {
 /// to [`MAX_SYLLABLES`] Mandarin syllables. The first reading, longest syllables first, is taken.
 pub fn key(token: &str) -> Option<String> {
     let b = token.as_bytes();
-    if b.len() < 2 || b.len() > MAX_SYLLABLES * MAX_SYLLABLE_LEN || !b.iter().all(u8::is_ascii_uppercase) {
+    let ends_well = b.last().is_some_and(|&c| ends_as_a_syllable(c)) || token == "ER";
+    if b.len() < 2 || b.len() > MAX_SYLLABLES * MAX_SYLLABLE_LEN || !ends_well || !b.iter().all(u8::is_ascii_uppercase) {
         return None;
     }
     let mut out = String::with_capacity(b.len());
     read(token, MAX_SYLLABLES, &mut out).then_some(out)
+}
+
+/// Every syllable spelling but `ER` (二, read alone) ends in a vowel, N, NG, H (Wade-Giles `IH`, `EH`, `ERH`) or V
+/// (`LV`): most other names are turned away on their last letter, before any syllable is looked up (every query
+/// token is tried).
+fn ends_as_a_syllable(last: u8) -> bool {
+    matches!(last, b'A' | b'E' | b'I' | b'O' | b'U' | b'N' | b'G' | b'H' | b'V')
 }
 
 fn read(rest: &str, syllables_left: usize, out: &mut String) -> bool {
@@ -223,6 +231,14 @@ mod tests {
             let keys: Vec<_> = group.iter().map(|t| key(t)).collect();
             assert!(keys[0].is_some() && keys.iter().all(|k| *k == keys[0]), "{group:?}: {keys:?}");
         }
+    }
+
+    #[test]
+    fn every_syllable_ends_as_the_quick_test_expects() {
+        for spelling in super::syllables().keys().filter(|s| *s != "ER") {
+            assert!(super::ends_as_a_syllable(*spelling.as_bytes().last().unwrap()), "{spelling}");
+        }
+        assert_eq!(key("ER").as_deref(), Some("ER"));
     }
 
     #[test]
