@@ -3,12 +3,12 @@
 //! Keys live on a dictionary of distinct tokens (far fewer than names): each token is reachable by
 //! its exact text, its Double Metaphone keys (also of its spelling with W read as V: [`w_as_v_phonetic`])
 //! and its one-deletion neighbourhood (which catches one substitution, insertion, deletion or adjacent
-//! transposition). A query token proposes dictionary
-//! tokens through those keys; every name row holding a proposed token gains the token's
-//! similarity times its rarity (inverse document frequency), so `MOHAMMED` or `ALI` add little and a
-//! rare surname a lot; a rarer spelling of a common name (`MOHAMMADI` for `MOHAMMAD`) no more than
-//! the name. The best `max_candidates` rows are then aligned in full ([`crate::names`]), on the
-//! tokens the alignment compares (a legal form is no evidence of an organisation's name).
+//! transposition). A query token proposes dictionary tokens through those keys; every name row holding a
+//! proposed token gains the token's similarity times its rarity (inverse document frequency), so
+//! `MOHAMMED` or `ALI` add little and a rare surname a lot; a rarer spelling of a common name
+//! (`MOHAMMADI` for `MOHAMMAD`) no more than the name. The best `max_candidates` rows are then aligned in
+//! full ([`crate::names`]), on the tokens the alignment compares (a legal form is no evidence of an
+//! organisation's name).
 //!
 //! An index can be saved to one file ([`NameIndex::save`]) and memory-mapped back
 //! ([`NameIndex::load`]): its flat arrays are then used in place ([`crate::flat::Array`]), and only
@@ -656,7 +656,8 @@ impl NameIndex {
                 .collect();
             KeyTable::from_pairs(pairs)
         };
-        // the Korean romanisation key too (`CHO` proposes `JO`): marked apart, it meets no phonetic key
+        // the Korean or Mandarin romanisation key too (`CHO` proposes `JO`, `HSU` `XU`): marked apart, it meets no
+        // phonetic key; and the Double Metaphone of the spelling with W read as V (`FADWI` proposes `FADAVI`)
         let phonetic_keys = keyed(&|t, ks| ks.extend(t.phonetic.iter().copied().chain([t.romanised]).filter(|&k| k != 0).chain(w_as_v_phonetic(t))));
         let deletion_keys = keyed(&|t, ks| deletion_neighbourhood(&t.text, |k| ks.push(k)));
         let prefix_keys = keyed(&|t, ks| ks.extend(prefix_key(t)));

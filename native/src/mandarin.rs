@@ -60,20 +60,28 @@ fn initial_and_final(p: &str) -> (&str, &str) {
     p.split_at(n)
 }
 
+/// Pinyin initials that Wade-Giles, its apostrophe dropped, writes alike; the class [`key`] writes for them; and
+/// that Wade-Giles spelling. Other initials are written alike in both systems.
+const INITIAL_CLASSES: [(&[&str], &str, &str); 7] = [
+    (&["b", "p"], "B", "p"),
+    (&["d", "t"], "D", "t"),
+    (&["g", "k"], "G", "k"),
+    (&["j", "q", "zh", "ch"], "J", "ch"),
+    (&["z", "c"], "Z", "ts"),
+    (&["x"], "X", "hs"),
+    (&["r"], "R", "j"),
+];
+
+/// A pinyin initial's class and Wade-Giles spelling ([`INITIAL_CLASSES`]), when it has them.
+fn initial_class(initial: &str) -> Option<(&'static str, &'static str)> {
+    INITIAL_CLASSES.iter().find(|(pinyin, _, _)| pinyin.contains(&initial)).map(|&(_, class, wade_giles)| (class, wade_giles))
+}
+
 /// A pinyin syllable as [`key`] writes it: its initial by class, its final as pinyin writes it (ü as u).
 fn syllable_key(p: &str) -> String {
     let (initial, fin) = initial_and_final(p);
-    let class = match initial {
-        "b" | "p" => "B",
-        "d" | "t" => "D",
-        "g" | "k" => "G",
-        "j" | "q" | "zh" | "ch" => "J",
-        "z" | "c" => "Z",
-        "x" => "X",
-        "r" => "R",
-        other => return (other.to_ascii_uppercase() + &fin.replace('v', "u").to_ascii_uppercase()).to_string(),
-    };
-    class.to_string() + &fin.replace('v', "u").to_ascii_uppercase()
+    let class = initial_class(initial).map_or_else(|| initial.to_ascii_uppercase(), |(class, _)| class.to_string());
+    class + &fin.replace('v', "u").to_ascii_uppercase()
 }
 
 /// The Wade-Giles spellings of a pinyin syllable, apostrophes and umlauts dropped as lists drop them.
@@ -98,16 +106,7 @@ fn wade_giles(p: &str) -> Vec<String> {
         return whole.iter().map(|s| s.to_string()).collect();
     }
     let (initial, fin) = initial_and_final(p);
-    let wg_initial = match initial {
-        "b" | "p" => "p",
-        "d" | "t" => "t",
-        "g" | "k" => "k",
-        "j" | "q" | "zh" | "ch" => "ch",
-        "x" => "hs",
-        "z" | "c" => "ts",
-        "r" => "j",
-        other => other,
-    };
+    let wg_initial = initial_class(initial).map_or(initial, |(_, wade_giles)| wade_giles);
     let finals: Vec<&str> = match fin {
         "ian" => vec!["ien"],
         "ie" => vec!["ieh"],
