@@ -144,6 +144,14 @@ def test_screening_finds_a_mandarin_name_in_the_other_romanisation_among_its_nam
     assert "romanisation" in hits[0].explanation[0]
 
 
+def test_a_russian_name_in_german_or_polish_romanisation_meets_the_english_one():
+    # W for В: Double Metaphone drops the W (IWANOW is AN, IVANOV AFNF); one edit apart is IWAN, not IWANOW
+    assert compare_names("Iwan Iwanow", "Ivan Ivanov").score >= 0.9
+    hit = engine.Screener(engine.Watchlist.from_records([person(["Sergei LAVROV"])], list_id="t")).screen(
+        [{"name": "Sergej LAWROW"}], limit=1)[0][0]
+    assert hit.score >= engine.DEFAULT_THRESHOLD and "LAWROW ~ LAVROV (romanisation" in hit.explanation[0]
+
+
 # Arabic script without spaces (the EU list writes five persons' names so)
 
 

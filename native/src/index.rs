@@ -1754,7 +1754,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 15: given names propose their Russian, Ukrainian and Belarusian forms (`MYKOLA` ~ `NIKOLAI`), and Muhammad its
 /// short forms (`MOHD`, `MD`).
 /// 16: Mandarin names keyed in one spelling for pinyin and Wade-Giles (`XU` ~ `HSU`, `JIAN` ~ `CHIEN`).
-const FORMAT_VERSION: u32 = 16;
+/// 17: Russian given names also in the romanisations that write J for Й, Я, Ю, Е (`SERGEJ`, `JURIJ`, `JELENA`).
+const FORMAT_VERSION: u32 = 17;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

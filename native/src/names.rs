@@ -452,6 +452,16 @@ pub fn w_as_v_phonetic(t: &Token) -> impl Iterator<Item = u64> + '_ {
     [key_hash(&p), key_hash(&a)].into_iter().filter(move |&k| k != 0 && !t.phonetic.contains(&k))
 }
 
+/// Two Latin spellings that differ only in writing W where the other writes V: German and Polish romanise
+/// Russian В as W (`IWANOW` ~ `IVANOV`, `WLADIMIR` ~ `VLADIMIR`), Persian و is written either way
+/// (`JAWAD` ~ `JAVAD`). Double Metaphone drops such a W (`IWANOW` is `AN`, `IVANOV` `AFNF`).
+fn alike_but_w_for_v(q: &Token, c: &Token) -> bool {
+    let wv = |b: u8| matches!(b, b'W' | b'V');
+    q.text.len() == c.text.len()
+        && !(q.abjad || c.abjad || q.particle || c.particle)
+        && q.text.bytes().zip(c.text.bytes()).all(|(x, y)| x == y || (wv(x) && wv(y)))
+}
+
 /// A token's Korean romanisation key, or its Mandarin one: the Mandarin where it reads only as Mandarin syllables,
 /// or as both with a spelling no Korean romanisation writes (`CHIEN`); the Korean where it reads as both
 /// otherwise (`SO`, `HO`, whose Korean spellings `SEO`, `HEO` the Mandarin key would not meet).
@@ -629,7 +639,7 @@ fn cannot_be_similar(q: &Token, c: &Token) -> bool {
     if q.nickname.is_some() && c.nickname.is_some() && nickname_related(q.nickname, c.nickname) {
         return false;
     }
-    if q.romanisation_agrees(c) {
+    if q.romanisation_agrees(c) || alike_but_w_for_v(q, c) {
         return false;
     }
     let jw = jaro_winkler_upper_bound(q.text.as_bytes(), c.text.as_bytes(), 0.1);
@@ -813,7 +823,7 @@ fn similarity_by_spelling(q: &Token, q_pattern: Option<&JaroWinklerPattern>, c: 
     if fuzzy < NICKNAME_SIMILARITY && nickname_related(q.nickname, c.nickname) {
         return Some((NICKNAME_SIMILARITY, MatchKind::Nickname));
     }
-    if fuzzy < ROMANISATION_SIMILARITY && q.romanisation_agrees(c) {
+    if fuzzy < ROMANISATION_SIMILARITY && (q.romanisation_agrees(c) || alike_but_w_for_v(q, c)) {
         return Some((ROMANISATION_SIMILARITY, MatchKind::Romanisation));
     }
     if fuzzy < PHONETIC_FLOOR && phonetic {
@@ -1812,6 +1822,18 @@ mod tests {
         }
         // between different names of one language the table says nothing
         assert!(!compare("Mykola Azarov", "Mykyta Azarov").pairs.iter().any(|p| p.3 == MatchKind::Nickname));
+    }
+
+    #[test]
+    fn w_written_for_v_is_a_romanisation() {
+        // German and Polish write Russian В as W; Double Metaphone drops the W
+        for (w, v) in [("Iwan Iwanow", "Ivan Ivanov"), ("Wladimir Putin", "Vladimir Putin"), ("Swetlana Iwanowa", "Svetlana Ivanova")] {
+            let a = compare(w, v);
+            assert!(a.score >= 0.9 && a.pairs.iter().all(|p| p.3 == MatchKind::Romanisation || p.3 == MatchKind::Exact), "{w} ~ {v}: {a:?}");
+        }
+        // only W against V, letter for letter
+        assert!(!compare("Iwanow", "Ivanova").pairs.iter().any(|p| p.3 == MatchKind::Romanisation));
+        assert!(!compare("Wolf", "Golf").pairs.iter().any(|p| p.3 == MatchKind::Romanisation));
     }
 
     #[test]
