@@ -68,7 +68,7 @@ PASSES = {
     "short": Pass(
         (_bench("ratios"), _bench("screening"), _bench("documents"), _bench("messages"), _bench("grpc"),
          _bench("lists", "-k", "not ofac-sdn-xml and not ofac-sdn-csv")),  # the two slowest loads: full pass
-        ("cross_script", "nicknames", "resolve_febrl"),
+        ("cross_script", "nicknames", "resolve_febrl", "renderings"),
     ),
     # The README's sizes (each section quotes the same settings): 1M names, 10M / 100M documents, 1M-entry
     # gRPC list, 1M-entry and 100M-row list loads, 200k x 200k batch, 50k-record resolve; every quality script.

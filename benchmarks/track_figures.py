@@ -400,6 +400,16 @@ def _q_cross_script(report: Any, out: Collector) -> None:
             "cross-script pairs found at the default threshold", f"{len(report)} pairs", "cross_script", delta=0.5)
 
 
+def _q_renderings(report: Any, out: Collector) -> None:
+    if not isinstance(report, list) or not report:
+        out.notes.append("quality renderings: no outcomes")
+        return
+    found = sum(1 for o in report if isinstance(o, dict) and o.get("found") is True)
+    out.add("quality.renderings.found", float(found), "quality", "higher", f"renderings of {len(report)}",
+            "one name's renderings in other languages and scripts found at the default threshold", f"{len(report)} renderings",
+            "renderings", delta=0.5)
+
+
 def _q_febrl4(report: Any, out: Collector) -> None:
     if not isinstance(report, dict):
         return
@@ -438,7 +448,7 @@ def _q_resolve_febrl(report: Any, out: Collector) -> None:
 
 
 QUALITY = {"alias_recall": _q_alias_recall, "cross_script": _q_cross_script, "febrl4": _q_febrl4,
-           "nicknames": _q_nicknames, "resolve_febrl": _q_resolve_febrl}
+           "nicknames": _q_nicknames, "resolve_febrl": _q_resolve_febrl, "renderings": _q_renderings}
 
 
 def from_quality_json(data: dict, out: Collector | None = None) -> Collector:

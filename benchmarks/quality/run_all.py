@@ -31,6 +31,7 @@ SCRIPTS: dict[str, tuple[list[str], str]] = {
     "febrl4": ([], "FEBRL 4 precision / recall / F1, engine vs rapidfuzz"),
     "nicknames": ([], "nickname relations found, engine vs rapidfuzz"),
     "resolve_febrl": ([], "FEBRL 1-4 resolution (dedup / linkage)"),
+    "renderings": ([], "one name in many languages and scripts found at the default threshold, engine vs rapidfuzz"),
 }
 
 

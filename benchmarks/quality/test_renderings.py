@@ -1,0 +1,28 @@
+"""One name as many languages and scripts render it (rigour's putin_names.txt): a regression guard."""
+
+from __future__ import annotations
+
+import pytest
+import renderings as rd
+
+pytestmark = pytest.mark.skipif(not rd.NAMES.exists(), reason="../shared/data absent")
+
+
+def test_most_renderings_are_found_and_more_than_rapidfuzz_finds():
+    outcomes = rd.evaluate()
+    found = sum(o.found for o in outcomes)
+    assert len(outcomes) == 81 and found >= 49
+    baseline = rd.rapidfuzz_found()
+    assert baseline is None or found > baseline
+
+
+def test_renderings_that_write_v_as_w_or_in_ukrainian_and_belarusian_are_found():
+    found = {o.rendering for o in rd.evaluate() if o.found}
+    assert {"Wladimir Putin", "Władimir Putin", "Wladimir Wladimirowitsch Putin", "Путін Володимир Володимирович",
+            "Уладзімір Уладзіміравіч Пуцін"} <= found
+
+
+def test_a_title_alone_with_the_surname_is_not_enough():
+    # `Präsident Putin`: one token of three agrees; titles of office are not particles
+    outcomes = {o.rendering: o for o in rd.evaluate()}
+    assert not outcomes["Präsident Putin"].found
