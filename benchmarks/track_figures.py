@@ -391,23 +391,20 @@ def _q_alias_recall(report: Any, out: Collector) -> None:
                             "info", "higher", "share", f"{name}: rapidfuzz WRatio, the reference", ctx, "alias_recall")
 
 
-def _q_cross_script(report: Any, out: Collector) -> None:
-    if not isinstance(report, list) or not report:
-        out.notes.append("quality cross_script: no outcomes")
-        return
-    found = sum(1 for o in report if isinstance(o, dict) and o.get("found") is True)
-    out.add("quality.cross_script.found", float(found), "quality", "higher", f"pairs of {len(report)}",
-            "cross-script pairs found at the default threshold", f"{len(report)} pairs", "cross_script", delta=0.5)
+def _q_found(step: str, items: str, what: str):
+    """A quality script whose JSON is a list of outcomes, each `found` or not: the figure is how many were found."""
+    def read(report: Any, out: Collector) -> None:
+        if not isinstance(report, list) or not report:
+            out.notes.append(f"quality {step}: no outcomes")
+            return
+        found = sum(1 for o in report if isinstance(o, dict) and o.get("found") is True)
+        out.add(f"quality.{step}.found", float(found), "quality", "higher", f"{items} of {len(report)}", what,
+                f"{len(report)} {items}", step, delta=0.5)
+    return read
 
 
-def _q_renderings(report: Any, out: Collector) -> None:
-    if not isinstance(report, list) or not report:
-        out.notes.append("quality renderings: no outcomes")
-        return
-    found = sum(1 for o in report if isinstance(o, dict) and o.get("found") is True)
-    out.add("quality.renderings.found", float(found), "quality", "higher", f"renderings of {len(report)}",
-            "one name's renderings in other languages and scripts found at the default threshold", f"{len(report)} renderings",
-            "renderings", delta=0.5)
+_q_cross_script = _q_found("cross_script", "pairs", "cross-script pairs found at the default threshold")
+_q_renderings = _q_found("renderings", "renderings", "one name's renderings in other languages and scripts found at the default threshold")
 
 
 def _q_febrl4(report: Any, out: Collector) -> None:
