@@ -11,7 +11,7 @@ pytestmark = pytest.mark.skipif(not rd.NAMES.exists(), reason="../shared/data ab
 def test_most_renderings_are_found_and_more_than_rapidfuzz_finds():
     outcomes = rd.evaluate()
     found = sum(o.found for o in outcomes)
-    assert len(outcomes) == 81 and found >= 49
+    assert len(outcomes) == 81 and found >= 58
     baseline = rd.rapidfuzz_found()
     assert baseline is None or found > baseline
 
@@ -20,6 +20,12 @@ def test_renderings_that_write_v_as_w_or_in_ukrainian_and_belarusian_are_found()
     found = {o.rendering for o in rd.evaluate() if o.found}
     assert {"Wladimir Putin", "Władimir Putin", "Wladimir Wladimirowitsch Putin", "Путін Володимир Володимирович",
             "Уладзімір Уладзіміравіч Пуцін"} <= found
+
+
+def test_two_words_agreeing_find_the_name_whose_patronymic_they_lack():
+    # passports carry no patronymic: VLADIMIROVICH missing from a two-word rendering costs little (0.82-0.84 before)
+    found = {o.rendering for o in rd.evaluate() if o.found}
+    assert {"فلاديمير بوتين", "Уладзімір Пуцін", "Vladimiras Putinas", "ვლადიმერ პუტინი"} <= found
 
 
 def test_a_title_alone_with_the_surname_is_not_enough():
