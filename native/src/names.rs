@@ -1458,15 +1458,19 @@ pub fn best_of_forms(query_forms: &[Vec<Token>], cand_forms: &[Vec<&Token>]) -> 
 mod tests {
     use super::*;
 
-    /// Random tokens over a small alphabet (so that many pairs are close), plus real names.
-    fn sample_tokens() -> Vec<Token> {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
+    /// A seeded xorshift generator: the same draws on every run.
+    fn draws(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             state
-        };
+        }
+    }
+
+    /// Random tokens over a small alphabet (so that many pairs are close), plus real names.
+    fn sample_tokens() -> Vec<Token> {
+        let mut next = draws(0x2545_f491_4f6c_dd1d);
         let mut texts: Vec<String> = "MOHAMMED MUHAMMAD MHMD ABDUL ABDULRAHMAN RAHMAN JOHN JON JONATHAN SMITH SMYTH SCHMIDT \
             WILLIAM BILL KATHERINE KATE ALEXANDER ALEXANDROS LLC LTD BANK CORP CO SAEED SABET J A DE AL"
             .split(' ').map(str::to_owned).collect();
@@ -1495,13 +1499,7 @@ mod tests {
         let pool = ["VLADIMIR", "VLADIMIROVICH", "PUTIN", "PUTINA", "IVANOVNA", "IVAN", "IVANOV", "AL", "OGLU", "ALIYEV", "ALI",
             "SERGEI", "SERGEYEVICH", "SIARHEI", "PETROV", "PETROVICH", "MARIA", "LAHUNOVICH", "ANDREI", "CO", "BANK"];
         let tokens: Vec<Token> = pool.iter().map(|t| Token::new(t)).collect();
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = draws(0x9e37_79b9_7f4a_7c15);
         for _ in 0..5_000 {
             let mut name = || {
                 let n = 1 + next() % 4;
