@@ -16,7 +16,7 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use crate::pages::{huge_vec, prefer_huge_pages};
-use crate::names::{align_best_score_from, loose_skeleton, w_as_v_phonetic, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, s_as_z_skeletons, short_written_form, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, whole_name_spellings, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, cyrillic_phonetic, loose_skeleton, w_as_v_phonetic, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, s_as_z_skeletons, short_written_form, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, whole_name_spellings, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -657,8 +657,11 @@ impl NameIndex {
             KeyTable::from_pairs(pairs)
         };
         // the Korean or Mandarin romanisation key too (`CHO` proposes `JO`, `HSU` `XU`): marked apart, it meets no
-        // phonetic key; and the Double Metaphone of the spelling with W read as V (`FADWI` proposes `FADAVI`)
-        let phonetic_keys = keyed(&|t, ks| ks.extend(t.phonetic.iter().copied().chain([t.romanised]).filter(|&k| k != 0).chain(w_as_v_phonetic(t))));
+        // phonetic key; and the Double Metaphone of the spelling with W read as V (`FADWI` proposes `FADAVI`) and of
+        // its Cyrillic reading (`GASANOV` proposes `HASANOV`)
+        let phonetic_keys = keyed(&|t, ks| {
+            ks.extend(t.phonetic.iter().copied().chain([t.romanised]).filter(|&k| k != 0).chain(w_as_v_phonetic(t)).chain(cyrillic_phonetic(t)))
+        });
         let deletion_keys = keyed(&|t, ks| deletion_neighbourhood(&t.text, |k| ks.push(k)));
         let prefix_keys = keyed(&|t, ks| ks.extend(prefix_key(t)));
         // Latin spellings' keys, which a vowelless query token looks up, and vowelless tokens' keys, which a Latin one does
@@ -902,7 +905,7 @@ impl NameIndex {
         let exact = self.token_id(&q.text);
         let mut wanted: Vec<(&KeyTable, u64)> = Vec::with_capacity(24);
         wanted.extend(q.phonetic.iter().chain([&q.romanised]).filter(|&&k| k != 0).map(|&k| (&self.phonetic_keys, k)));
-        wanted.extend(w_as_v_phonetic(q).map(|k| (&self.phonetic_keys, k)));
+        wanted.extend(w_as_v_phonetic(q).chain(cyrillic_phonetic(q)).map(|k| (&self.phonetic_keys, k)));
         deletion_neighbourhood(&q.text, |k| wanted.push((&self.deletion_keys, k)));
         wanted.extend(prefix_key(q).map(|k| (&self.prefix_keys, k)));
         if let Some(k) = skeleton_key(q) {
@@ -1755,7 +1758,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// short forms (`MOHD`, `MD`).
 /// 16: Mandarin names keyed in one spelling for pinyin and Wade-Giles (`XU` ~ `HSU`, `JIAN` ~ `CHIEN`).
 /// 17: Russian given names also in the romanisations that write J for Й, Я, Ю, Е (`SERGEJ`, `JURIJ`, `JELENA`).
-const FORMAT_VERSION: u32 = 17;
+/// 18: Latin spellings also keyed in their Cyrillic reading (`GASANOV` ~ `HASANOV`, `DZHAMAL` ~ `JAMAL`).
+const FORMAT_VERSION: u32 = 18;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
@@ -2379,6 +2383,22 @@ mod tests {
                 ("ANDREI IPATAU", "ANDREI IPATOV"),
             ],
             0.7,
+        );
+    }
+
+    #[test]
+    fn a_cyrillic_reading_finds_the_row_spelt_the_other_way() {
+        // forty people named ALI and RASUL: only the Cyrillic reading (Russian Г for H, ДЖ as DZH, Ukrainian Г as
+        // H) sets the one apart, from either side
+        let mut names = crowd(40, ["ALIEV", "GAMZAEV", "HAMIDOV", "GASANOV"], |surname| format!("RASUL {surname}"));
+        names.extend(crowd(40, ["HADI", "KHALIL", "JAMALI", "HAJI"], |surname| format!("ALI {surname}")));
+        names.push("RASUL GADZHIEV".to_string());
+        names.push("ALI DZHAMALOV".to_string());
+        names.push("ANDRIY HRYHORENKO".to_string());
+        each_finds_its_row(
+            &names,
+            &[("RASUL HAJIYEV", "RASUL GADZHIEV"), ("ALI JAMALOV", "ALI DZHAMALOV"), ("ANDRIY GRIGORENKO", "ANDRIY HRYHORENKO")],
+            0.9,
         );
     }
 

@@ -6,6 +6,7 @@
 //! - [`phonetic`]: phonetic keys (jellyfish definitions, plus Double Metaphone / Beider-Morse);
 //! - [`romanisation`]: one key for the McCune-Reischauer and Revised romanisations of a Korean syllable;
 //! - [`mandarin`]: one key for the pinyin and Wade-Giles spellings of a Mandarin syllable;
+//! - [`cyrillic`]: one reading for the Latin spellings of a name written in Cyrillic (Russian, Ukrainian, Caucasian);
 //! - [`similarity`]: string similarities (rapidfuzz definitions) and token-based ratios;
 //! - [`names`]: order-free token alignment of two person or organisation names;
 //! - [`orgs`]: legal forms, stopwords and abbreviations of organisation names;
@@ -18,6 +19,7 @@
 //! The Python bindings live in one file, `bindings.rs`, compiled only with the `python` feature.
 
 pub mod cjk;
+pub mod cyrillic;
 pub mod documents;
 pub mod flat;
 pub mod index;

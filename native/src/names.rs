@@ -129,6 +129,8 @@ pub struct Token {
     pub org_word: bool,
     /// Written as an East Slavic or Turkic patronymic (`VLADIMIROVICH`, `IVANOVNA`, `ALIEVICH`, `OGLU`: [`is_patronymic`]).
     pub patronymic: bool,
+    /// Its Cyrillic reading ([`crate::cyrillic::reading`]) as [`cyrillic_hash`]: 0 when it has none.
+    pub cyrillic: u64,
 }
 
 /// The nickname relations (carltonnorthern/nicknames, Apache-2.0; engine/data/nicknames/PROVENANCE.md).
@@ -140,6 +142,15 @@ const EAST_SLAVIC_CSV: &str = include_str!("../../engine/data/nicknames/east_sla
 /// A given name and how passports write it short (`MOHD`, `MD`: Malaysian, Singaporean, Bangladeshi and Indian
 /// passports write Muhammad so), in the same form; engine/data/nicknames/PROVENANCE.md.
 const WRITTEN_SHORT_CSV: &str = include_str!("../../engine/data/nicknames/written_short.csv");
+
+/// Arabic, Persian and Turkic given names as Russian writes them, with Г for their H (`MAGOMED`, `GASAN`,
+/// `IBRAGIM`; Dagestani, Chechen, Azerbaijani and Central Asian bearers' Russian documents), in the same form;
+/// engine/data/nicknames/PROVENANCE.md. Surnames made of them are related by their Cyrillic reading
+/// ([`crate::cyrillic`]: `GASANOV` ~ `HASANOV`).
+const ARABIC_IN_RUSSIAN_CSV: &str = include_str!("../../engine/data/nicknames/arabic_in_russian.csv");
+/// Arabic given names as Turkish and Azerbaijani passports write them, with C for J, E for A, final T for D, V for W
+/// (`CEMAL` ~ `JAMAL`, `MEHMET` ~ `MUHAMMAD`, `RECEP` ~ `RAJAB`, `VAHIT` ~ `WAHID`), in the same form.
+const ARABIC_IN_TURKISH_CSV: &str = include_str!("../../engine/data/nicknames/arabic_in_turkish.csv");
 
 /// Names of the nickname table by id, and the direct relations between ids (both directions): as
 /// pairs to test, and per id the names it relates to (what a name proposes in the blocking index).
@@ -156,7 +167,9 @@ struct Nicknames {
 fn nicknames() -> &'static Nicknames {
     static TABLE: OnceLock<Nicknames> = OnceLock::new();
     TABLE.get_or_init(|| {
-        related_names(nickname_pairs(NICKNAMES_CSV).chain(language_form_pairs(EAST_SLAVIC_CSV)).chain(language_form_pairs(WRITTEN_SHORT_CSV)))
+        related_names(nickname_pairs(NICKNAMES_CSV).chain(language_form_pairs(EAST_SLAVIC_CSV)).chain(language_form_pairs(WRITTEN_SHORT_CSV))
+            .chain(first_field_pairs(ARABIC_IN_RUSSIAN_CSV))
+            .chain(first_field_pairs(ARABIC_IN_TURKISH_CSV)))
     })
 }
 
@@ -176,6 +189,19 @@ fn language_form_pairs(csv: &str) -> impl Iterator<Item = (String, String)> + '_
         let forms: Vec<String> = line.split([',', ' ']).map(|f| f.trim().to_ascii_uppercase()).filter(|f| !f.is_empty()).collect();
         let pairs: Vec<(String, String)> =
             forms.iter().enumerate().flat_map(|(i, a)| forms[i + 1..].iter().map(move |b| (a.clone(), b.clone()))).collect();
+        pairs
+    })
+}
+
+/// The pairs of a line of one language's spellings of a name, then its other spellings: each of the first with every
+/// other spelling on the line, not the others with one another (`MUHAMMAD` ~ `MOHAMED` stay spellings for the
+/// phonetic and fuzzy scores to judge).
+fn first_field_pairs(csv: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    csv.lines().skip(1).flat_map(|line| {
+        let spellings = |field: &str| field.split(' ').map(|f| f.trim().to_ascii_uppercase()).filter(|f| !f.is_empty()).collect::<Vec<_>>();
+        let (first, others) = line.split_once(',').map_or((Vec::new(), Vec::new()), |(f, o)| (spellings(f), spellings(o)));
+        let pairs: Vec<(String, String)> =
+            first.iter().enumerate().flat_map(|(i, f)| first[i + 1..].iter().chain(&others).map(move |o| (f.clone(), o.clone()))).collect();
         pairs
     })
 }
@@ -431,6 +457,27 @@ fn romanised_hash(key: &str) -> u64 {
     key_state().hash_one(("romanised", key))
 }
 
+/// A [`crate::cyrillic::reading`] as one number: the reading's hash, its lowest bit set when a Cyrillic rule
+/// changed the spelling (two tokens agree when their readings do and one of them was changed:
+/// [`cyrillic_agrees`]).
+fn cyrillic_hash(text: &str) -> u64 {
+    crate::cyrillic::reading(text).map_or(0, |(read, changed)| (key_state().hash_one(("cyrillic", read)) << 1) | changed as u64)
+}
+
+/// Whether two [`cyrillic_hash`]es are of one reading, of which one was changed by a Cyrillic rule.
+fn cyrillic_agrees(a: u64, b: u64) -> bool {
+    a != 0 && (a ^ b) >> 1 == 0 && (a | b) & 1 == 1
+}
+
+/// The Double Metaphone keys ([`key_hash`], as [`Token::phonetic`]) of a token's Cyrillic reading, when a
+/// Cyrillic rule changed it, that its own keys are not: the index keys them, so that either spelling proposes
+/// the other (`GASANOV`, `KSNF`, is keyed `HSNF` as `HASANOV` is).
+pub fn cyrillic_phonetic(t: &Token) -> impl Iterator<Item = u64> + '_ {
+    let read = if t.cyrillic & 1 == 0 || t.abjad || t.particle { None } else { crate::cyrillic::reading(&t.text) };
+    let (p, a) = read.map(|(r, _)| double_metaphone(&r)).unwrap_or_default();
+    [key_hash(&p), key_hash(&a)].into_iter().filter(move |&k| k != 0 && !t.phonetic.contains(&k))
+}
+
 /// A Latin spelling read with its W and a final Ў as V, or None when it has neither: every W (Persian
 /// و, Polish and German W: `FADWI` ~ `FADAVI`, `RADWAN` ~ `RADVAN`), and a U ending the token after a
 /// vowel, as Belarusian writes the Ў that Russian spells V (`NAUMAU` ~ `NAUMOV`, `BARSUKOU` ~ `BARSUKOV`).
@@ -540,6 +587,7 @@ impl Token {
         let abjad = len >= 2 && !particle && !text.bytes().any(|b| matches!(b, b'A' | b'E' | b'I' | b'O' | b'U')) && !has_bare_c(text);
         let nickname = if particle { None } else { nickname_id(text) };
         let romanised = if particle { None } else { romanisation_key(text) }.map_or(0, |k| romanised_hash(&k));
+        let cyrillic = if particle || abjad { 0 } else { cyrillic_hash(text) };
         Token {
             text: text.into(),
             phonetic,
@@ -555,6 +603,7 @@ impl Token {
             trade,
             org_word,
             patronymic: !particle && is_patronymic(text),
+            cyrillic,
         }
     }
 
@@ -584,8 +633,9 @@ impl Token {
         self.particle || self.generic
     }
 
+    /// Two romanisations of one Korean or Mandarin name, or two Latin spellings of one Cyrillic name.
     fn romanisation_agrees(&self, other: &Token) -> bool {
-        self.romanised != 0 && self.romanised == other.romanised
+        (self.romanised != 0 && self.romanised == other.romanised) || cyrillic_agrees(self.cyrillic, other.cyrillic)
     }
 
     fn phonetic_agrees(&self, other: &Token) -> bool {
@@ -679,7 +729,8 @@ pub struct Sketch {
     /// The first bytes of the text (zero past its end) and its length in bytes (at most 65,535).
     prefix: [u8; 4],
     len: u16,
-    /// ASCII text, written without vowels, particle.
+    /// ASCII text, written without vowels, changed by its Cyrillic reading (the low three bits); the Cyrillic
+    /// reading's hash in the high five ([`SKETCH_CYRILLIC_SHIFT`], 0: none).
     flags: u8,
     nickname: u32,
     symbol: u32,
@@ -696,6 +747,10 @@ fn fold_key(k: u64) -> u8 {
 
 const SKETCH_ASCII: u8 = 1;
 const SKETCH_ABJAD: u8 = 2;
+/// A Cyrillic rule changed the token's reading ([`cyrillic_hash`]'s lowest bit).
+const SKETCH_CYRILLIC_CHANGED: u8 = 4;
+/// Where the flags hold the Cyrillic reading's hash, folded to five bits (1 to 31; 0 for none).
+const SKETCH_CYRILLIC_SHIFT: u8 = 3;
 const NONE_ID: u32 = u32::MAX;
 
 impl Sketch {
@@ -711,7 +766,13 @@ impl Sketch {
         for (p, &b) in prefix.iter_mut().zip(bytes) {
             *p = b;
         }
-        let flags = if bytes.is_ascii() { SKETCH_ASCII } else { 0 } | if t.abjad { SKETCH_ABJAD } else { 0 };
+        let flags = if bytes.is_ascii() { SKETCH_ASCII } else { 0 }
+            | if t.abjad { SKETCH_ABJAD } else { 0 }
+            | if t.cyrillic & 1 == 1 { SKETCH_CYRILLIC_CHANGED } else { 0 }
+            | match fold_key(t.cyrillic >> 1) {
+                0 => 0,
+                k => (k % 31 + 1) << SKETCH_CYRILLIC_SHIFT,
+            };
         Sketch {
             letters,
             twice,
@@ -802,6 +863,10 @@ pub fn sketch_rules_out(q: &Token, query: &QuerySketch, c: &Sketch) -> bool {
         return false;
     }
     if q_sketch.romanised != 0 && q_sketch.romanised == c.romanised {
+        return false;
+    }
+    let cyrillic = |flags: u8| flags >> SKETCH_CYRILLIC_SHIFT;
+    if cyrillic(q_sketch.flags) != 0 && cyrillic(q_sketch.flags) == cyrillic(c.flags) && (q_sketch.flags | c.flags) & SKETCH_CYRILLIC_CHANGED != 0 {
         return false;
     }
     let jw = c.jaro_winkler_bound(q.text.as_bytes(), query);
@@ -1896,6 +1961,33 @@ mod tests {
         // only W against V, letter for letter
         assert!(!compare("Iwanow", "Ivanova").pairs.iter().any(|p| p.3 == MatchKind::Romanisation));
         assert!(!compare("Wolf", "Golf").pairs.iter().any(|p| p.3 == MatchKind::Romanisation));
+    }
+
+    #[test]
+    fn a_cyrillic_name_meets_its_other_latin_spellings() {
+        for (russian, other) in [
+            ("Gusein Gadzhiev", "Hussein Hajiyev"),
+            ("Dzhokhar Tsarnaev", "Jokhar Tsarnaev"),
+            ("Rasul Gasanov", "Rasul Hasanov"),
+            ("Mikhail Grigorenko", "Mykhailo Hryhorenko"),
+        ] {
+            let a = compare(russian, other);
+            assert!(a.score > 0.899 && a.pairs.iter().any(|p| p.3 == MatchKind::Romanisation), "{russian} ~ {other}: {a:?}");
+        }
+        // G and H tell other names apart; a Y or a doubled letter alone relates nothing
+        assert!(compare("John Gill", "John Hill").score < 0.85);
+        assert!(!compare("Maryam", "Mariam").pairs.iter().any(|p| p.3 == MatchKind::Romanisation));
+    }
+
+    #[test]
+    fn an_arabic_given_name_meets_its_russian_and_turkish_forms() {
+        for (form, name) in [("Magomed", "Muhammad"), ("Gusein", "Hussain"), ("Cemal", "Jamal"), ("Mehmet", "Mohamed"), ("Recep", "Rajab")] {
+            assert!(compare(form, name).pairs.iter().any(|p| p.3 == MatchKind::Nickname), "{form} ~ {name}");
+        }
+        // a line's first spellings are related to one another, the others not (they meet by sound and spelling)
+        assert!(compare("Mehmet", "Mammad").pairs.iter().any(|p| p.3 == MatchKind::Nickname));
+        assert!(!compare("Jamal", "Gamal").pairs.iter().any(|p| p.3 == MatchKind::Nickname));
+        assert!(!compare("Muhammad", "Mohamed").pairs.iter().any(|p| p.3 == MatchKind::Nickname));
     }
 
     #[test]
