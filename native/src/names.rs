@@ -151,6 +151,10 @@ const ARABIC_IN_RUSSIAN_CSV: &str = include_str!("../../engine/data/nicknames/ar
 /// Arabic given names as Turkish and Azerbaijani passports write them, with C for J, E for A, final T for D, V for W
 /// (`CEMAL` ~ `JAMAL`, `MEHMET` ~ `MUHAMMAD`, `RECEP` ~ `RAJAB`, `VAHIT` ~ `WAHID`), in the same form.
 const ARABIC_IN_TURKISH_CSV: &str = include_str!("../../engine/data/nicknames/arabic_in_turkish.csv");
+/// Arabic given names as Algerian, Moroccan and Tunisian documents write them, in French spelling and in the
+/// Maghreb's own forms (`YOUCEF` ~ `YUSUF`, `HOCINE` ~ `HUSSEIN`, `MOHAND` ~ `MUHAMMAD`, `SLIMANE` ~ `SULAYMAN`), in the
+/// same form.
+const ARABIC_IN_MAGHREB_CSV: &str = include_str!("../../engine/data/nicknames/arabic_in_maghreb.csv");
 
 /// Names of the nickname table by id, and the direct relations between ids (both directions): as
 /// pairs to test, and per id the names it relates to (what a name proposes in the blocking index).
@@ -169,7 +173,8 @@ fn nicknames() -> &'static Nicknames {
     TABLE.get_or_init(|| {
         related_names(nickname_pairs(NICKNAMES_CSV).chain(language_form_pairs(EAST_SLAVIC_CSV)).chain(language_form_pairs(WRITTEN_SHORT_CSV))
             .chain(first_field_pairs(ARABIC_IN_RUSSIAN_CSV))
-            .chain(first_field_pairs(ARABIC_IN_TURKISH_CSV)))
+            .chain(first_field_pairs(ARABIC_IN_TURKISH_CSV))
+            .chain(first_field_pairs(ARABIC_IN_MAGHREB_CSV)))
     })
 }
 
@@ -1980,8 +1985,10 @@ mod tests {
     }
 
     #[test]
-    fn an_arabic_given_name_meets_its_russian_and_turkish_forms() {
-        for (form, name) in [("Magomed", "Muhammad"), ("Gusein", "Hussain"), ("Cemal", "Jamal"), ("Mehmet", "Mohamed"), ("Recep", "Rajab")] {
+    fn an_arabic_given_name_meets_its_russian_turkish_and_maghreb_forms() {
+        for (form, name) in
+            [("Magomed", "Muhammad"), ("Gusein", "Hussain"), ("Cemal", "Jamal"), ("Mehmet", "Mohamed"), ("Recep", "Rajab"), ("Hocine", "Hussein")]
+        {
             assert!(compare(form, name).pairs.iter().any(|p| p.3 == MatchKind::Nickname), "{form} ~ {name}");
         }
         // a line's first spellings are related to one another, the others not (they meet by sound and spelling)
