@@ -1998,6 +1998,33 @@ mod tests {
     }
 
     #[test]
+    fn the_written_form_tables_are_well_formed() {
+        // a header, then lines of two or more comma-separated fields of space-separated spellings, each of capital
+        // letters (how a normalised token is written), none twice in a field (two languages may share one): a typo
+        // would relate nothing, silently
+        for (table, csv) in [
+            ("east_slavic", EAST_SLAVIC_CSV),
+            ("written_short", WRITTEN_SHORT_CSV),
+            ("arabic_in_russian", ARABIC_IN_RUSSIAN_CSV),
+            ("arabic_in_turkish", ARABIC_IN_TURKISH_CSV),
+            ("arabic_in_maghreb", ARABIC_IN_MAGHREB_CSV),
+        ] {
+            for (n, line) in csv.lines().enumerate().skip(1) {
+                let fields: Vec<&str> = line.split(',').collect();
+                assert!(fields.len() >= 2, "{table}.csv line {}: {line:?}", n + 1);
+                for field in fields {
+                    let spellings: Vec<&str> = field.split(' ').filter(|s| !s.is_empty()).collect();
+                    assert!(!spellings.is_empty(), "{table}.csv line {}: an empty field", n + 1);
+                    for s in &spellings {
+                        assert!(s.len() >= 2 && s.bytes().all(|b| b.is_ascii_uppercase()), "{table}.csv line {}: {s:?}", n + 1);
+                        assert_eq!(spellings.iter().filter(|t| *t == s).count(), 1, "{table}.csv line {}: {s} twice", n + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_given_name_meets_its_short_form() {
         // as Malaysian and Bangladeshi passports write Muhammad
         for (short, full) in [("Mohd Nasir", "Muhammad Nasir"), ("Md Rahman Khan", "Mohammed Rahman Khan"), ("Muhd Ali", "Mohamed Ali")] {
