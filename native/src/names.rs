@@ -1633,8 +1633,11 @@ mod tests {
     #[test]
     fn a_sketch_rules_out_only_pairs_the_full_comparison_rejects() {
         let mut tokens = sample_tokens();
-        // digits, doubled letters, non-ASCII, nicknames and abbreviations exercise every escape
-        for t in ["4477", "AAAA", "AAAAAAAAAAAB", "BAAAAAAAAAAA", "MÜLLER", "MULLER", "BOB", "ROBERT", "INTL", "INTERNATIONAL", "HSYN", "HUSSEIN"] {
+        // digits, doubled letters, non-ASCII, nicknames, abbreviations and Cyrillic readings exercise every escape
+        for t in [
+            "4477", "AAAA", "AAAAAAAAAAAB", "BAAAAAAAAAAA", "MÜLLER", "MULLER", "BOB", "ROBERT", "INTL", "INTERNATIONAL", "HSYN", "HUSSEIN",
+            "GADZHIEV", "HAJIYEV", "DZHIDZHIEV", "JIJIYEV", "ZHOU", "JOU",
+        ] {
             tokens.push(Token::new(t));
         }
         let sketches: Vec<Sketch> = tokens.iter().map(Sketch::of).collect();
