@@ -155,6 +155,10 @@ const ARABIC_IN_TURKISH_CSV: &str = include_str!("../../engine/data/nicknames/ar
 /// Maghreb's own forms (`YOUCEF` ~ `YUSUF`, `HOCINE` ~ `HUSSEIN`, `MOHAND` ~ `MUHAMMAD`, `SLIMANE` ~ `SULAYMAN`), in the
 /// same form.
 const ARABIC_IN_MAGHREB_CSV: &str = include_str!("../../engine/data/nicknames/arabic_in_maghreb.csv");
+/// Given names in Somali orthography, as Somali passports write them, with X for ح and C for ع (`MAXAMED` ~
+/// `MOHAMED`, `XASAN` ~ `HASSAN`, `CUMAR` ~ `UMAR`), in the same form. A Somali name is three given names (one's
+/// own, father's, grandfather's), so the table covers whole names.
+const ARABIC_IN_SOMALI_CSV: &str = include_str!("../../engine/data/nicknames/arabic_in_somali.csv");
 
 /// Names of the nickname table by id, and the direct relations between ids (both directions): as
 /// pairs to test, and per id the names it relates to (what a name proposes in the blocking index).
@@ -174,7 +178,8 @@ fn nicknames() -> &'static Nicknames {
         related_names(nickname_pairs(NICKNAMES_CSV).chain(language_form_pairs(EAST_SLAVIC_CSV)).chain(language_form_pairs(WRITTEN_SHORT_CSV))
             .chain(first_field_pairs(ARABIC_IN_RUSSIAN_CSV))
             .chain(first_field_pairs(ARABIC_IN_TURKISH_CSV))
-            .chain(first_field_pairs(ARABIC_IN_MAGHREB_CSV)))
+            .chain(first_field_pairs(ARABIC_IN_MAGHREB_CSV))
+            .chain(first_field_pairs(ARABIC_IN_SOMALI_CSV)))
     })
 }
 
@@ -1988,9 +1993,9 @@ mod tests {
     }
 
     #[test]
-    fn an_arabic_given_name_meets_its_russian_turkish_and_maghreb_forms() {
+    fn an_arabic_given_name_meets_its_russian_turkish_maghreb_and_somali_forms() {
         for (form, name) in
-            [("Magomed", "Muhammad"), ("Gusein", "Hussain"), ("Cemal", "Jamal"), ("Mehmet", "Mohamed"), ("Recep", "Rajab"), ("Hocine", "Hussein")]
+            [("Magomed", "Muhammad"), ("Gusein", "Hussain"), ("Cemal", "Jamal"), ("Mehmet", "Mohamed"), ("Recep", "Rajab"), ("Hocine", "Hussein"), ("Xasan", "Hassan")]
         {
             assert!(compare(form, name).pairs.iter().any(|p| p.3 == MatchKind::Nickname), "{form} ~ {name}");
         }
@@ -2011,6 +2016,7 @@ mod tests {
             ("arabic_in_russian", ARABIC_IN_RUSSIAN_CSV),
             ("arabic_in_turkish", ARABIC_IN_TURKISH_CSV),
             ("arabic_in_maghreb", ARABIC_IN_MAGHREB_CSV),
+            ("arabic_in_somali", ARABIC_IN_SOMALI_CSV),
         ] {
             for (n, line) in csv.lines().enumerate().skip(1) {
                 let fields: Vec<&str> = line.split(',').collect();
