@@ -7,7 +7,8 @@
 //! - ДЖ is `DZH` in Russian and Ukrainian passports (ICAO 9303), `DJ` in French; English, Turkic and Arabic
 //!   spellings write `J` (`DZHOKHAR` ~ `JOKHAR`, `DZHABRAIL` ~ `JABRAIL`);
 //! - Ж is `ZH`, where French and a name's own language write `J` (`MERKHEZH` ~ `MERHEJ`);
-//! - Х is `KH`, the H of Arabic and Turkic spellings (`KHASAN` ~ `HASAN`);
+//! - Х is `KH`, the H of Arabic and Turkic spellings (`KHASAN` ~ `HASAN`), and X in Uzbek's Latin alphabet, read so in a
+//!   surname of the form below (`XOLMATOV` ~ `KHOLMATOV`; elsewhere X is KS: `MAXIM`);
 //! - Г is `G` in Russian and `H` in Ukrainian and Belarusian (`HONCHARENKO` ~ `GONCHARENKO`), and Russian
 //!   writes Г for the H of Arabic and Turkic names (`GASANOV` ~ `HASANOV`, `GUSEINOV` ~ `HUSEYNOV`). A G is read
 //!   as H only in a surname of East Slavic or Caucasian form ([`SURNAME_ENDINGS`]): elsewhere G and H tell
@@ -21,8 +22,8 @@
 
 /// Endings of East Slavic and Caucasian surnames, as read (Y as I, doubled letters once): Russian `-OV`, `-EV`,
 /// `-IN` and their feminines, Ukrainian `-ENKO`, `-UK`, `-CHUK`, `-SKI` (`-SKY`, `-SKIY`, `-SKYI`), Russian
-/// and Ukrainian patronymics. The `G` of `GASANOV`, `GRIGORENKO`, `PURGIN` is read as H; of `GILL`, `GRANT`,
-/// `GALLAGHER` not.
+/// and Ukrainian patronymics. The `G` of `GASANOV`, `GRIGORENKO`, `PURGIN` and the `X` of `XOLMATOV` are read as H;
+/// of `GILL`, `GRANT`, `GALLAGHER`, `MAXIM` not.
 const SURNAME_ENDINGS: [&str; 17] =
     ["OV", "EV", "OVA", "EVA", "IN", "INA", "ENKO", "UK", "SKI", "SKII", "SKA", "SKAIA", "OVICH", "EVICH", "OVNA", "EVNA", "IVNA"];
 
@@ -30,7 +31,7 @@ const SURNAME_ENDINGS: [&str; 17] =
 const MIN_LEN: usize = 4;
 
 /// The token's spelling with the Cyrillic letters written one way (`DZH`, `DJ`, `ZH` as J, `KH` as H, a
-/// surname's `G` as H, `Y` as I, a doubled letter once), and whether a Cyrillic rule (not only Y or a doubled
+/// surname's `G` and Uzbek `X` as H, `Y` as I, a doubled letter once), and whether a Cyrillic rule (not only Y or a doubled
 /// letter) changed it; None for a token that is not all ASCII capitals, or is too short.
 pub fn reading(token: &str) -> Option<(String, bool)> {
     let b = token.as_bytes();
@@ -59,11 +60,11 @@ pub fn reading(token: &str) -> Option<(String, bool)> {
         }
         i += used;
     }
-    if out.contains(&b'G') && SURNAME_ENDINGS.iter().any(|e| out.ends_with(e.as_bytes()) && out.len() >= e.len() + 2) {
+    if out.iter().any(|&c| matches!(c, b'G' | b'X')) && SURNAME_ENDINGS.iter().any(|e| out.ends_with(e.as_bytes()) && out.len() >= e.len() + 2) {
         changed = true;
         let mut read: Vec<u8> = Vec::with_capacity(out.len());
         for c in out {
-            let c = if c == b'G' { b'H' } else { c };
+            let c = if matches!(c, b'G' | b'X') { b'H' } else { c };
             if read.last() != Some(&c) {
                 read.push(c);
             }
@@ -98,6 +99,8 @@ mod tests {
             ("BAGHIROV", "BAGIROV"),
             ("PURGIN", "PURHIN"),
             ("BOGATYROVA", "BOHATYROVA"),
+            ("XOLMATOV", "KHOLMATOV"),
+            ("XUDOYBERDIYEV", "KHUDOYBERDIEV"),
         ] {
             assert_eq!(read(a), read(b), "{a} ~ {b}");
         }
@@ -105,7 +108,9 @@ mod tests {
 
     #[test]
     fn other_names_stay_apart() {
-        for (a, b) in [("GILL", "HILL"), ("GUNTER", "HUNTER"), ("GASAN", "HASAN"), ("GRANT", "HRANT"), ("MAGOMED", "MUHAMMAD")] {
+        for (a, b) in
+            [("GILL", "HILL"), ("GUNTER", "HUNTER"), ("GASAN", "HASAN"), ("GRANT", "HRANT"), ("MAGOMED", "MUHAMMAD"), ("MAXIM", "MAHIM")]
+        {
             assert_ne!(read(a), read(b), "{a} ~ {b}");
         }
     }

@@ -1759,7 +1759,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 16: Mandarin names keyed in one spelling for pinyin and Wade-Giles (`XU` ~ `HSU`, `JIAN` ~ `CHIEN`).
 /// 17: Russian given names also in the romanisations that write J for Й, Я, Ю, Е (`SERGEJ`, `JURIJ`, `JELENA`).
 /// 18: Latin spellings also keyed in their Cyrillic reading (`GASANOV` ~ `HASANOV`, `DZHAMAL` ~ `JAMAL`).
-const FORMAT_VERSION: u32 = 18;
+/// 19: the reading takes a surname's Uzbek X as H (`XOLMATOV` ~ `KHOLMATOV`).
+const FORMAT_VERSION: u32 = 19;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
