@@ -9,14 +9,13 @@ file's own Min Score column is calibrated to watchman's embedding model and is n
 
 from __future__ import annotations
 
-import argparse
 import csv
-import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import engine
+import outcome_report
 
 PAIRS = Path(__file__).resolve().parents[3] / "shared" / "data" / "name_matching" / "watchman_cross_script" / "cross_script_pairs.csv"
 
@@ -79,14 +78,7 @@ def markdown(outcomes: list[Outcome], baseline: int | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--json", help="also write the outcomes here")
-    args = ap.parse_args(argv)
-    outcomes = evaluate()
-    print(markdown(outcomes, rapidfuzz_found()))
-    if args.json:
-        Path(args.json).write_text(json.dumps([asdict(o) for o in outcomes], indent=1, ensure_ascii=False))
-    return 0
+    return outcome_report.main(argv, __doc__, evaluate, markdown, rapidfuzz_found)
 
 
 if __name__ == "__main__":

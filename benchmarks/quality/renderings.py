@@ -11,13 +11,12 @@ lines, found at 85, is the baseline.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import engine
+import outcome_report
 
 NAMES = Path(__file__).resolve().parents[3] / "shared" / "data" / "name_matching" / "rigour_names" / "putin_names.txt"
 LISTED = "Vladimir Vladimirovich PUTIN"
@@ -68,14 +67,7 @@ def markdown(outcomes: list[Outcome], baseline: int | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--json", help="also write the outcomes here")
-    args = ap.parse_args(argv)
-    outcomes = evaluate()
-    print(markdown(outcomes, rapidfuzz_found()))
-    if args.json:
-        Path(args.json).write_text(json.dumps([asdict(o) for o in outcomes], indent=1, ensure_ascii=False))
-    return 0
+    return outcome_report.main(argv, __doc__, evaluate, markdown, rapidfuzz_found)
 
 
 if __name__ == "__main__":

@@ -196,11 +196,16 @@ fn nickname_pairs(csv: &str) -> impl Iterator<Item = (String, String)> + '_ {
 /// space-separated spellings.
 fn language_form_pairs(csv: &str) -> impl Iterator<Item = (String, String)> + '_ {
     csv.lines().skip(1).flat_map(|line| {
-        let forms: Vec<String> = line.split([',', ' ']).map(|f| f.trim().to_ascii_uppercase()).filter(|f| !f.is_empty()).collect();
+        let forms = spellings(line.split(','));
         let pairs: Vec<(String, String)> =
             forms.iter().enumerate().flat_map(|(i, a)| forms[i + 1..].iter().map(move |b| (a.clone(), b.clone()))).collect();
         pairs
     })
+}
+
+/// The space-separated spellings of a table's fields, as tokens are written (capitals).
+fn spellings<'a>(fields: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    fields.into_iter().flat_map(|f| f.split(' ')).map(|f| f.trim().to_ascii_uppercase()).filter(|f| !f.is_empty()).collect()
 }
 
 /// The pairs of a line of one language's spellings of a name, then its other spellings: each of the first with every
@@ -208,8 +213,7 @@ fn language_form_pairs(csv: &str) -> impl Iterator<Item = (String, String)> + '_
 /// phonetic and fuzzy scores to judge).
 fn first_field_pairs(csv: &str) -> impl Iterator<Item = (String, String)> + '_ {
     csv.lines().skip(1).flat_map(|line| {
-        let spellings = |field: &str| field.split(' ').map(|f| f.trim().to_ascii_uppercase()).filter(|f| !f.is_empty()).collect::<Vec<_>>();
-        let (first, others) = line.split_once(',').map_or((Vec::new(), Vec::new()), |(f, o)| (spellings(f), spellings(o)));
+        let (first, others) = line.split_once(',').map_or((Vec::new(), Vec::new()), |(f, o)| (spellings([f]), spellings(o.split(','))));
         let pairs: Vec<(String, String)> =
             first.iter().enumerate().flat_map(|(i, f)| first[i + 1..].iter().chain(&others).map(move |o| (f.clone(), o.clone()))).collect();
         pairs
@@ -483,8 +487,13 @@ fn cyrillic_agrees(a: u64, b: u64) -> bool {
 /// Cyrillic rule changed it, that its own keys are not: the index keys them, so that either spelling proposes
 /// the other (`GASANOV`, `KSNF`, is keyed `HSNF` as `HASANOV` is).
 pub fn cyrillic_phonetic(t: &Token) -> impl Iterator<Item = u64> + '_ {
-    let read = if t.cyrillic & 1 == 0 || t.abjad || t.particle { None } else { crate::cyrillic::reading(&t.text) };
-    let (p, a) = read.map(|(r, _)| double_metaphone(&r)).unwrap_or_default();
+    let read = if t.cyrillic & 1 == 0 || t.abjad || t.particle { None } else { crate::cyrillic::reading(&t.text).map(|(r, _)| r) };
+    phonetic_of_reading(t, read)
+}
+
+/// The Double Metaphone keys ([`key_hash`]) of another reading of a token that its own keys are not.
+fn phonetic_of_reading(t: &Token, read: Option<String>) -> impl Iterator<Item = u64> + '_ {
+    let (p, a) = read.map(|r| double_metaphone(&r)).unwrap_or_default();
     [key_hash(&p), key_hash(&a)].into_iter().filter(move |&k| k != 0 && !t.phonetic.contains(&k))
 }
 
@@ -510,8 +519,7 @@ pub fn w_as_v_spelling(text: &str) -> Option<String> {
 /// that its own keys are not: the index keys them, so that either spelling proposes the other.
 pub fn w_as_v_phonetic(t: &Token) -> impl Iterator<Item = u64> + '_ {
     let read = if t.abjad || t.particle { None } else { w_as_v_spelling(&t.text) };
-    let (p, a) = read.map(|r| double_metaphone(&r)).unwrap_or_default();
-    [key_hash(&p), key_hash(&a)].into_iter().filter(move |&k| k != 0 && !t.phonetic.contains(&k))
+    phonetic_of_reading(t, read)
 }
 
 /// Endings of East Slavic patronymics in the romanisations lists use (Russian `-OVICH`, `-EVNA`; Ukrainian `-OVYCH`,
