@@ -16,7 +16,7 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use crate::pages::{huge_vec, prefer_huge_pages};
-use crate::names::{align_best_score_from, cyrillic_phonetic, loose_skeleton, w_as_v_phonetic, best_of_forms, compare, core_tokens, nickname_related, prepare_forms, s_as_z_skeletons, short_written_form, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, whole_name_spellings, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, cyrillic_phonetic, loose_skeleton, w_as_v_phonetic, best_of_forms, compare, core_tokens, nickname_related, prepare_forms_with, s_as_z_skeletons, short_written_form, th_as_s_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, whole_name_spellings, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -457,13 +457,14 @@ impl ProposalCache {
     }
 }
 
-/// `f` of the query's prepared forms. The last query prepared on this thread is kept: a query's hits
-/// are weighed and explained one after another.
-fn with_prepared<T>(query: &str, f: impl FnOnce(&[Vec<Token>]) -> T) -> T {
+/// `f` of the query's prepared forms (`prepare`: [`NameIndex::prepare`] of some index). The last query
+/// prepared on this thread is kept: a query's hits are weighed and explained one after another. (Its
+/// tokens are the same whichever index prepared them: [`prepare_forms_with`].)
+fn with_prepared<T>(query: &str, prepare: impl FnOnce(&str) -> Vec<Vec<Token>>, f: impl FnOnce(&[Vec<Token>]) -> T) -> T {
     EXPLAINED_QUERY.with(|last| {
         let mut last = last.borrow_mut();
         if last.0 != query {
-            *last = (query.to_owned(), prepare_forms(query));
+            *last = (query.to_owned(), prepare(query));
         }
         f(&last.1)
     })
@@ -781,6 +782,16 @@ impl NameIndex {
     fn token_id(&self, text: &str) -> Option<u32> {
         let ids = self.token_ids.get(hasher().hash_one(text))?;
         ids.iter().copied().find(|&id| self.tokens[id as usize].text == text)
+    }
+
+    /// The dictionary's token of this text, if any.
+    fn known_token(&self, text: &str) -> Option<&Token> {
+        self.token_id(text).map(|id| &self.tokens[id as usize])
+    }
+
+    /// A query's forms, prepared ([`prepare_forms_with`]) with the listed tokens copied from the dictionary.
+    fn prepare(&self, query: &str) -> Vec<Vec<Token>> {
+        prepare_forms_with(query, |t| self.known_token(t))
     }
 
     /// The spellings holding `token`, ascending.
@@ -1205,7 +1216,7 @@ impl NameIndex {
     pub fn compare_with_name(&self, query: &str, name: u32, text: &str) -> Alignment {
         let forms: Vec<Vec<&Token>> =
             self.rows_of_name(name).map(|r| self.tokens_of(r).iter().map(|&t| &self.tokens[t as usize]).collect()).collect();
-        let best = with_prepared(query, |query_forms| best_of_forms(query_forms, &forms));
+        let best = with_prepared(query, |q| self.prepare(q), |query_forms| best_of_forms(query_forms, &forms));
         // Where no token agrees, an empty form (which has no row) may decide what is left unmatched.
         if best.pairs.is_empty() {
             return compare(query, text);
@@ -1217,7 +1228,7 @@ impl NameIndex {
     /// the query and some token of the name are so related. A pair of a glued token is of kind
     /// Joined, so only the plain tokens count. False means the alignment has no nickname pair.
     pub fn may_pair_nicknames(&self, query: &str, name: u32) -> bool {
-        with_prepared(query, |query_forms| {
+        with_prepared(query, |q| self.prepare(q), |query_forms| {
             let ids = || query_forms.iter().flatten().filter_map(|t| t.nickname);
             ids().next().is_some()
                 && self.rows_of_name(name).any(|r| {
@@ -1237,13 +1248,19 @@ impl NameIndex {
 
     /// The query's tokens for blocking: each form's core tokens (a legal form and stopwords set aside,
     /// as the alignment sets them aside) and their glued neighbours.
+    #[cfg(test)]
     fn blocking_tokens(query_forms: &[Vec<Token>]) -> Vec<Vec<(Token, bool)>> {
+        Self::blocking_tokens_with(query_forms, |_| None)
+    }
+
+    /// [`NameIndex::blocking_tokens`], a glued neighbour copied from `known` when it holds it.
+    fn blocking_tokens_with<'k>(query_forms: &[Vec<Token>], known: impl Fn(&str) -> Option<&'k Token>) -> Vec<Vec<(Token, bool)>> {
         query_forms
             .iter()
             .map(|form| {
                 let core = core_tokens(&form.iter().collect::<Vec<_>>());
                 let texts: Vec<&str> = core.iter().map(|t| t.text.as_str()).collect();
-                let glued = glued_spans(&texts, is_particle).map(|(_, _, g)| (Token::new(&g), true));
+                let glued = glued_spans(&texts, is_particle).map(|(_, _, g)| (known(&g).cloned().unwrap_or_else(|| Token::new(&g)), true));
                 core.iter().map(|&t| (t.clone(), false)).chain(glued).collect()
             })
             .collect()
@@ -1281,8 +1298,8 @@ impl NameIndex {
     /// beyond `max_candidates`, the names of [`NameIndex::whole_name_rows`].
     pub fn candidates(&self, query: &str, max_candidates: usize) -> Vec<u32> {
         let mut names: Vec<u32> = Vec::new();
-        let forms = prepare_forms(query);
-        for row in self.candidate_rows(&Self::blocking_tokens(&forms), max_candidates).into_iter().chain(self.whole_name_rows(&forms)) {
+        let forms = self.prepare(query);
+        for row in self.candidate_rows(&Self::blocking_tokens_with(&forms, |t| self.known_token(t)), max_candidates).into_iter().chain(self.whole_name_rows(&forms)) {
             let name = self.row_name[row as usize];
             if !names.contains(&name) {
                 names.push(name);
@@ -1312,8 +1329,8 @@ impl NameIndex {
     }
 
     fn search_on(&self, query: &str, extra: &[u32], limit: usize, max_candidates: usize, min_score: f64, parallel: bool) -> Vec<(u32, u32, f64)> {
-        let query_forms = prepare_forms(query);
-        let blocking = Self::blocking_tokens(&query_forms);
+        let query_forms = self.prepare(query);
+        let blocking = Self::blocking_tokens_with(&query_forms, |t| self.known_token(t));
         if parallel {
             self.prefetch_proposals(blocking.iter().flatten());
         }
@@ -1340,12 +1357,14 @@ impl NameIndex {
                 }
             }
         }
-        // Per query form: its core tokens and their glued variants, made once for all candidates.
+        // Per query form: its core tokens and their glued variants, made once for all candidates (the
+        // glued tokens are the blocking's glued neighbours, made there).
+        let glued_made = |text: &str| blocking.iter().flatten().find(|(t, glued)| *glued && t.text == text).map(|(t, _)| t);
         let forms: Vec<(Vec<&Token>, Vec<Variant>)> = query_forms
             .iter()
             .map(|qf| {
                 let core = core_tokens(&qf.iter().collect::<Vec<_>>());
-                let variants = Variant::all(&core, |_| None);
+                let variants = Variant::all(&core, |t| glued_made(t).or_else(|| self.known_token(t)));
                 (core, variants)
             })
             .collect();
@@ -2161,6 +2180,7 @@ impl NameIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::names::prepare_forms;
 
     fn index() -> NameIndex {
         let names: Vec<String> = [
@@ -2816,6 +2836,21 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("interdict-index-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir.join("names.nameidx")
+    }
+
+    /// A query's listed tokens are copied from the dictionary (`NameIndex::prepare`): the same as making
+    /// them, so the search scores a name exactly as `compare` does.
+    #[test]
+    fn dictionary_tokens_are_made_as_a_query_makes_them() {
+        let (names, owners) = synthetic(500);
+        let idx = NameIndex::build(&names, &owners);
+        assert!(idx.tokens.len() > 500);
+        for t in &idx.tokens {
+            assert_eq!(format!("{t:?}"), format!("{:?}", Token::new(&t.text)));
+        }
+        for q in names.iter().step_by(13).chain(&["Usama bin Ladin".to_string(), "Abdul Rahman Xqzvw".to_string()]) {
+            assert_eq!(format!("{:?}", idx.prepare(q)), format!("{:?}", prepare_forms(q)), "{q}");
+        }
     }
 
     #[test]

@@ -1518,7 +1518,17 @@ pub fn compare(query: &str, candidate: &str) -> Alignment {
 
 /// Each normalised form of a raw name (plain and ICAO), prepared.
 pub fn prepare_forms(name: &str) -> Vec<Vec<Token>> {
-    name_forms(name).iter().map(|f| prepare(f)).collect()
+    prepare_forms_with(name, |_| None)
+}
+
+/// [`prepare_forms`], a token copied from `known` when it holds one of that text: a name index's
+/// dictionary holds every listed token, made by [`Token::new`] as here, and most of a passenger's
+/// tokens are listed somewhere. A copy costs a lookup; making one costs its phonetic keys and skeletons.
+pub fn prepare_forms_with<'k>(name: &str, known: impl Fn(&str) -> Option<&'k Token>) -> Vec<Vec<Token>> {
+    name_forms(name)
+        .iter()
+        .map(|f| f.split(' ').filter(|t| !t.is_empty()).map(|t| known(t).cloned().unwrap_or_else(|| Token::new(t))).collect())
+        .collect()
 }
 
 /// The best alignment of any query form with any candidate form; the first on a tie, and one
