@@ -1415,7 +1415,10 @@ impl NameIndex {
     /// (owner, name, score) of each row among `rows` whose alignment with one of the query's forms
     /// reaches `min_score`.
     fn score_rows(&self, forms: &[(Vec<&Token>, Vec<Variant>)], rows: &[u32], min_score: f64) -> Vec<(u32, u32, f64)> {
-        let mut scored: Vec<(u32, u32, f64)> = Vec::with_capacity(rows.len());
+        // (row, score) of the rows reaching the floor; their owners and names are read at the end, all
+        // asked for first, so that their cache misses overlap (read as each row is scored, each missed
+        // alone between two alignments)
+        let mut scored: Vec<(u32, f64)> = Vec::with_capacity(rows.len());
         // Candidate rows share dictionary tokens: each (query token, dictionary token) pair is
         // compared once per query, in a dense per-thread memo (dictionary tokens by id, the query's
         // tokens by position among `query_tokens`; anything else is compared directly).
@@ -1468,7 +1471,7 @@ impl NameIndex {
                 let row_tokens = self.tokens_of(row_id);
                 if let Some(&score) = by_tokens.get(row_tokens) {
                     if score >= min_score {
-                        scored.push((self.row_owner[row_id as usize], self.row_name[row_id as usize], score));
+                        scored.push((row_id, score));
                     }
                     continue;
                 }
@@ -1496,11 +1499,15 @@ impl NameIndex {
                 }
                 by_tokens.insert(row_tokens, score);
                 if score >= min_score {
-                    scored.push((self.row_owner[row_id as usize], self.row_name[row_id as usize], score));
+                    scored.push((row_id, score));
                 }
             }
         });
-        scored
+        for &(row, _) in &scored {
+            prefetch(&self.row_owner[row as usize]);
+            prefetch(&self.row_name[row as usize]);
+        }
+        scored.into_iter().map(|(row, score)| (self.row_owner[row as usize], self.row_name[row as usize], score)).collect()
     }
 
     /// Asks for what scoring `rows` reads, in three waves (each wave's addresses are read from the
