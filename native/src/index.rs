@@ -1136,7 +1136,16 @@ impl NameIndex {
             // to max_candidates are kept, or none of them (candidates_kept), so they are not sorted
             // with the rest (the rows are, below).
             let mut at_cut: Vec<Ranked> = Vec::new();
-            if spelt.len() > max_candidates {
+            let more_than_wanted = spelt.len() > max_candidates;
+            if spelt.len() > SELECT_AHEAD * max_candidates {
+                // Many met (a common name's thousands of spellings): first set aside those below the
+                // max_candidates-th best of the first few met (strongest first, so most of the best are
+                // there), which is at most the cut: what is kept from here on is the same.
+                let mut sample: Vec<f64> = spelt[..SELECT_AHEAD * max_candidates].iter().map(|s| s.1).collect();
+                let (_, &mut below_cut, _) = sample.select_nth_unstable_by(max_candidates - 1, |a, b| b.total_cmp(a));
+                spelt.retain(|s| s.1 >= below_cut || holds_all(s.1, full));
+            }
+            if more_than_wanted {
                 spelt.select_nth_unstable_by(max_candidates - 1, by_evidence);
                 let cut = spelt[max_candidates - 1].1;
                 if holds_all(cut, full) {
@@ -1682,6 +1691,10 @@ fn with_the_top_tie(ranked: &[Ranked], max_candidates: usize, full: f64) -> usiz
 /// A row (or spelling) ranked: its number, its evidence, and whether it is weak: it agrees with one
 /// token only of a query of several words.
 type Ranked = (u32, f64, bool);
+
+/// [`NameIndex::rank_rows`] sets aside most of many spellings met before it selects the best: below the
+/// best of the first this many times `max_candidates` met.
+const SELECT_AHEAD: usize = 2;
 
 /// Whether a query form has two words or more (glued keys and particles aside): its rows agreeing
 /// with one of them only are weak ([`candidates_kept`]). A particle is no word of its own here: `AL`
