@@ -1470,6 +1470,7 @@ impl NameIndex {
                 }
             };
             let mut all: Vec<&Token> = Vec::with_capacity(8);
+            let mut glued_tokens: Vec<&Token> = Vec::with_capacity(4);
             // Each form's variants with its whole name glued too, made when a row of one vowelless
             // token is met (the only row they may meet: [`Variant::meets`]), which few queries do.
             let whole: Vec<std::cell::OnceCell<Vec<Variant>>> = forms.iter().map(|_| std::cell::OnceCell::new()).collect();
@@ -1489,11 +1490,17 @@ impl NameIndex {
                 let has_org_words = all.iter().any(|t| t.org_word);
                 let core_owned = if has_org_words { core_tokens(&all) } else { Vec::new() };
                 let cand: &[&Token] = if has_org_words { &core_owned } else { &all };
+                // the row's glued keys are its variants' glued tokens, unless a legal form was set aside
+                let row_glued = !has_org_words || cand.len() == all.len();
+                glued_tokens.clear();
+                if row_glued {
+                    glued_tokens.extend(self.glued_of(row_id).iter().map(|g| &self.tokens[g.token as usize]));
+                }
                 let mut score = 0.0f64;
                 for ((core, variants), whole) in forms.iter().zip(&whole) {
                     let variants = if cand.len() == 1 && cand[0].abjad { whole.get_or_init(|| Variant::of_query(core)) } else { variants };
                     let glued = || {
-                        if !has_org_words || cand.len() == all.len() {
+                        if row_glued {
                             self.glued_of(row_id).iter().map(|g| Variant {
                                 first: g.first as usize,
                                 last: g.last as usize,
@@ -1504,7 +1511,7 @@ impl NameIndex {
                             Variant::all(cand, |text| self.token_id(text).map(|id| &self.tokens[id as usize]))
                         }
                     };
-                    score = score.max(align_best_score_from(core, cand, variants, glued, &mut sim, min_score.max(score)));
+                    score = score.max(align_best_score_from(core, cand, variants, glued, row_glued.then_some(&glued_tokens[..]), &mut sim, min_score.max(score)));
                 }
                 by_tokens.insert(row_tokens, score);
                 if score >= min_score {

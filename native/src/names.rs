@@ -1400,12 +1400,15 @@ pub fn similar_enough_to_join(similarity: f64, kind: MatchKind) -> bool {
 
 /// [`align_best_raw`]'s score when it reaches `floor`; otherwise some score below `floor`. Candidates
 /// that cannot reach it ([`alignment_upper_bound`], no glued variant with a close partner) are
-/// dismissed without aligning, and variants that cannot be accepted are not tried.
+/// dismissed without aligning, and variants that cannot be accepted are not tried. `c_glued`, when
+/// given, holds the glued tokens of the candidate's variants `cv` makes: most candidates are
+/// dismissed on them, the variants not made.
 pub fn align_best_score_from<'c>(
     q: &[&Token],
     c: &[&'c Token],
     qv: &[Variant],
     cv: impl FnOnce() -> Vec<Variant<'c>>,
+    c_glued: Option<&[&Token]>,
     sim: &mut Similarity,
     floor: f64,
 ) -> f64 {
@@ -1415,11 +1418,14 @@ pub fn align_best_score_from<'c>(
     let c_all: std::cell::OnceCell<Vec<Variant<'c>>> = std::cell::OnceCell::new();
     let mut cv = Some(cv);
     let mut c_variants = || c_all.get_or_init(|| cv.take().map_or_else(Vec::new, |make| make()));
-    if alignment_upper_bound(q, c, sim) < floor - 1e-9
-        && !qv.iter().any(|v| v.meets(c) && could_join(&v.glued, c, sim, true))
-        && !c_variants().iter().any(|v| could_join(&v.glued, q, sim, false))
-    {
-        return 0.0;
+    if alignment_upper_bound(q, c, sim) < floor - 1e-9 && !qv.iter().any(|v| v.meets(c) && could_join(&v.glued, c, sim, true)) {
+        let c_may_join = match c_glued {
+            Some(glued) => glued.iter().any(|g| could_join(g, q, sim, false)),
+            None => c_variants().iter().any(|v| could_join(&v.glued, q, sim, false)),
+        };
+        if !c_may_join {
+            return 0.0;
+        }
     }
     let plain = align_raw(q, c, sim);
     let mut best = plain.score;
