@@ -102,16 +102,21 @@ class NameIndex:
     def entry_count(self) -> int: ...
     def search(
         self, queries: Sequence[str], limit: int = 10, max_candidates: int = 100, min_score: float | Sequence[float] = 0.0,
-        extra_names: Sequence[Sequence[int]] | None = None,
+        extra_names: Sequence[Sequence[int]] | None = None, birth_years: "BirthYears | None" = None,
+        far_floors: Sequence[tuple[int, float]] | None = None,
     ) -> list[list[tuple[int, int, float]]]:
         """Per query, up to `limit` (owner, name index, name score) with a name score of at least
         `min_score` (one floor, or one per query), best entry first, one row per owner; then any more
         whose name score ties with the last of them (equal names are told apart by the evidence).
         `extra_names`: per query, names (indexes) scored besides the index's candidates, their owners
-        kept past `limit` when they reach the floor (another blocking key's: a birth date's)."""
+        kept past `limit` when they reach the floor (another blocking key's: a birth date's).
+        `birth_years` with `far_floors` (per query: its birth year or 0, and a floor): of those, the
+        owners whose every listed year is 2 or more from the query's and whose name score is below its
+        floor are left out (the evidence step would rule them out: scoring.far_birth_year_floors)."""
     def search_ahead(
         self, queries: Sequence[str], limit: int = 10, max_candidates: int = 100, min_score: float | Sequence[float] = 0.0,
-        extra_names: Sequence[Sequence[int]] | None = None,
+        extra_names: Sequence[Sequence[int]] | None = None, birth_years: "BirthYears | None" = None,
+        far_floors: Sequence[tuple[int, float]] | None = None,
     ) -> "PendingSearch":
         """`search`, started on the native thread pool and returned at once (the arguments are
         checked first): the caller goes on with other work, then takes the result with `wait`."""
@@ -147,6 +152,14 @@ class NameIndex:
         rebuilt from its texts). Every part is validated first: a damaged or truncated file raises
         ValueError naming what is wrong, a missing one FileNotFoundError. The GIL is released.
         The file must not be modified in place while the index is alive (replace it by rename)."""
+
+class BirthYears:
+    """The birth years each entry of a list gives, by entry number, for `NameIndex.search`."""
+
+    def __init__(self, offsets: Sequence[int], years: Sequence[int]) -> None:
+        """Entry i's years are years[offsets[i]:offsets[i + 1]] (none for an entry without a date);
+        offsets rise from 0 to len(years), else ValueError."""
+    def __len__(self) -> int: ...
 
 class PendingSearch:
     """A `NameIndex.search_ahead` running on the native thread pool."""

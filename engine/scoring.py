@@ -191,6 +191,37 @@ def conflict_deepening(name_score: float, weights: Weights) -> float:
 FAR_BIRTH_YEARS = 2
 
 
+def far_birth_year_floors(weights: Weights) -> Callable[[float, float], float]:
+    """floor(target, beside): the least name score with which a candidate whose every listed birth year is
+    FAR_BIRTH_YEARS or more from the passenger's can still reach `target` (the report threshold less what
+    a nickname may add), the other evidence adding at most `beside`. Below it the evidence step rules
+    such a candidate out (birth_years_apart), so the native search sets it aside (Screener.screen): a
+    hair's breadth lower, so that rounding never sets aside one it would keep. Remembered per pair."""
+    memo: dict[tuple[float, float], float] = {}
+    conflict, weak_gain = weights.birth_date_conflict, max(0.0, weights.weak_alias)
+
+    def reach(name_score: float, beside: float) -> float:
+        return name_score + conflict - conflict_deepening(name_score, weights) + beside + weak_gain
+
+    def floor(target: float, beside: float) -> float:
+        found = memo.get((target, beside))
+        if found is None:
+            if target <= 0.0 or reach(0.0, beside) >= target:
+                found = 0.0
+            elif reach(1.0, beside) < target:
+                found = 2.0  # no name score reaches it
+            else:  # reach rises with the name score: bisected
+                lo, hi = 0.0, 1.0
+                for _ in range(60):
+                    mid = (lo + hi) / 2
+                    lo, hi = (lo, mid) if reach(mid, beside) >= target else (mid, hi)
+                found = max(0.0, hi - 1e-9)
+            memo[(target, beside)] = found
+        return found
+
+    return floor
+
+
 def birth_years_apart(query: Query, entry: Entry, name_score: float, weights: Weights) -> float | None:
     """What the birth date contributes when the query's birth year is two or more years from every
     listed one: then it can only conflict (cut deeper for a partial name), known without the full

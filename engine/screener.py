@@ -25,7 +25,7 @@ from .model import KINDS, Document, DocumentHit, Hit, InputError, Query
 from .comparisons import carried_comparisons
 from .scoring import (
     COMPATIBLE_KINDS, FAR_BIRTH_YEARS, assess, band, birth_date_budget, birth_years_apart, conflict_deepening,
-    describe_name, evidence_budgets, name_floors,
+    describe_name, evidence_budgets, far_birth_year_floors, name_floors,
 )
 from .watchlist import Watchlist, birth_date_key
 
@@ -187,6 +187,11 @@ class Screener:
         # what each query's evidence can add at most: its name floor, and the bound for stopping early
         reach: list[float] = []
         floors: dict[str, list[float]] = {wl.list_id: [] for wl in lists}
+        # per list, each query's (birth year or 0, the name score a candidate born far from it needs): the
+        # native search sets aside those below it, which _weigh would rule out on their birth year
+        far: dict[str, list[tuple[int, float]]] = {wl.list_id: [] for wl in lists}
+        far_floor = far_birth_year_floors(cfg.weights)
+        nickname_gain = max(0.0, cfg.weights.name_nickname)
         # a person's full birth date: the second blocking key (CandidateFacts.born_on)
         birth_keys: list[int | None] = []
         evidence_budget, name_floor = evidence_budgets(cfg.weights), name_floors(cfg.weights)
@@ -203,10 +208,13 @@ class Screener:
                 if q.birth_date is None:
                     for wl in lists:
                         floors[wl.list_id].append(max(0.0, reports[wl.list_id] - reach[-1]))
+                        far[wl.list_id].append((0, 0.0))
                 else:  # the birth date lifts a partial name more, so its floor is the name it can lift
                     beside_birth_date = reach[-1] - birth_date_most
                     for wl in lists:
                         floors[wl.list_id].append(name_floor(reports[wl.list_id] - beside_birth_date))
+                        far[wl.list_id].append((q.birth_date.year, far_floor(
+                            reports[wl.list_id] - nickname_gain, beside_birth_date - nickname_gain)))
 
         def search(wl: Watchlist, lo: int, hi: int, ahead: bool) -> Any:
             index = wl.name_index
@@ -215,6 +223,7 @@ class Screener:
             return (index.search_ahead if ahead else index.search)(
                 names[lo:hi], limit=4 * limit + 10, max_candidates=cfg.max_candidates, min_score=floors[wl.list_id][lo:hi],
                 extra_names=extra if extra and any(extra) else None,
+                birth_years=wl.candidate_facts.birth_years, far_floors=far[wl.list_id][lo:hi],
             )
 
         spans = _chunks(len(items))

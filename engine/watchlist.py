@@ -148,7 +148,7 @@ class CandidateFacts:
     memory bus beside it. Screener._weigh rules out two candidates in three of the screening
     benchmark's on these (a birth year two or more years from the listed one)."""
 
-    __slots__ = ("kind", "birth_year", "weak", "born_on")
+    __slots__ = ("kind", "birth_year", "weak", "born_on", "birth_years")
 
     # birth_year: no listed birth date, and more than one (the entry's dates are read then)
     NO_YEAR, SEVERAL_YEARS = 0, 1
@@ -162,6 +162,13 @@ class CandidateFacts:
         ))
         self.weak = bytes(n.weak for n in names)
         self.born_on = _names_born_on(owners, names)
+        # every listed birth year, for the native search to set aside the candidates born far from a
+        # passenger whose name cannot reach the threshold against a conflicting date (Screener.screen)
+        offsets, years = [0], []
+        for e in owners:
+            years.extend(d.year for d in e.birth_dates)
+            offsets.append(len(years))
+        self.birth_years = _native.BirthYears(offsets, years)
 
 
 # A full birth date listed for more names than this is no key for proposing candidates (a list that

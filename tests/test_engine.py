@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 
 import pytest
@@ -939,3 +940,100 @@ def test_the_evidence_budget_remembered_per_batch_is_the_budget_of_each_query():
             assert budget(q) == positive_evidence_budget(weights, q), fields
             seen.add(budget(q))
     assert len(seen) == 2 ** len(optional)  # each attribute counts (so none may be left out of the memo's key)
+
+
+def test_the_search_sets_aside_only_candidates_born_far_that_the_evidence_step_would_rule_out(monkeypatch):
+    """The native search drops the candidates whose every listed birth year is two or more from the
+    passenger's and whose name cannot reach the threshold against that conflicting date
+    (scoring.far_birth_year_floors): _weigh would skip them. Hits, scores and explanations are those
+    of a search that keeps them, and most of a common name's namesakes are dropped."""
+    import engine.screener as screener_module
+
+    rng = random.Random(7)
+    records = [
+        {"id": f"S{i:03d}", "names": [rng.choice(["John Smith", "John Smyth", "Jon Smith", "John Paul Smith"])],
+         "birth_dates": [f"{rng.randrange(1940, 2000)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 28):02d}",
+                         *([f"{rng.randrange(1940, 2000)}"] if i % 5 == 0 else [])]}
+        for i in range(300)
+    ] + [{"id": "NODATE", "names": ["John Smith"]}, {"id": "ORG", "kind": "organization", "names": ["Smith Trading"]}]
+    wl = engine.Watchlist.from_records(records, list_id="t")
+    queries = [{"name": n, "birth_date": b} for n in ("John Smith", "Jon Smyth", "John P Smith", "Smith John")
+               for b in ("1950-04-03", "1971-06-07", "1988", "1999-12-30")] + [{"name": "John Smith"}]
+    returned: list[int] = []
+
+    class Counting:
+        def __init__(self, index):
+            self._index = index
+
+        def __getattr__(self, name):
+            return getattr(self._index, name)
+
+        def search(self, queries, **kw):
+            found = self._index.search(queries, **kw)
+            returned.append(sum(map(len, found)))
+            return found
+
+    def explained(threshold):
+        scr = engine.Screener(wl)
+        return [[(h.entry_id, h.score, h.band, h.features, h.explanation) for h in hits]
+                for hits in scr.screen(queries, limit=10, threshold=threshold)]
+
+    monkeypatch.setattr(wl, "_name_index", Counting(wl.name_index))
+    assert isinstance(wl.name_index, Counting)
+    for threshold in (None, 0.5, 0.0):
+        returned.clear()
+        set_aside = explained(threshold)
+        with monkeypatch.context() as m:
+            m.setattr(screener_module, "far_birth_year_floors", lambda weights: lambda target, beside: 0.0)
+            kept = explained(threshold)
+        assert set_aside == kept, threshold
+        assert sum(map(len, set_aside)) > 0
+        if threshold is None:  # at the default threshold most namesakes born far away are dropped
+            assert returned[0] < 0.6 * returned[1], returned
+        if threshold == 0.0:  # nothing can be ruled out
+            assert returned[0] == returned[1]
+
+
+def test_the_far_birth_year_floor_is_where_the_evidence_step_rules_a_candidate_out():
+    from engine.scoring import conflict_deepening, far_birth_year_floors
+
+    for weights in (engine.Config.coerce(None).weights,
+                    engine.Config.from_dict({"weights": {"birth_date_conflict": -0.3, "weak_alias": 0.02}}).weights):
+        floor = far_birth_year_floors(weights)
+        for target in (0.0, 0.3, 0.6, 0.85, 0.95, 1.0):
+            for beside in (0.0, 0.02, 0.12):
+                f = floor(target, beside)
+
+                def best(ns):  # what _weigh computes for a far-born candidate, a weak alias at its most
+                    return ns + weights.birth_date_conflict - conflict_deepening(ns, weights) + beside + max(0.0, weights.weak_alias)
+
+                if target <= 0.0:
+                    assert f == 0.0
+                    continue
+                for ns in (0.0, 0.2, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0):
+                    if ns < f:
+                        assert best(ns) < target, (target, beside, ns, f)
+                if f <= 1.0:
+                    assert best(min(1.0, f + 1e-6)) >= target - 1e-12, (target, beside, f)
+                else:
+                    assert best(1.0) < target
+
+
+def test_birth_years_for_the_search_are_checked():
+    from engine import _native
+
+    with pytest.raises(ValueError, match="offsets"):
+        _native.BirthYears([0, 2], [1970])
+    with pytest.raises(ValueError, match="offsets"):
+        _native.BirthYears([1, 1], [1970])
+    years = _native.BirthYears([0, 1, 1], [1970])
+    assert len(years) == 2
+    idx = _native.NameIndex(["John Smith", "Jon Smith"], [0, 1])
+    with pytest.raises(ValueError, match="go together"):
+        idx.search(["John Smith"], birth_years=years)
+    with pytest.raises(ValueError, match="far_floors has 2"):
+        idx.search(["John Smith"], birth_years=years, far_floors=[(1990, 1.0), (0, 0.0)])
+    # entry 0 is born far from 1990 and its name is short of a floor of 1.1; entry 1 lists no year
+    assert [h[0] for h in idx.search(["John Smith"], birth_years=years, far_floors=[(1990, 1.1)])[0]] == [1]
+    assert [h[0] for h in idx.search(["John Smith"], birth_years=years, far_floors=[(1971, 1.1)])[0]] == [0, 1]
+    assert [h[0] for h in idx.search(["John Smith"], birth_years=years, far_floors=[(0, 1.1)])[0]] == [0, 1]

@@ -294,6 +294,27 @@ impl PendingSearch {
     }
 }
 
+/// The birth years each entry of a list gives (`Screener`'s candidate facts), for a search to set aside
+/// the candidates whose every listed year is FAR_BIRTH_YEARS or more from the passenger's and whose
+/// name cannot reach the report threshold with such a conflicting date (`far_floors`).
+#[pyclass(frozen, module = "engine._native")]
+struct BirthYears {
+    inner: Arc<crate::index::OwnerYears>,
+}
+
+#[pymethods]
+impl BirthYears {
+    /// `offsets[i]..offsets[i + 1]`: entry i's years in `years` (an entry may list none).
+    #[new]
+    fn new(offsets: Vec<u32>, years: Vec<u16>) -> PyResult<Self> {
+        crate::index::OwnerYears::new(offsets, years).map(|inner| BirthYears { inner: Arc::new(inner) }).map_err(PyValueError::new_err)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.owners()
+    }
+}
+
 #[pymethods]
 impl PyNameIndex {
     #[new]
@@ -319,7 +340,8 @@ impl PyNameIndex {
 
     /// `min_score`: one floor for every query, or a list with one per query. `extra_names`: per query,
     /// names (their numbers) scored besides the index's candidates, kept past `limit` when they reach the floor.
-    #[pyo3(signature = (queries, limit = 10, max_candidates = 100, min_score = MinScore::All(0.0), extra_names = None))]
+    #[pyo3(signature = (queries, limit = 10, max_candidates = 100, min_score = MinScore::All(0.0), extra_names = None, birth_years = None, far_floors = None))]
+    #[allow(clippy::too_many_arguments)]
     fn search(
         &self,
         py: Python<'_>,
@@ -328,13 +350,16 @@ impl PyNameIndex {
         max_candidates: usize,
         min_score: MinScore,
         extra_names: Option<Vec<Vec<u32>>>,
+        birth_years: Option<PyRef<'_, BirthYears>>,
+        far_floors: Option<Vec<(u16, f64)>>,
     ) -> PyResult<Found> {
-        self.search_ahead(queries, limit, max_candidates, min_score, extra_names)?.wait(py)
+        self.search_ahead(queries, limit, max_candidates, min_score, extra_names, birth_years, far_floors)?.wait(py)
     }
 
     /// `search`, started on the thread pool and returned at once: the caller works on (weighs the
     /// last batch) while it runs, with no thread of its own waiting for the GIL to start it.
-    #[pyo3(signature = (queries, limit = 10, max_candidates = 100, min_score = MinScore::All(0.0), extra_names = None))]
+    #[pyo3(signature = (queries, limit = 10, max_candidates = 100, min_score = MinScore::All(0.0), extra_names = None, birth_years = None, far_floors = None))]
+    #[allow(clippy::too_many_arguments)]
     fn search_ahead(
         &self,
         queries: Vec<String>,
@@ -342,6 +367,8 @@ impl PyNameIndex {
         max_candidates: usize,
         min_score: MinScore,
         extra_names: Option<Vec<Vec<u32>>>,
+        birth_years: Option<PyRef<'_, BirthYears>>,
+        far_floors: Option<Vec<(u16, f64)>>,
     ) -> PyResult<PendingSearch> {
         let floors = min_score.per_query(queries.len())?;
         let extras = extra_names.unwrap_or_default();
@@ -352,8 +379,21 @@ impl PyNameIndex {
         if let Some(bad) = extras.iter().flatten().find(|&&n| n as usize >= names) {
             return Err(PyValueError::new_err(format!("extra_names holds name {bad}; the index has {names}")));
         }
+        let far = match (birth_years, far_floors) {
+            (None, None) => None,
+            (Some(years), Some(floors)) if floors.len() == queries.len() => Some((Arc::clone(&years.inner), floors)),
+            (Some(_), Some(floors)) => {
+                return Err(PyValueError::new_err(format!("far_floors has {} floors for {} queries", floors.len(), queries.len())))
+            }
+            _ => return Err(PyValueError::new_err("birth_years and far_floors go together")),
+        };
         let (sender, receiver) = mpsc::sync_channel(1);
-        self.inner.search_batch_spawned(queries, extras, limit, max_candidates, floors, move |found| {
+        self.inner.search_batch_spawned(queries, extras, limit, max_candidates, floors, move |mut found| {
+            if let (Some(found), Some((years, floors))) = (found.as_mut(), far) {
+                for (hits, &(year, floor)) in found.iter_mut().zip(&floors) {
+                    years.set_aside_far(hits, year, floor);
+                }
+            }
             let _ = sender.send(found); // nobody waits if the PendingSearch was dropped
         });
         Ok(PendingSearch { result: Mutex::new(Some(receiver)) })
@@ -633,6 +673,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NameComparison>()?;
     m.add_class::<PyNameIndex>()?;
     m.add_class::<PendingSearch>()?;
+    m.add_class::<BirthYears>()?;
     m.add_function(wrap_pyfunction!(name_fingerprint, m)?)?;
     m.add_function(wrap_pyfunction!(set_search_threads, m)?)?;
     m.add_function(wrap_pyfunction!(search_threads, m)?)?;

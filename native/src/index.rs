@@ -1594,6 +1594,53 @@ impl NameIndex {
     }
 }
 
+/// A birth year this many years or more from every listed one can only conflict (one year off is
+/// near: `engine.scoring.FAR_BIRTH_YEARS`).
+pub const FAR_BIRTH_YEARS: u16 = 2;
+
+/// The birth years each entry lists, by entry number: what a search needs to set aside the candidates
+/// a passenger's birth date rules out before the evidence step reads them ([`OwnerYears::set_aside_far`]).
+#[derive(Debug)]
+pub struct OwnerYears {
+    offsets: Vec<u32>,
+    years: Vec<u16>,
+}
+
+impl OwnerYears {
+    /// `offsets[i]..offsets[i + 1]`: entry i's years; checked, so that no lookup reads past the end.
+    pub fn new(offsets: Vec<u32>, years: Vec<u16>) -> Result<Self, String> {
+        if offsets.first() != Some(&0) || offsets.windows(2).any(|w| w[0] > w[1]) || *offsets.last().unwrap_or(&0) as usize != years.len() {
+            return Err(format!("birth years: offsets must rise from 0 to the {} years", years.len()));
+        }
+        Ok(OwnerYears { offsets, years })
+    }
+
+    pub fn owners(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Whether entry `owner` lists years and every one is FAR_BIRTH_YEARS or more from `year` (an entry
+    /// beyond those given lists none).
+    pub fn all_far(&self, owner: u32, year: u16) -> bool {
+        let o = owner as usize;
+        if o >= self.owners() {
+            return false;
+        }
+        let listed = &self.years[self.offsets[o] as usize..self.offsets[o + 1] as usize];
+        !listed.is_empty() && listed.iter().all(|&y| y.abs_diff(year) >= FAR_BIRTH_YEARS)
+    }
+
+    /// Drops the hits (owner, name, name score) of entries born far from `year` (0: no birth date)
+    /// whose name score is below `floor`: the least a name needs to reach the report threshold
+    /// with a conflicting birth date, which the evidence step would find and skip them for. Those
+    /// left are in their order.
+    pub fn set_aside_far(&self, hits: &mut Vec<(u32, u32, f64)>, year: u16, floor: f64) {
+        if year != 0 && floor > 0.0 {
+            hits.retain(|&(owner, _, score)| score >= floor || !self.all_far(owner, year));
+        }
+    }
+}
+
 /// Queries per job of [`NameIndex::search_batch_spawned`] at most: a few milliseconds of work, so
 /// that the last job of a batch keeps one thread busy only briefly while the others move on. A small
 /// batch (a request's) is cut finer, in about four jobs per thread, so that its threads end together.
@@ -2863,6 +2910,25 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("interdict-index-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir.join("names.nameidx")
+    }
+
+    #[test]
+    fn owners_born_far_below_the_floor_are_set_aside() {
+        let years = OwnerYears::new(vec![0, 1, 3, 3], vec![1970, 1960, 1980]).unwrap();
+        assert_eq!(years.owners(), 3);
+        assert!(years.all_far(0, 1990) && !years.all_far(0, 1971) && !years.all_far(0, 1969));
+        assert!(years.all_far(1, 1970) && !years.all_far(1, 1979), "far only from every listed year");
+        assert!(!years.all_far(2, 1990) && !years.all_far(7, 1990), "no year listed, or an entry beyond those given");
+        let hits = vec![(0, 0, 0.9), (1, 1, 0.95), (2, 2, 0.5), (0, 3, 0.99)];
+        let mut kept = hits.clone();
+        years.set_aside_far(&mut kept, 1990, 0.96);
+        assert_eq!(kept, vec![(2, 2, 0.5), (0, 3, 0.99)]);
+        for (year, floor) in [(0, 0.96), (1990, 0.0)] {
+            let mut all = hits.clone();
+            years.set_aside_far(&mut all, year, floor);
+            assert_eq!(all, hits, "no birth date, or no floor: nothing set aside");
+        }
+        assert!(OwnerYears::new(vec![0, 2], vec![1970]).is_err() && OwnerYears::new(vec![0, 1, 0], vec![1970]).is_err());
     }
 
     /// A query's listed tokens are copied from the dictionary (`NameIndex::prepare`): the same as making
