@@ -145,8 +145,9 @@ class CandidateFacts:
     birth year, whether the name is a weak alias. A candidate has its Entry and IndexedName
     objects read only once it may hit: a million of them lie scattered over a gigabyte of heap,
     and each first touch is a cache (and TLB) miss, with the native search's threads loading the
-    memory bus beside it. Screener._weigh rules out two candidates in three of the screening
-    benchmark's on these (a birth year two or more years from the listed one)."""
+    memory bus beside it. Two candidates in three of the screening benchmark's are ruled out on
+    these (a birth year two or more years from the listed one), most of them by the native search
+    itself (`birth_years`: every listed year), the rest by Screener._weigh."""
 
     __slots__ = ("kind", "birth_year", "weak", "born_on", "birth_years")
 
