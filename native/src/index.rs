@@ -1137,11 +1137,12 @@ impl NameIndex {
             // with the rest (the rows are, below).
             let mut at_cut: Vec<Ranked> = Vec::new();
             let more_than_wanted = spelt.len() > max_candidates;
-            if spelt.len() > SELECT_AHEAD * max_candidates {
+            let ahead = max_candidates.saturating_mul(SELECT_AHEAD);
+            if spelt.len() > ahead {
                 // Many met (a common name's thousands of spellings): first set aside those below the
                 // max_candidates-th best of the first few met (strongest first, so most of the best are
                 // there), which is at most the cut: what is kept from here on is the same.
-                let mut sample: Vec<f64> = spelt[..SELECT_AHEAD * max_candidates].iter().map(|s| s.1).collect();
+                let mut sample: Vec<f64> = spelt[..ahead].iter().map(|s| s.1).collect();
                 let (_, &mut below_cut, _) = sample.select_nth_unstable_by(max_candidates - 1, |a, b| b.total_cmp(a));
                 spelt.retain(|s| s.1 >= below_cut || holds_all(s.1, full));
             }
