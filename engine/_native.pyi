@@ -111,7 +111,7 @@ class NameIndex:
         `extra_names`: per query, names (indexes) scored besides the index's candidates, their owners
         kept past `limit` when they reach the floor (another blocking key's: a birth date's).
         `birth_years` with `far_floors` (per query: its birth year or 0, and a floor): of those, the
-        owners whose every listed year is 2 or more from the query's and whose name score is below its
+        owners whose every listed year is `far` or more from the query's and whose name score is below its
         floor are left out (the evidence step would rule them out: scoring.far_birth_year_floors)."""
     def search_ahead(
         self, queries: Sequence[str], limit: int = 10, max_candidates: int = 100, min_score: float | Sequence[float] = 0.0,
@@ -156,9 +156,10 @@ class NameIndex:
 class BirthYears:
     """The birth years each entry of a list gives, by entry number, for `NameIndex.search`."""
 
-    def __init__(self, offsets: Sequence[int], years: Sequence[int]) -> None:
+    def __init__(self, offsets: Sequence[int], years: Sequence[int], far: int) -> None:
         """Entry i's years are years[offsets[i]:offsets[i + 1]] (none for an entry without a date);
-        offsets rise from 0 to len(years), else ValueError."""
+        offsets rise from 0 to len(years), else ValueError. `far`: a birth year this many years or
+        more from every listed one can only conflict (scoring.FAR_BIRTH_YEARS)."""
     def __len__(self) -> int: ...
 
 class PendingSearch:

@@ -17,6 +17,7 @@ from . import _native
 from .documents import DocumentIndex
 from .model import KINDS, Entry, InputError
 from .names import NameIndex
+from .scoring import FAR_BIRTH_YEARS
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -169,7 +170,7 @@ class CandidateFacts:
         for e in owners:
             years.extend(d.year for d in e.birth_dates)
             offsets.append(len(years))
-        self.birth_years = _native.BirthYears(offsets, years)
+        self.birth_years = _native.BirthYears(offsets, years, FAR_BIRTH_YEARS)
 
 
 # A full birth date listed for more names than this is no key for proposing candidates (a list that

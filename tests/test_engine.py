@@ -1023,10 +1023,10 @@ def test_birth_years_for_the_search_are_checked():
     from engine import _native
 
     with pytest.raises(ValueError, match="offsets"):
-        _native.BirthYears([0, 2], [1970])
+        _native.BirthYears([0, 2], [1970], 2)
     with pytest.raises(ValueError, match="offsets"):
-        _native.BirthYears([1, 1], [1970])
-    years = _native.BirthYears([0, 1, 1], [1970])
+        _native.BirthYears([1, 1], [1970], 2)
+    years = _native.BirthYears([0, 1, 1], [1970], 2)
     assert len(years) == 2
     idx = _native.NameIndex(["John Smith", "Jon Smith"], [0, 1])
     with pytest.raises(ValueError, match="go together"):

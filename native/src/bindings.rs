@@ -295,8 +295,8 @@ impl PendingSearch {
 }
 
 /// The birth years each entry of a list gives (`Screener`'s candidate facts), for a search to set aside
-/// the candidates whose every listed year is FAR_BIRTH_YEARS or more from the passenger's and whose
-/// name cannot reach the report threshold with such a conflicting date (`far_floors`).
+/// the candidates whose every listed year is `far` or more from the passenger's and whose name cannot
+/// reach the report threshold with such a conflicting date (`far_floors`).
 #[pyclass(frozen, module = "engine._native")]
 struct BirthYears {
     inner: Arc<crate::index::OwnerYears>,
@@ -304,10 +304,11 @@ struct BirthYears {
 
 #[pymethods]
 impl BirthYears {
-    /// `offsets[i]..offsets[i + 1]`: entry i's years in `years` (an entry may list none).
+    /// `offsets[i]..offsets[i + 1]`: entry i's years in `years` (an entry may list none); `far`: the years
+    /// apart from which a birth date can only conflict (`engine.scoring.FAR_BIRTH_YEARS`).
     #[new]
-    fn new(offsets: Vec<u32>, years: Vec<u16>) -> PyResult<Self> {
-        crate::index::OwnerYears::new(offsets, years).map(|inner| BirthYears { inner: Arc::new(inner) }).map_err(PyValueError::new_err)
+    fn new(offsets: Vec<u32>, years: Vec<u16>, far: u16) -> PyResult<Self> {
+        crate::index::OwnerYears::new(offsets, years, far).map(|inner| BirthYears { inner: Arc::new(inner) }).map_err(PyValueError::new_err)
     }
 
     fn __len__(&self) -> usize {

@@ -457,21 +457,9 @@ impl ProposalCache {
     }
 }
 
-/// `f` of the query's prepared forms (`prepare`: [`NameIndex::prepare`] of some index). The last query
-/// prepared on this thread is kept: a query's hits are weighed and explained one after another. (Its
-/// tokens are the same whichever index prepared them: [`prepare_forms_with`].)
-fn with_prepared<T>(query: &str, prepare: impl FnOnce(&str) -> Vec<Vec<Token>>, f: impl FnOnce(&[Vec<Token>]) -> T) -> T {
-    EXPLAINED_QUERY.with(|last| {
-        let mut last = last.borrow_mut();
-        if last.0 != query {
-            *last = (query.to_owned(), prepare(query));
-        }
-        f(&last.1)
-    })
-}
 
 thread_local! {
-    /// The query [`with_prepared`] last prepared on this thread, and its forms.
+    /// The query [`NameIndex::with_prepared`] last prepared on this thread, and its forms.
     static EXPLAINED_QUERY: std::cell::RefCell<(String, Vec<Vec<Token>>)> = const { std::cell::RefCell::new((String::new(), Vec::new())) };
     /// One dense accumulator per thread, as long as the largest index searched on it (in spellings),
     /// reset after each query through the list of spellings it touched (no hashing per posting).
@@ -792,6 +780,19 @@ impl NameIndex {
     /// A query's forms, prepared ([`prepare_forms_with`]) with the listed tokens copied from the dictionary.
     fn prepare(&self, query: &str) -> Vec<Vec<Token>> {
         prepare_forms_with(query, |t| self.known_token(t))
+    }
+
+    /// `f` of the query's prepared forms ([`NameIndex::prepare`]). The last query prepared on this thread
+    /// is kept: a query's hits are weighed and explained one after another. (Its tokens are the same
+    /// whichever index prepared them: [`prepare_forms_with`].)
+    fn with_prepared<T>(&self, query: &str, f: impl FnOnce(&[Vec<Token>]) -> T) -> T {
+        EXPLAINED_QUERY.with(|last| {
+            let mut last = last.borrow_mut();
+            if last.0 != query {
+                *last = (query.to_owned(), self.prepare(query));
+            }
+            f(&last.1)
+        })
     }
 
     /// The spellings holding `token`, ascending.
@@ -1226,7 +1227,7 @@ impl NameIndex {
     pub fn compare_with_name(&self, query: &str, name: u32, text: &str) -> Alignment {
         let forms: Vec<Vec<&Token>> =
             self.rows_of_name(name).map(|r| self.tokens_of(r).iter().map(|&t| &self.tokens[t as usize]).collect()).collect();
-        let best = with_prepared(query, |q| self.prepare(q), |query_forms| best_of_forms(query_forms, &forms));
+        let best = self.with_prepared(query, |query_forms| best_of_forms(query_forms, &forms));
         // Where no token agrees, an empty form (which has no row) may decide what is left unmatched.
         if best.pairs.is_empty() {
             return compare(query, text);
@@ -1238,7 +1239,7 @@ impl NameIndex {
     /// the query and some token of the name are so related. A pair of a glued token is of kind
     /// Joined, so only the plain tokens count. False means the alignment has no nickname pair.
     pub fn may_pair_nicknames(&self, query: &str, name: u32) -> bool {
-        with_prepared(query, |q| self.prepare(q), |query_forms| {
+        self.with_prepared(query, |query_forms| {
             let ids = || query_forms.iter().flatten().filter_map(|t| t.nickname);
             ids().next().is_some()
                 && self.rows_of_name(name).any(|r| {
@@ -1595,40 +1596,39 @@ impl NameIndex {
     }
 }
 
-/// A birth year this many years or more from every listed one can only conflict (one year off is
-/// near: `engine.scoring.FAR_BIRTH_YEARS`).
-pub const FAR_BIRTH_YEARS: u16 = 2;
-
 /// The birth years each entry lists, by entry number: what a search needs to set aside the candidates
 /// a passenger's birth date rules out before the evidence step reads them ([`OwnerYears::set_aside_far`]).
 #[derive(Debug)]
 pub struct OwnerYears {
     offsets: Vec<u32>,
     years: Vec<u16>,
+    /// A birth year this many years or more from every listed one can only conflict: the evidence
+    /// step's rule (`engine.scoring.FAR_BIRTH_YEARS`), given with the years.
+    far: u16,
 }
 
 impl OwnerYears {
     /// `offsets[i]..offsets[i + 1]`: entry i's years; checked, so that no lookup reads past the end.
-    pub fn new(offsets: Vec<u32>, years: Vec<u16>) -> Result<Self, String> {
+    pub fn new(offsets: Vec<u32>, years: Vec<u16>, far: u16) -> Result<Self, String> {
         if offsets.first() != Some(&0) || offsets.windows(2).any(|w| w[0] > w[1]) || *offsets.last().unwrap_or(&0) as usize != years.len() {
             return Err(format!("birth years: offsets must rise from 0 to the {} years", years.len()));
         }
-        Ok(OwnerYears { offsets, years })
+        Ok(OwnerYears { offsets, years, far })
     }
 
     pub fn owners(&self) -> usize {
         self.offsets.len().saturating_sub(1)
     }
 
-    /// Whether entry `owner` lists years and every one is FAR_BIRTH_YEARS or more from `year` (an entry
-    /// beyond those given lists none).
+    /// Whether entry `owner` lists years and every one is `far` or more from `year` (an entry beyond
+    /// those given lists none).
     pub fn all_far(&self, owner: u32, year: u16) -> bool {
         let o = owner as usize;
         if o >= self.owners() {
             return false;
         }
         let listed = &self.years[self.offsets[o] as usize..self.offsets[o + 1] as usize];
-        !listed.is_empty() && listed.iter().all(|&y| y.abs_diff(year) >= FAR_BIRTH_YEARS)
+        !listed.is_empty() && listed.iter().all(|&y| y.abs_diff(year) >= self.far)
     }
 
     /// Drops the hits (owner, name, name score) of entries born far from `year` (0: no birth date)
@@ -2915,7 +2915,7 @@ mod tests {
 
     #[test]
     fn owners_born_far_below_the_floor_are_set_aside() {
-        let years = OwnerYears::new(vec![0, 1, 3, 3], vec![1970, 1960, 1980]).unwrap();
+        let years = OwnerYears::new(vec![0, 1, 3, 3], vec![1970, 1960, 1980], 2).unwrap();
         assert_eq!(years.owners(), 3);
         assert!(years.all_far(0, 1990) && !years.all_far(0, 1971) && !years.all_far(0, 1969));
         assert!(years.all_far(1, 1970) && !years.all_far(1, 1979), "far only from every listed year");
@@ -2929,7 +2929,7 @@ mod tests {
             years.set_aside_far(&mut all, year, floor);
             assert_eq!(all, hits, "no birth date, or no floor: nothing set aside");
         }
-        assert!(OwnerYears::new(vec![0, 2], vec![1970]).is_err() && OwnerYears::new(vec![0, 1, 0], vec![1970]).is_err());
+        assert!(OwnerYears::new(vec![0, 2], vec![1970], 2).is_err() && OwnerYears::new(vec![0, 1, 0], vec![1970], 2).is_err());
     }
 
     /// A query's listed tokens are copied from the dictionary (`NameIndex::prepare`): the same as making

@@ -670,9 +670,10 @@ fn has_bare_c(text: &str) -> bool {
     (0..b.len()).any(|i| b[i] == b'C' && b.get(i + 1) != Some(&b'H'))
 }
 
-/// Tokens of an already normalised name (space separated).
-pub fn prepare(normalized: &str) -> Vec<Token> {
-    normalized.split(' ').filter(|t| !t.is_empty()).map(Token::new).collect()
+/// Tokens of an already normalised name (space separated), each copied from `known` when it holds one of
+/// that text ([`prepare_forms_with`]).
+fn prepare_with<'k>(normalized: &str, known: &impl Fn(&str) -> Option<&'k Token>) -> Vec<Token> {
+    normalized.split(' ').filter(|t| !t.is_empty()).map(|t| known(t).cloned().unwrap_or_else(|| Token::new(t))).collect()
 }
 
 /// Similarity of two tokens and how it arose; None below [`MIN_PAIR_SIMILARITY`].
@@ -1531,10 +1532,7 @@ pub fn prepare_forms(name: &str) -> Vec<Vec<Token>> {
 /// dictionary holds every listed token, made by [`Token::new`] as here, and most of a passenger's
 /// tokens are listed somewhere. A copy costs a lookup; making one costs its phonetic keys and skeletons.
 pub fn prepare_forms_with<'k>(name: &str, known: impl Fn(&str) -> Option<&'k Token>) -> Vec<Vec<Token>> {
-    name_forms(name)
-        .iter()
-        .map(|f| f.split(' ').filter(|t| !t.is_empty()).map(|t| known(t).cloned().unwrap_or_else(|| Token::new(t))).collect())
-        .collect()
+    name_forms(name).iter().map(|f| prepare_with(f, &known)).collect()
 }
 
 /// The best alignment of any query form with any candidate form; the first on a tie, and one
