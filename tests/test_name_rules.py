@@ -192,6 +192,20 @@ def test_a_passenger_meets_the_other_latin_spelling_of_a_cyrillic_name(travellin
     assert compare_names("John GILL", "John HILL").score < engine.DEFAULT_THRESHOLD  # G and H tell English names apart
 
 
+@pytest.mark.parametrize(("travelling", "listed"), [
+    ("ANGELIKI ELEFTHERIOU", "Αγγελική Ελευθερίου"),  # ΓΓ as NG, ΕΥ as EF before Θ, ΟΥ as OU: 0.840 letter by letter
+    ("EVANGELOS VENIZELOS", "Ευάγγελος Βενιζέλος"),  # ΕΥ as EV before Α: 0.867 letter by letter
+    ("PAVLOS GIANNOULIS", "Παύλος Γιαννούλης"),
+])
+def test_a_greek_passport_spelling_meets_the_name_in_greek_script(travelling, listed):
+    # Greek passports write ELOT 743 (OU, EV/EF, NG), the passport form of a Greek-script listed name too;
+    # letter by letter (any_ascii: OY, EY, GG) the two spellings met only as fuzzy pairs
+    wl = engine.Watchlist.from_records([person([listed])], list_id="t")
+    hit = engine.Screener(wl).screen([{"name": travelling}], limit=1)[0][0]
+    assert hit.entry_id == "p" and hit.score == 1.0
+    assert compare_names(travelling, _native.normalize(listed)).score < 0.9
+
+
 # Arabic script without spaces (the EU list writes five persons' names so)
 
 

@@ -1854,7 +1854,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 17: Russian given names also in the romanisations that write J for Й, Я, Ю, Е (`SERGEJ`, `JURIJ`, `JELENA`).
 /// 18: Latin spellings also keyed in their Cyrillic reading (`GASANOV` ~ `HASANOV`, `DZHAMAL` ~ `JAMAL`).
 /// 19: the reading takes a surname's Uzbek X as H (`XOLMATOV` ~ `KHOLMATOV`).
-const FORMAT_VERSION: u32 = 19;
+/// 20: a Greek name's passport form as Greek passports write it (`Πούτιν` -> `POUTIN`, ELOT 743).
+const FORMAT_VERSION: u32 = 20;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

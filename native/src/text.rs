@@ -148,6 +148,66 @@ fn arabic_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+fn is_greek(c: char) -> bool {
+    matches!(c as u32, 0x0370..=0x03FF | 0x1F00..=0x1FFF)
+}
+
+/// A Greek letter's capital without its accents, and whether it carries a diaeresis (which splits a
+/// diphthong: `Μαΐου` is MA-I-OU).
+fn greek_base(c: char) -> (char, bool) {
+    let mut marks = std::iter::once(c).nfd();
+    let base = marks.next().map_or(c, |b| b.to_uppercase().next().unwrap_or(b));
+    (base, marks.any(|m| m == '\u{0308}'))
+}
+
+/// Greek words with the letter pairs that Greek passports (ELOT 743, ISO 843) write otherwise than
+/// letter by letter, as any_ascii reads them: `ΟΥ` is OU (`Πούτιν` -> POUTIN, not POYTIN); `ΑΥ`, `ΕΥ`, `ΗΥ`
+/// are AV, EV, IV before a vowel or voiced consonant and AF, EF, IF elsewhere (`Ευάγγελος` -> EVANGELOS,
+/// `Ευθύμιος` -> EFTHYMIOS); `Γ` before `Γ`, `Ξ`, `Χ` is N (ANGELIKI). `ΜΠ` and `ΝΤ` stay MP and NT, as the
+/// passports write them (`Αντετοκούνμπο` -> ANTETOKOUNMPO). Written by hand: the transliteration crates
+/// read Greek letter by letter.
+fn greek_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
+    if !nfkc.chars().any(is_greek) {
+        return nfkc.into();
+    }
+    let chars: Vec<char> = nfkc.chars().collect();
+    let base = |i: usize| chars.get(i).filter(|&&c| is_greek(c)).map(|&c| greek_base(c));
+    let mut out = String::with_capacity(nfkc.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let (Some((letter, _)), next) = (base(i), base(i + 1)) else {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        };
+        match (letter, next) {
+            ('Ο', Some(('Υ', false))) => {
+                out.push_str("OU");
+                i += 2;
+            }
+            ('Α' | 'Ε' | 'Η', Some(('Υ', false))) => {
+                out.push(match letter {
+                    'Α' => 'A',
+                    'Ε' => 'E',
+                    _ => 'I',
+                });
+                let voiced = base(i + 2).is_some_and(|(after, _)| "ΑΕΗΙΟΥΩΒΓΔΖΛΜΝΡ".contains(after));
+                out.push(if voiced { 'V' } else { 'F' });
+                i += 2;
+            }
+            ('Γ', Some(('Γ' | 'Ξ' | 'Χ', _))) => {
+                out.push('N');
+                i += 1;
+            }
+            _ => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    out.into()
+}
+
 /// NFKC after dropping apostrophes: NFKC would turn some of them (U+00B4) into a space and an accent.
 /// NFC first, so canonical equivalents of an apostrophe (U+1FFD GREEK OXIA = U+00B4) go too.
 fn nfkc_without_apostrophes(s: &str) -> String {
@@ -220,8 +280,9 @@ pub fn icao_fold(s: &str) -> String {
         push_folded(&mut out, s, None);
         return out;
     }
-    // NFKC recomposes (Ä stays one character, so the table sees it) and folds ligatures.
-    push_folded(&mut out, &arabic_words(&nfkc_without_apostrophes(s)), Some(icao_char));
+    // NFKC recomposes (Ä stays one character, so the table sees it) and folds ligatures. Greek has no
+    // Doc 9303 table: its passports' own standard (greek_words), then any_ascii letter by letter.
+    push_folded(&mut out, &greek_words(&arabic_words(&nfkc_without_apostrophes(s))), Some(icao_char));
     out
 }
 
@@ -457,6 +518,22 @@ mod tests {
         assert_eq!(icao_fold("Юлия"), "IULIIA");
         assert_eq!(icao_fold("Щукин Жуков Хрущёв"), "SHCHUKIN ZHUKOV KHRUSHCHEV");
         assert_eq!(icao_fold("Céline"), "CELINE");
+    }
+
+    #[test]
+    fn greek_passport_form() {
+        // as Greek passports print them (ELOT 743); the plain form stays letter by letter
+        assert_eq!(icao_fold("Βλαντίμιρ Πούτιν"), "VLANTIMIR POUTIN");
+        assert_eq!(normalize("Βλαντίμιρ Πούτιν"), "VLANTIMIR POYTIN");
+        assert_eq!(icao_fold("Ευάγγελος Βενιζέλος"), "EVANGELOS VENIZELOS");
+        assert_eq!(icao_fold("Ευθύμιος Σταύρος Παύλος Ελευθέριος"), "EFTHYMIOS STAVROS PAVLOS ELEFTHERIOS");
+        assert_eq!(icao_fold("ΑΓΓΕΛΙΚΗ Φραγκίσκος"), "ANGELIKI FRAGKISKOS");
+        assert_eq!(icao_fold("Γιάννης Αντετοκούνμπο"), "GIANNIS ANTETOKOUNMPO");
+        assert_eq!(icao_fold("Ντόρα Μπακογιάννη"), "NTORA MPAKOGIANNI");
+        // a diaeresis splits the pair; a pair at a word's end is voiceless; Latin letters beside are untouched
+        assert_eq!(icao_fold("Μαΐου Ταΰγετος"), "MAIOU TAYGETOS");
+        assert_eq!(icao_fold("Ζευ Αύγουστος OY"), "ZEF AVGOUSTOS OY");
+        assert_eq!(name_forms("Πούτιν"), vec!["POYTIN", "POUTIN"]);
     }
 
     #[test]
