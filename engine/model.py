@@ -103,12 +103,17 @@ def _dates(values: list[str], where: str, field: str) -> tuple[PartialDate, ...]
     out = []
     for i, v in enumerate(values):
         date = _parsed_dates.get(v)
-        if date is None:
-            date = PartialDate.parse(v, f"{where}.{field}[{i}]")
-            if len(_parsed_dates) < _PARSED_MOST:
-                _parsed_dates[v] = date
-        out.append(date)
+        out.append(date if date is not None else _date(v, f"{where}.{field}[{i}]"))
     return tuple(out)
+
+
+def _date(value: Any, where: str) -> PartialDate:
+    date = _parsed_dates.get(value) if type(value) is str else None
+    if date is None:
+        date = PartialDate.parse(value, where)
+        if len(_parsed_dates) < _PARSED_MOST:
+            _parsed_dates[value] = date
+    return date
 
 
 def _countries(values: list[str], where: str, field: str) -> tuple[str, ...]:
@@ -295,7 +300,7 @@ class Query:
             name=text["name"],
             surname=text["surname"],
             given_names=text["given_names"],
-            birth_date=PartialDate.parse(bd, f"{where}.birth_date") if bd else None,
+            birth_date=_date(bd, f"{where}.birth_date") if bd else None,  # (a batch repeats its dates too)
             nationality=_country(text["nationality"], f"{where}.nationality") if text["nationality"] else "",
             sex=sex if sex in SEXES else "",
             documents=tuple(
