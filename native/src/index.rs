@@ -1855,7 +1855,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 18: Latin spellings also keyed in their Cyrillic reading (`GASANOV` ~ `HASANOV`, `DZHAMAL` ~ `JAMAL`).
 /// 19: the reading takes a surname's Uzbek X as H (`XOLMATOV` ~ `KHOLMATOV`).
 /// 20: a Greek name's passport form as Greek passports write it (`Πούτιν` -> `POUTIN`, ELOT 743).
-const FORMAT_VERSION: u32 = 20;
+/// 21: an Armenian name's passport form as Armenia's passports write it (`Ռուբեն` -> `RUBEN`).
+const FORMAT_VERSION: u32 = 21;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

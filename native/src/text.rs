@@ -208,6 +208,43 @@ fn greek_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+fn is_armenian(c: char) -> bool {
+    matches!(c as u32, 0x0531..=0x0587 | 0xFB13..=0xFB17)
+}
+
+/// Armenian words with the letters that Armenia's passports (its national romanisation, as BGN/PCGN's)
+/// write otherwise than any_ascii: `ՈՒ` is U (`Ռուբեն` -> RUBEN, not RROWBEN), `Ռ` is R, `և` is EV (YEV
+/// at a word's start: `Երևան` -> YEREVAN), and a word's first `Ե` and `Ո` are YE and VO (`Երվանդ` -> YERVAND,
+/// `Ոսկան` -> VOSKAN), as they are said. Written by hand, as [`greek_words`].
+fn armenian_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
+    if !nfkc.chars().any(is_armenian) {
+        return nfkc.into();
+    }
+    let written: Vec<char> = nfkc.chars().collect();
+    let chars: Vec<char> = written.iter().map(|&c| c.to_lowercase().next().unwrap_or(c)).collect();
+    let mut out = String::with_capacity(nfkc.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let word_start = i == 0 || !is_armenian(chars[i - 1]);
+        let (latin, took) = match (chars[i], chars.get(i + 1)) {
+            ('ո', Some('ւ')) => ("U", 2),
+            ('ո', _) if word_start => ("VO", 1),
+            ('ե', _) if word_start => ("YE", 1),
+            ('և', _) => (if word_start { "YEV" } else { "EV" }, 1),
+            ('ռ', _) => ("R", 1),
+            ('ւ', _) => ("V", 1),
+            _ => ("", 1),
+        };
+        if latin.is_empty() {
+            out.push(written[i]);
+        } else {
+            out.push_str(latin);
+        }
+        i += took;
+    }
+    out.into()
+}
+
 /// NFKC after dropping apostrophes: NFKC would turn some of them (U+00B4) into a space and an accent.
 /// NFC first, so canonical equivalents of an apostrophe (U+1FFD GREEK OXIA = U+00B4) go too.
 fn nfkc_without_apostrophes(s: &str) -> String {
@@ -280,9 +317,12 @@ pub fn icao_fold(s: &str) -> String {
         push_folded(&mut out, s, None);
         return out;
     }
-    // NFKC recomposes (Ä stays one character, so the table sees it) and folds ligatures. Greek has no
-    // Doc 9303 table: its passports' own standard (greek_words), then any_ascii letter by letter.
-    push_folded(&mut out, &greek_words(&arabic_words(&nfkc_without_apostrophes(s))), Some(icao_char));
+    // NFKC recomposes (Ä stays one character, so the table sees it) and folds ligatures. Greek and
+    // Armenian have no Doc 9303 table: their passports' own standards (greek_words, armenian_words),
+    // then any_ascii letter by letter.
+    let nfkc = nfkc_without_apostrophes(s);
+    let arabic = arabic_words(&nfkc);
+    push_folded(&mut out, &armenian_words(&greek_words(&arabic)), Some(icao_char));
     out
 }
 
@@ -534,6 +574,18 @@ mod tests {
         assert_eq!(icao_fold("Μαΐου Ταΰγετος"), "MAIOU TAYGETOS");
         assert_eq!(icao_fold("Ζευ Αύγουστος OY"), "ZEF AVGOUSTOS OY");
         assert_eq!(name_forms("Πούτιν"), vec!["POYTIN", "POUTIN"]);
+    }
+
+    #[test]
+    fn armenian_passport_form() {
+        assert_eq!(icao_fold("Ռուբեն Գևորգյան"), "RUBEN GEVORGYAN");
+        assert_eq!(normalize("Ռուբեն Գևորգյան"), "RROWBEN GEWORGYAN");
+        assert_eq!(icao_fold("Երվանդ Ոսկանյան"), "YERVAND VOSKANYAN");
+        assert_eq!(icao_fold("ԵՐԵՎԱՆ Երևան"), "YEREVAN YEREVAN");
+        assert_eq!(icao_fold("Գագիկ Ծառուկյան"), "GAGIK TSARUKYAN");
+        assert_eq!(icao_fold("Ուրիկ Էդուարդ"), "URIK EDUARD");
+        assert_eq!(icao_fold("Նիկոլ Փաշինյան"), "NIKOL PASHINYAN");
+        assert_eq!(icao_fold("Ոսկան Ivan"), "VOSKAN IVAN");
     }
 
     #[test]
