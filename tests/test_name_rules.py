@@ -210,6 +210,22 @@ def test_a_passport_spelling_meets_the_name_in_greek_or_armenian_script(travelli
     assert compare_names(travelling, _native.normalize(listed)).score < letter_by_letter
 
 
+@pytest.mark.parametrize(("travelling", "listed", "kana_by_kana"), [
+    ("SATO KYOKO", "さとう きょうこ", 0.55),  # Hepburn as the passport writes it, long vowels unmarked: 0.515
+    ("SUZUKI ICHIRO", "スズキ イチロー", 0.45),  # 0.413 read kana by kana
+    ("YAMADA TARO", "ヤマダ・タロウ", 0.65),  # 0.607
+    ("AYMAN AL ZAWAHIRI", "アイマン・ザワヒリ", 0.4),  # a foreign name as Japanese writes its sounds: 0.345
+])
+def test_a_name_written_in_kana_meets_its_passport_spelling(travelling, listed, kana_by_kana):
+    # a Japanese list writes names in kana (foreign ones in katakana); read kana by kana (any_ascii: KI YO U KO)
+    # they met nothing, read a word at a time in Hepburn they meet the passport's spelling
+    wl = engine.Watchlist.from_records([person([listed])], list_id="t")
+    hit = engine.Screener(wl).screen([{"name": travelling}], limit=1)[0][0]
+    assert hit.entry_id == "p" and hit.score >= engine.DEFAULT_THRESHOLD
+    letters = " ".join(_native.normalize(ch) for ch in listed if not ch.isspace() and ch != "・")
+    assert compare_names(travelling, letters).score < kana_by_kana
+
+
 # Arabic script without spaces (the EU list writes five persons' names so)
 
 

@@ -1856,7 +1856,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 19: the reading takes a surname's Uzbek X as H (`XOLMATOV` ~ `KHOLMATOV`).
 /// 20: a Greek name's passport form as Greek passports write it (`Πούτιν` -> `POUTIN`, ELOT 743).
 /// 21: an Armenian name's passport form as Armenia's passports write it (`Ռուբեն` -> `RUBEN`).
-const FORMAT_VERSION: u32 = 21;
+/// 22: kana words romanised whole (`きょうこ` -> `KYOUKO`, passport form `KYOKO`), not kana by kana.
+const FORMAT_VERSION: u32 = 22;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

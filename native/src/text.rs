@@ -14,12 +14,12 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '`' | '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{02BB}' | '\u{00B4}' | '\u{02B9}')
 }
 
-/// Scripts whose transliteration yields one syllable per character (Chinese, Japanese kana, Korean
-/// Hangul): keeping a space between syllables lets the matcher align `XI JIN PING` with `XI JINPING`.
+/// Scripts whose transliteration yields one syllable per character (Chinese, Korean Hangul): keeping a
+/// space between syllables lets the matcher align `XI JIN PING` with `XI JINPING`. Japanese kana are
+/// romanised a word at a time before ([`kana_words`]).
 fn is_syllabic(c: char) -> bool {
     matches!(c as u32,
-        0x3040..=0x30FF      // Hiragana, Katakana
-        | 0x3400..=0x4DBF    // CJK extension A
+        0x3400..=0x4DBF    // CJK extension A
         | 0x4E00..=0x9FFF    // CJK unified ideographs
         | 0xAC00..=0xD7AF    // Hangul syllables
         | 0xF900..=0xFAFF    // CJK compatibility ideographs
@@ -89,7 +89,7 @@ pub fn normalize(s: &str) -> String {
     if s.is_ascii() {
         push_folded(&mut out, s, None);
     } else {
-        push_folded(&mut out, &arabic_words(&nfkc_without_apostrophes(s)), None);
+        push_folded(&mut out, &kana_words(&arabic_words(&nfkc_without_apostrophes(s)), false), None);
     }
     out
 }
@@ -245,6 +245,83 @@ fn armenian_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// Hiragana and katakana, with the long-vowel mark; not the middle dot `・`, which separates words.
+fn is_kana(c: char) -> bool {
+    matches!(c as u32, 0x3041..=0x309F | 0x30A1..=0x30FA | 0x30FC..=0x30FF)
+}
+
+/// Words written in kana romanised whole in Hepburn (wana_kana), where any_ascii reads each kana alone
+/// (`きょうこ` -> `KI YO U KO`, its small `ょ` a syllable of its own, `まっすぐ` -> `MA T SU GU`): `KYOUKO`,
+/// `MASSUGU`. `passport`: as Japan's passports write Hepburn, long vowels unmarked (`OU`, `OO` as O, `UU`
+/// as U: `さとう` -> `SATO`, `ゆうき` -> `YUKI`) and N before B, M, P as M (`ほんま` -> `HOMMA`). The plain
+/// form keeps every vowel (`いのうえ` -> `INOUE`, whose U is no long vowel).
+fn kana_words(nfkc: &str, passport: bool) -> std::borrow::Cow<'_, str> {
+    use wana_kana::ConvertJapanese;
+    if !nfkc.chars().any(is_kana) {
+        return nfkc.into();
+    }
+    let mut out = String::with_capacity(nfkc.len() * 2);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            let mut kana = std::mem::take(word);
+            for (pair, latin) in EXTENDED_KATAKANA {
+                if kana.contains(pair) {
+                    kana = kana.replace(pair, latin);
+                }
+            }
+            if passport {
+                kana.retain(|c| c != '\u{30FC}'); // the long-vowel mark: passports write no long vowel
+            }
+            let romaji = kana.as_str().to_romaji();
+            out.push(' ');
+            out.push_str(&if passport { passport_hepburn(&romaji) } else { romaji });
+            out.push(' ');
+        }
+    };
+    for c in nfkc.chars() {
+        if is_kana(c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(if c == '\u{30FB}' { ' ' } else { c });
+        }
+    }
+    flush(&mut word, &mut out);
+    out.into()
+}
+
+/// The katakana that write foreign names' sounds (`ディ`, `ファ`, `ヴ`), in Hepburn, which wana_kana reads
+/// kana by kana (`ディ` -> `dei`, `ヴィ` -> `voi`): `ラディン` is RADIN, `ヴィクトル` VIKUTORU. Pairs first.
+const EXTENDED_KATAKANA: [(&str, &str); 29] = [
+    ("ディ", "di"), ("ティ", "ti"), ("ドゥ", "du"), ("トゥ", "tu"), ("デュ", "dyu"), ("テュ", "tyu"),
+    ("ファ", "fa"), ("フィ", "fi"), ("フェ", "fe"), ("フォ", "fo"), ("フュ", "fyu"),
+    ("ウィ", "wi"), ("ウェ", "we"), ("ウォ", "wo"), ("ヴァ", "va"), ("ヴィ", "vi"), ("ヴェ", "ve"), ("ヴォ", "vo"),
+    ("ヴュ", "vyu"), ("ツァ", "tsa"), ("ツィ", "tsi"), ("ツェ", "tse"), ("ツォ", "tso"), ("イェ", "ye"),
+    ("クァ", "kwa"), ("グァ", "gwa"), ("シェ", "she"), ("ヴ", "vu"), ("ゔ", "vu"),
+];
+
+/// Hepburn romaji as Japan's passports write it: long vowels unmarked, N before B, M, P as M.
+fn passport_hepburn(romaji: &str) -> String {
+    let b = romaji.as_bytes();
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let (c, next) = (b[i].to_ascii_lowercase(), b.get(i + 1).map(u8::to_ascii_lowercase));
+        match (c, next) {
+            (b'o', Some(b'u' | b'o')) | (b'u', Some(b'u')) => {
+                out.push(c as char);
+                i += 2;
+                continue;
+            }
+            (b'n', Some(b'b' | b'm' | b'p')) => out.push('m'),
+            _ => out.push(b[i] as char),
+        }
+        i += 1;
+    }
+    out
+}
+
 /// NFKC after dropping apostrophes: NFKC would turn some of them (U+00B4) into a space and an accent.
 /// NFC first, so canonical equivalents of an apostrophe (U+1FFD GREEK OXIA = U+00B4) go too.
 fn nfkc_without_apostrophes(s: &str) -> String {
@@ -317,12 +394,12 @@ pub fn icao_fold(s: &str) -> String {
         push_folded(&mut out, s, None);
         return out;
     }
-    // NFKC recomposes (Ä stays one character, so the table sees it) and folds ligatures. Greek and
-    // Armenian have no Doc 9303 table: their passports' own standards (greek_words, armenian_words),
-    // then any_ascii letter by letter.
+    // NFKC recomposes (Ä stays one character, so the table sees it) and folds ligatures. Greek, Armenian
+    // and Japanese kana have no Doc 9303 table: their passports' own standards (greek_words,
+    // armenian_words, kana_words), then any_ascii letter by letter.
     let nfkc = nfkc_without_apostrophes(s);
     let arabic = arabic_words(&nfkc);
-    push_folded(&mut out, &armenian_words(&greek_words(&arabic)), Some(icao_char));
+    push_folded(&mut out, &kana_words(&armenian_words(&greek_words(&arabic)), true), Some(icao_char));
     out
 }
 
@@ -574,6 +651,23 @@ mod tests {
         assert_eq!(icao_fold("Μαΐου Ταΰγετος"), "MAIOU TAYGETOS");
         assert_eq!(icao_fold("Ζευ Αύγουστος OY"), "ZEF AVGOUSTOS OY");
         assert_eq!(name_forms("Πούτιν"), vec!["POYTIN", "POUTIN"]);
+    }
+
+    #[test]
+    fn kana_words_are_romanised_whole() {
+        assert_eq!(normalize("ヤマダ タロウ"), "YAMADA TAROU");
+        assert_eq!(icao_fold("ヤマダ タロウ"), "YAMADA TARO");
+        assert_eq!(normalize("きょうこ しゅんすけ まっすぐ"), "KYOUKO SHUNSUKE MASSUGU");
+        assert_eq!(icao_fold("さとう ゆうき おおの ほんま なんば"), "SATO YUKI ONO HOMMA NAMBA");
+        assert_eq!(icao_fold("スズキ・イチロー"), "SUZUKI ICHIRO");
+        assert_eq!(normalize("しんいち"), "SHINICHI");
+        assert_eq!(normalize("いのうえ"), "INOUE");
+        // a kana word beside Han characters (read syllable by syllable) and Latin letters
+        assert_eq!(normalize("山田たろう"), "SHAN TIAN TAROU");
+        assert_eq!(icao_fold("Ken たろう"), "KEN TARO");
+        // foreign names' sounds in katakana
+        assert_eq!(normalize("オサマ・ビン・ラディン"), "OSAMA BIN RADIN");
+        assert_eq!(icao_fold("ヴィクトル ファリド ウラジーミル"), "VIKUTORU FARIDO URAJIMIRU");
     }
 
     #[test]
