@@ -226,6 +226,26 @@ def test_a_name_written_in_kana_meets_its_passport_spelling(travelling, listed, 
     assert compare_names(travelling, letters).score < kana_by_kana
 
 
+@pytest.mark.parametrize(("travelling", "listed", "pair"), [
+    ("Mohammad Javad ZARIF", "محمد جواد ظریف", "JAVAD ~ JWD"),  # Persian reads و as V (0.514 before)
+    ("Vahid HALILHODZIC", "وحید halilhodzic", "VAHID ~ WHYD"),
+    ("Davood RAHIMI", "داوود رحیمی", "DAVOOD ~ DWWD"),
+    ("Binyamin NETANYAHU", "בנימין נתניהו", "BINYAMIN ~ BNYMYN"),  # a word's first ב a B (0.800 before)
+    ("Shimon PERES", "שמעון פרס", "SHIMON ~ SMWN"),  # ו a vowel, a word's first פ a P (0 before)
+    ("David BEN GURION", "דוד בן גוריון", "DAVID ~ DWD"),  # ו a V where it is one (0.322 before)
+])
+def test_a_persian_or_hebrew_name_meets_its_latin_spelling(travelling, listed, pair):
+    # forty namesakes of the given name: the consonant skeleton with و or ו read as V where it is one, and the
+    # Hebrew letters written as Israeli spellings write them, lead to the one listed name
+    surnames = [f"{s}{'x' * k}" for k in range(10) for s in ("Alavi", "Bahrami", "Cohen", "Dadashi")]
+    others = [person([f"{travelling.split()[0]} {s}"], id=f"n{i}") for i, s in enumerate(surnames)]
+    wl = engine.Watchlist.from_records(others + [person([listed])], list_id="t")
+    hit = engine.Screener(wl, engine.Config.from_dict({"search": {"max_candidates": 5}})).screen(
+        [{"name": travelling}], limit=1)[0][0]
+    assert hit.entry_id == "p" and hit.score >= engine.DEFAULT_THRESHOLD
+    assert f"{pair} (skeleton 0.90)" in hit.explanation[0]
+
+
 # Arabic script without spaces (the EU list writes five persons' names so)
 
 

@@ -1,5 +1,6 @@
 """The command line of the quality scripts whose result is a list of outcomes, each found or not (cross_script.py,
-renderings.py): the markdown report, rapidfuzz's count beside it, and the outcomes as JSON when asked."""
+renderings.py, script_spellings.py): the markdown report, rapidfuzz's count beside it, and the outcomes as JSON when
+asked."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from typing import Any, Callable
 
 
 def main(
-    argv: list[str] | None, doc: str, evaluate: Callable[[], list[Any]], markdown: Callable[[list[Any], int | None], str],
-    baseline: Callable[[], int | None],
+    argv: list[str] | None, doc: str, evaluate: Callable[[], list[Any]], markdown: Callable[[list[Any], Any], str],
+    baseline: Callable[[], Any],
 ) -> int:
     ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("--json", help="also write the outcomes here")

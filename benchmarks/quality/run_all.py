@@ -32,6 +32,7 @@ SCRIPTS: dict[str, tuple[list[str], str]] = {
     "nicknames": ([], "nickname relations found, engine vs rapidfuzz"),
     "resolve_febrl": ([], "FEBRL 1-4 resolution (dedup / linkage)"),
     "renderings": ([], "one name in many languages and scripts found at the default threshold, engine vs rapidfuzz"),
+    "script_spellings": ([], "names in Greek, Armenian, Hebrew, Persian and kana met by their passports' Latin spellings"),
 }
 
 

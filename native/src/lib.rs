@@ -2,6 +2,7 @@
 //!
 //! Pure Rust modules (usable and tested without Python):
 //! - [`text`]: normalisation, transliteration, ICAO folding, tokenisation;
+//! - [`scripts`]: Greek, Armenian, Hebrew and Japanese kana names as their passports write them;
 //! - [`cjk`]: Korean and Japanese readings of names written in Han characters (extra name forms);
 //! - [`phonetic`]: phonetic keys (jellyfish definitions, plus Double Metaphone / Beider-Morse);
 //! - [`romanisation`]: one key for the McCune-Reischauer and Revised romanisations of a Korean syllable;
@@ -30,6 +31,7 @@ pub mod pages;
 pub mod phonetic;
 pub mod pool;
 pub mod romanisation;
+pub mod scripts;
 pub mod similarity;
 pub mod text;
 

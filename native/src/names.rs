@@ -356,6 +356,18 @@ pub fn th_as_s_skeletons(t: &Token) -> Option<(String, String)> {
     full_skeletons(&t.text.replace("TH", "S"))
 }
 
+/// A vowelless token's other reading, with `W` read as V, as Persian reads و where it is no long vowel
+/// (جواد, `JWD`: Javad; وحید, `WHYD`: Vahid; داوود, `DWWD`: Davood) and Hebrew ו (דוד, `DWD`: David; a
+/// Hebrew name's passport form writes ו as W, [`crate::scripts::hebrew_words`]): its skeleton and loose
+/// skeleton, when the skeleton is a full one. The alignment compares the skeleton
+/// ([`Token::skeleton_similarity`]); the index keys the loose one.
+pub fn w_as_v_skeletons(t: &Token) -> Option<(String, String)> {
+    if !t.abjad || t.particle || !t.text.contains('W') {
+        return None;
+    }
+    full_skeletons(&t.text.replace('W', "V"))
+}
+
 /// A reading's skeleton and loose skeleton, when the skeleton is a full one.
 fn full_skeletons(read: &str) -> Option<(String, String)> {
     let sk = skeleton(read);
@@ -640,6 +652,7 @@ impl Token {
             _ if z_after_long_vowel(&abjad.text) && s_as_z_skeletons(latin).is_some_and(|(sk, _)| sk == abjad.skeleton) => {
                 Some(SKELETON_SIMILARITY)
             }
+            _ if w_as_v_skeletons(abjad).is_some_and(|(sk, _)| sk == latin.skeleton) => Some(SKELETON_SIMILARITY),
             _ => plain,
         }
     }

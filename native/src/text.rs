@@ -7,6 +7,7 @@
 //! - [`icao_fold`]: the Doc 9303 transliteration issuers print in passports (`Müller` -> `MUELLER`,
 //!   `Юлия` -> `IULIIA`), falling back to [`normalize`] for everything the ICAO tables don't cover.
 
+use crate::scripts::{armenian_words, greek_words, hebrew_words, kana_words};
 use unicode_normalization::UnicodeNormalization;
 
 /// Apostrophes join (`O'BRIEN` -> `OBRIEN`, `N'DIAYE` -> `NDIAYE`); other punctuation separates.
@@ -16,7 +17,7 @@ fn is_apostrophe(c: char) -> bool {
 
 /// Scripts whose transliteration yields one syllable per character (Chinese, Korean Hangul): keeping a
 /// space between syllables lets the matcher align `XI JIN PING` with `XI JINPING`. Japanese kana are
-/// romanised a word at a time before ([`kana_words`]).
+/// romanised a word at a time before ([`crate::scripts::kana_words`]).
 fn is_syllabic(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF    // CJK extension A
@@ -148,180 +149,6 @@ fn arabic_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-fn is_greek(c: char) -> bool {
-    matches!(c as u32, 0x0370..=0x03FF | 0x1F00..=0x1FFF)
-}
-
-/// A Greek letter's capital without its accents, and whether it carries a diaeresis (which splits a
-/// diphthong: `Μαΐου` is MA-I-OU).
-fn greek_base(c: char) -> (char, bool) {
-    let mut marks = std::iter::once(c).nfd();
-    let base = marks.next().map_or(c, |b| b.to_uppercase().next().unwrap_or(b));
-    (base, marks.any(|m| m == '\u{0308}'))
-}
-
-/// Greek words with the letter pairs that Greek passports (ELOT 743, ISO 843) write otherwise than
-/// letter by letter, as any_ascii reads them: `ΟΥ` is OU (`Πούτιν` -> POUTIN, not POYTIN); `ΑΥ`, `ΕΥ`, `ΗΥ`
-/// are AV, EV, IV before a vowel or voiced consonant and AF, EF, IF elsewhere (`Ευάγγελος` -> EVANGELOS,
-/// `Ευθύμιος` -> EFTHYMIOS); `Γ` before `Γ`, `Ξ`, `Χ` is N (ANGELIKI). `ΜΠ` and `ΝΤ` stay MP and NT, as the
-/// passports write them (`Αντετοκούνμπο` -> ANTETOKOUNMPO). Written by hand: the transliteration crates
-/// read Greek letter by letter.
-fn greek_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
-    if !nfkc.chars().any(is_greek) {
-        return nfkc.into();
-    }
-    let chars: Vec<char> = nfkc.chars().collect();
-    let base = |i: usize| chars.get(i).filter(|&&c| is_greek(c)).map(|&c| greek_base(c));
-    let mut out = String::with_capacity(nfkc.len() + 8);
-    let mut i = 0;
-    while i < chars.len() {
-        let (Some((letter, _)), next) = (base(i), base(i + 1)) else {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        };
-        match (letter, next) {
-            ('Ο', Some(('Υ', false))) => {
-                out.push_str("OU");
-                i += 2;
-            }
-            ('Α' | 'Ε' | 'Η', Some(('Υ', false))) => {
-                out.push(match letter {
-                    'Α' => 'A',
-                    'Ε' => 'E',
-                    _ => 'I',
-                });
-                let voiced = base(i + 2).is_some_and(|(after, _)| "ΑΕΗΙΟΥΩΒΓΔΖΛΜΝΡ".contains(after));
-                out.push(if voiced { 'V' } else { 'F' });
-                i += 2;
-            }
-            ('Γ', Some(('Γ' | 'Ξ' | 'Χ', _))) => {
-                out.push('N');
-                i += 1;
-            }
-            _ => {
-                out.push(chars[i]);
-                i += 1;
-            }
-        }
-    }
-    out.into()
-}
-
-fn is_armenian(c: char) -> bool {
-    matches!(c as u32, 0x0531..=0x0587 | 0xFB13..=0xFB17)
-}
-
-/// Armenian words with the letters that Armenia's passports (its national romanisation, as BGN/PCGN's)
-/// write otherwise than any_ascii: `ՈՒ` is U (`Ռուբեն` -> RUBEN, not RROWBEN), `Ռ` is R, `և` is EV (YEV
-/// at a word's start: `Երևան` -> YEREVAN), and a word's first `Ե` and `Ո` are YE and VO (`Երվանդ` -> YERVAND,
-/// `Ոսկան` -> VOSKAN), as they are said. Written by hand, as [`greek_words`].
-fn armenian_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
-    if !nfkc.chars().any(is_armenian) {
-        return nfkc.into();
-    }
-    let written: Vec<char> = nfkc.chars().collect();
-    let chars: Vec<char> = written.iter().map(|&c| c.to_lowercase().next().unwrap_or(c)).collect();
-    let mut out = String::with_capacity(nfkc.len() + 8);
-    let mut i = 0;
-    while i < chars.len() {
-        let word_start = i == 0 || !is_armenian(chars[i - 1]);
-        let (latin, took) = match (chars[i], chars.get(i + 1)) {
-            ('ո', Some('ւ')) => ("U", 2),
-            ('ո', _) if word_start => ("VO", 1),
-            ('ե', _) if word_start => ("YE", 1),
-            ('և', _) => (if word_start { "YEV" } else { "EV" }, 1),
-            ('ռ', _) => ("R", 1),
-            ('ւ', _) => ("V", 1),
-            _ => ("", 1),
-        };
-        if latin.is_empty() {
-            out.push(written[i]);
-        } else {
-            out.push_str(latin);
-        }
-        i += took;
-    }
-    out.into()
-}
-
-/// Hiragana and katakana, with the long-vowel mark; not the middle dot `・`, which separates words.
-fn is_kana(c: char) -> bool {
-    matches!(c as u32, 0x3041..=0x309F | 0x30A1..=0x30FA | 0x30FC..=0x30FF)
-}
-
-/// Words written in kana romanised whole in Hepburn (wana_kana), where any_ascii reads each kana alone
-/// (`きょうこ` -> `KI YO U KO`, its small `ょ` a syllable of its own, `まっすぐ` -> `MA T SU GU`): `KYOUKO`,
-/// `MASSUGU`. `passport`: as Japan's passports write Hepburn, long vowels unmarked (`OU`, `OO` as O, `UU`
-/// as U: `さとう` -> `SATO`, `ゆうき` -> `YUKI`) and N before B, M, P as M (`ほんま` -> `HOMMA`). The plain
-/// form keeps every vowel (`いのうえ` -> `INOUE`, whose U is no long vowel).
-fn kana_words(nfkc: &str, passport: bool) -> std::borrow::Cow<'_, str> {
-    use wana_kana::ConvertJapanese;
-    if !nfkc.chars().any(is_kana) {
-        return nfkc.into();
-    }
-    let mut out = String::with_capacity(nfkc.len() * 2);
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        if !word.is_empty() {
-            let mut kana = std::mem::take(word);
-            for (pair, latin) in EXTENDED_KATAKANA {
-                if kana.contains(pair) {
-                    kana = kana.replace(pair, latin);
-                }
-            }
-            if passport {
-                kana.retain(|c| c != '\u{30FC}'); // the long-vowel mark: passports write no long vowel
-            }
-            let romaji = kana.as_str().to_romaji();
-            out.push(' ');
-            out.push_str(&if passport { passport_hepburn(&romaji) } else { romaji });
-            out.push(' ');
-        }
-    };
-    for c in nfkc.chars() {
-        if is_kana(c) {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(if c == '\u{30FB}' { ' ' } else { c });
-        }
-    }
-    flush(&mut word, &mut out);
-    out.into()
-}
-
-/// The katakana that write foreign names' sounds (`ディ`, `ファ`, `ヴ`), in Hepburn, which wana_kana reads
-/// kana by kana (`ディ` -> `dei`, `ヴィ` -> `voi`): `ラディン` is RADIN, `ヴィクトル` VIKUTORU. Pairs first.
-const EXTENDED_KATAKANA: [(&str, &str); 29] = [
-    ("ディ", "di"), ("ティ", "ti"), ("ドゥ", "du"), ("トゥ", "tu"), ("デュ", "dyu"), ("テュ", "tyu"),
-    ("ファ", "fa"), ("フィ", "fi"), ("フェ", "fe"), ("フォ", "fo"), ("フュ", "fyu"),
-    ("ウィ", "wi"), ("ウェ", "we"), ("ウォ", "wo"), ("ヴァ", "va"), ("ヴィ", "vi"), ("ヴェ", "ve"), ("ヴォ", "vo"),
-    ("ヴュ", "vyu"), ("ツァ", "tsa"), ("ツィ", "tsi"), ("ツェ", "tse"), ("ツォ", "tso"), ("イェ", "ye"),
-    ("クァ", "kwa"), ("グァ", "gwa"), ("シェ", "she"), ("ヴ", "vu"), ("ゔ", "vu"),
-];
-
-/// Hepburn romaji as Japan's passports write it: long vowels unmarked, N before B, M, P as M.
-fn passport_hepburn(romaji: &str) -> String {
-    let b = romaji.as_bytes();
-    let mut out = String::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let (c, next) = (b[i].to_ascii_lowercase(), b.get(i + 1).map(u8::to_ascii_lowercase));
-        match (c, next) {
-            (b'o', Some(b'u' | b'o')) | (b'u', Some(b'u')) => {
-                out.push(c as char);
-                i += 2;
-                continue;
-            }
-            (b'n', Some(b'b' | b'm' | b'p')) => out.push('m'),
-            _ => out.push(b[i] as char),
-        }
-        i += 1;
-    }
-    out
-}
-
 /// NFKC after dropping apostrophes: NFKC would turn some of them (U+00B4) into a space and an accent.
 /// NFC first, so canonical equivalents of an apostrophe (U+1FFD GREEK OXIA = U+00B4) go too.
 fn nfkc_without_apostrophes(s: &str) -> String {
@@ -394,12 +221,12 @@ pub fn icao_fold(s: &str) -> String {
         push_folded(&mut out, s, None);
         return out;
     }
-    // NFKC recomposes (Ä stays one character, so the table sees it) and folds ligatures. Greek, Armenian
-    // and Japanese kana have no Doc 9303 table: their passports' own standards (greek_words,
-    // armenian_words, kana_words), then any_ascii letter by letter.
+    // NFKC recomposes (Ä stays one character, so the table sees it) and folds ligatures. Greek, Armenian,
+    // Hebrew and Japanese kana have no Doc 9303 table: their passports' own standards or spellings
+    // (greek_words, armenian_words, hebrew_words, kana_words), then any_ascii letter by letter.
     let nfkc = nfkc_without_apostrophes(s);
     let arabic = arabic_words(&nfkc);
-    push_folded(&mut out, &kana_words(&armenian_words(&greek_words(&arabic)), true), Some(icao_char));
+    push_folded(&mut out, &kana_words(&hebrew_words(&armenian_words(&greek_words(&arabic))), true), Some(icao_char));
     out
 }
 
@@ -635,51 +462,6 @@ mod tests {
         assert_eq!(icao_fold("Юлия"), "IULIIA");
         assert_eq!(icao_fold("Щукин Жуков Хрущёв"), "SHCHUKIN ZHUKOV KHRUSHCHEV");
         assert_eq!(icao_fold("Céline"), "CELINE");
-    }
-
-    #[test]
-    fn greek_passport_form() {
-        // as Greek passports print them (ELOT 743); the plain form stays letter by letter
-        assert_eq!(icao_fold("Βλαντίμιρ Πούτιν"), "VLANTIMIR POUTIN");
-        assert_eq!(normalize("Βλαντίμιρ Πούτιν"), "VLANTIMIR POYTIN");
-        assert_eq!(icao_fold("Ευάγγελος Βενιζέλος"), "EVANGELOS VENIZELOS");
-        assert_eq!(icao_fold("Ευθύμιος Σταύρος Παύλος Ελευθέριος"), "EFTHYMIOS STAVROS PAVLOS ELEFTHERIOS");
-        assert_eq!(icao_fold("ΑΓΓΕΛΙΚΗ Φραγκίσκος"), "ANGELIKI FRAGKISKOS");
-        assert_eq!(icao_fold("Γιάννης Αντετοκούνμπο"), "GIANNIS ANTETOKOUNMPO");
-        assert_eq!(icao_fold("Ντόρα Μπακογιάννη"), "NTORA MPAKOGIANNI");
-        // a diaeresis splits the pair; a pair at a word's end is voiceless; Latin letters beside are untouched
-        assert_eq!(icao_fold("Μαΐου Ταΰγετος"), "MAIOU TAYGETOS");
-        assert_eq!(icao_fold("Ζευ Αύγουστος OY"), "ZEF AVGOUSTOS OY");
-        assert_eq!(name_forms("Πούτιν"), vec!["POYTIN", "POUTIN"]);
-    }
-
-    #[test]
-    fn kana_words_are_romanised_whole() {
-        assert_eq!(normalize("ヤマダ タロウ"), "YAMADA TAROU");
-        assert_eq!(icao_fold("ヤマダ タロウ"), "YAMADA TARO");
-        assert_eq!(normalize("きょうこ しゅんすけ まっすぐ"), "KYOUKO SHUNSUKE MASSUGU");
-        assert_eq!(icao_fold("さとう ゆうき おおの ほんま なんば"), "SATO YUKI ONO HOMMA NAMBA");
-        assert_eq!(icao_fold("スズキ・イチロー"), "SUZUKI ICHIRO");
-        assert_eq!(normalize("しんいち"), "SHINICHI");
-        assert_eq!(normalize("いのうえ"), "INOUE");
-        // a kana word beside Han characters (read syllable by syllable) and Latin letters
-        assert_eq!(normalize("山田たろう"), "SHAN TIAN TAROU");
-        assert_eq!(icao_fold("Ken たろう"), "KEN TARO");
-        // foreign names' sounds in katakana
-        assert_eq!(normalize("オサマ・ビン・ラディン"), "OSAMA BIN RADIN");
-        assert_eq!(icao_fold("ヴィクトル ファリド ウラジーミル"), "VIKUTORU FARIDO URAJIMIRU");
-    }
-
-    #[test]
-    fn armenian_passport_form() {
-        assert_eq!(icao_fold("Ռուբեն Գևորգյան"), "RUBEN GEVORGYAN");
-        assert_eq!(normalize("Ռուբեն Գևորգյան"), "RROWBEN GEWORGYAN");
-        assert_eq!(icao_fold("Երվանդ Ոսկանյան"), "YERVAND VOSKANYAN");
-        assert_eq!(icao_fold("ԵՐԵՎԱՆ Երևան"), "YEREVAN YEREVAN");
-        assert_eq!(icao_fold("Գագիկ Ծառուկյան"), "GAGIK TSARUKYAN");
-        assert_eq!(icao_fold("Ուրիկ Էդուարդ"), "URIK EDUARD");
-        assert_eq!(icao_fold("Նիկոլ Փաշինյան"), "NIKOL PASHINYAN");
-        assert_eq!(icao_fold("Ոսկան Ivan"), "VOSKAN IVAN");
     }
 
     #[test]
