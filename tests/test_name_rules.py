@@ -230,13 +230,15 @@ def test_a_name_written_in_kana_meets_its_passport_spelling(travelling, listed, 
     ("Mohammad Javad ZARIF", "محمد جواد ظریف", "JAVAD ~ JWD"),  # Persian reads و as V (0.514 before)
     ("Vahid HALILHODZIC", "وحید halilhodzic", "VAHID ~ WHYD"),
     ("Davood RAHIMI", "داوود رحیمی", "DAVOOD ~ DWWD"),
+    ("Ghasem SOLEIMANI", "قاسم سلیمانی", "GHASEM ~ QSM"),  # Persian says ق as GH
+    ("Bijan ZANGANEH", "بیژن زنگنه", "BIJAN ~ BYZHN"),  # ... and ژ as J, as Latin spellings write it
     ("Binyamin NETANYAHU", "בנימין נתניהו", "BINYAMIN ~ BNYMYN"),  # a word's first ב a B (0.800 before)
     ("Shimon PERES", "שמעון פרס", "SHIMON ~ SMWN"),  # ו a vowel, a word's first פ a P (0 before)
     ("David BEN GURION", "דוד בן גוריון", "DAVID ~ DWD"),  # ו a V where it is one (0.322 before)
 ])
 def test_a_persian_or_hebrew_name_meets_its_latin_spelling(travelling, listed, pair):
-    # forty namesakes of the given name: the consonant skeleton with و or ו read as V where it is one, and the
-    # Hebrew letters written as Israeli spellings write them, lead to the one listed name
+    # forty namesakes of the given name: the consonant skeleton with و or ו read as V where it is one, ق as G and
+    # ژ as J, and the Hebrew letters written as Israeli spellings write them, lead to the one listed name
     surnames = [f"{s}{'x' * k}" for k in range(10) for s in ("Alavi", "Bahrami", "Cohen", "Dadashi")]
     others = [person([f"{travelling.split()[0]} {s}"], id=f"n{i}") for i, s in enumerate(surnames)]
     wl = engine.Watchlist.from_records(others + [person([listed])], list_id="t")

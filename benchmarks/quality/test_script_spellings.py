@@ -16,10 +16,10 @@ def found_by_script() -> dict[str, int]:
 
 
 def test_each_script_finds_its_names():
-    # session 34: 8 / 7 / 6 / 5 / 17 of 8 / 7 / 7 / 7 / 28 (before, read letter by letter: 7 / 7 / 0 / 3 / 3)
+    # session 34: 8 / 7 / 6 / 9 / 17 of 8 / 7 / 7 / 10 / 28 (before, read letter by letter: 7 / 7 / 0 / 3 / 3)
     found = found_by_script()
     assert found["Greek"] == 8 and found["Armenian"] == 7
-    assert found["Japanese kana"] >= 6 and found["Persian"] >= 5 and found["Hebrew"] >= 17
+    assert found["Japanese kana"] >= 6 and found["Persian"] >= 9 and found["Hebrew"] >= 17
 
 
 def test_greek_and_armenian_passport_spellings_are_their_passport_forms():

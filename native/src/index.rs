@@ -16,7 +16,7 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use crate::pages::{huge_vec, prefer_huge_pages};
-use crate::names::{align_best_score_from, cyrillic_phonetic, loose_skeleton, w_as_v_phonetic, best_of_forms, compare, core_tokens, nickname_related, prepare_forms_with, s_as_z_skeletons, short_written_form, th_as_s_skeletons, w_as_v_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, whole_name_spellings, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, cyrillic_phonetic, loose_skeleton, w_as_v_phonetic, best_of_forms, compare, core_tokens, nickname_related, prepare_forms_with, s_as_z_skeletons, short_written_form, th_as_s_skeletons, w_as_v_skeletons, persian_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, whole_name_spellings, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -269,6 +269,12 @@ fn th_as_s_skeleton_key(t: &Token) -> Option<u64> {
 /// also Javad), which a Latin spelling's skeleton key meets.
 fn w_as_v_skeleton_key(t: &Token) -> Option<u64> {
     w_as_v_skeletons(t).map(|(_, loose)| hasher().hash_one(loose.as_str()))
+}
+
+/// The key of a vowelless token's skeleton with `Q` read as G and `ZH` as J ([`persian_skeletons`]: قاسم,
+/// `QSM`, is also Ghasem), which a Latin spelling's skeleton key meets.
+fn persian_skeleton_key(t: &Token) -> Option<u64> {
+    persian_skeletons(t).map(|(_, loose)| hasher().hash_one(loose.as_str()))
 }
 
 /// The key of a Latin spelling's skeleton with an S between vowels read as Z ([`s_as_z_skeletons`]:
@@ -669,7 +675,7 @@ impl NameIndex {
         });
         let abjad_skeleton_keys = keyed(&|t, ks| {
             if t.abjad {
-                ks.extend(skeleton_key(t).into_iter().chain(th_as_s_skeleton_key(t)).chain(w_as_v_skeleton_key(t)).chain(written_form_key(t)));
+                ks.extend(skeleton_key(t).into_iter().chain(th_as_s_skeleton_key(t)).chain(w_as_v_skeleton_key(t)).chain(persian_skeleton_key(t)).chain(written_form_key(t)));
             }
         });
         let token_ids = keyed(&|t, ks| ks.push(hasher().hash_one(t.text.as_str())));
@@ -929,7 +935,7 @@ impl NameIndex {
         if let Some(k) = skeleton_key(q) {
             wanted.push((if q.abjad { &self.skeleton_keys } else { &self.abjad_skeleton_keys }, k));
         }
-        wanted.extend(th_as_s_skeleton_key(q).into_iter().chain(w_as_v_skeleton_key(q)).map(|k| (&self.skeleton_keys, k)));
+        wanted.extend(th_as_s_skeleton_key(q).into_iter().chain(w_as_v_skeleton_key(q)).chain(persian_skeleton_key(q)).map(|k| (&self.skeleton_keys, k)));
         wanted.extend(s_as_z_skeleton_key(q).map(|k| (&self.abjad_skeleton_keys, k)));
         wanted.extend(written_form_key(q).map(|k| (if q.abjad { &self.skeleton_keys } else { &self.abjad_skeleton_keys }, k)));
         let mut seen: Vec<u32> = Vec::with_capacity(256);
@@ -1865,7 +1871,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 22: kana words romanised whole (`きょうこ` -> `KYOUKO`, passport form `KYOKO`), not kana by kana.
 /// 23: vowelless tokens also keyed with W read as V (`JWD` ~ `JAVAD`, as Persian reads و); a Hebrew name's
 /// passport form (`ו` as W, a word's first `ב`, `פ` as B, P, `צ` as TZ).
-const FORMAT_VERSION: u32 = 23;
+/// 24: vowelless tokens also keyed with Q read as G and ZH as J (`QSM` ~ `GHASEM`, `HMDYNZHD` ~ `AHMADINEJAD`).
+const FORMAT_VERSION: u32 = 24;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

@@ -368,6 +368,18 @@ pub fn w_as_v_skeletons(t: &Token) -> Option<(String, String)> {
     full_skeletons(&t.text.replace('W', "V"))
 }
 
+/// A vowelless token's other reading, with `Q` read as G and `ZH` as J, as Persian says ق and ژ and Latin
+/// spellings write them (قاسم, `QSM`: Ghasem; صادق, `SDQ`: Sadegh; مقدم, `MQDM`: Moghaddam; احمدی‌نژاد,
+/// `HMDYNZHD`: Ahmadinejad), as Gulf, Egyptian and Libyan Arabic say ق too (قذافي: Gaddafi): its skeleton and
+/// loose skeleton, when it has such a letter and the skeleton is a full one. Compared and keyed as
+/// [`w_as_v_skeletons`].
+pub fn persian_skeletons(t: &Token) -> Option<(String, String)> {
+    if !t.abjad || t.particle || !(t.text.contains('Q') || t.text.contains("ZH")) {
+        return None;
+    }
+    full_skeletons(&t.text.replace('Q', "G").replace("ZH", "J"))
+}
+
 /// A reading's skeleton and loose skeleton, when the skeleton is a full one.
 fn full_skeletons(read: &str) -> Option<(String, String)> {
     let sk = skeleton(read);
@@ -653,6 +665,7 @@ impl Token {
                 Some(SKELETON_SIMILARITY)
             }
             _ if w_as_v_skeletons(abjad).is_some_and(|(sk, _)| sk == latin.skeleton) => Some(SKELETON_SIMILARITY),
+            _ if persian_skeletons(abjad).is_some_and(|(sk, _)| sk == latin.skeleton) => Some(SKELETON_SIMILARITY),
             _ => plain,
         }
     }
@@ -1934,6 +1947,16 @@ mod tests {
         assert_eq!(pair("حازن", "HASAN"), None, "the Z of a name, after no long vowel");
         assert_eq!(pair("فيروز", "FARES"), None, "no S between vowels");
         assert_eq!(pair("جوزيف", "JOSSEF").filter(|&s| s >= SKELETON_SIMILARITY), None, "a doubled S is س");
+        // و read as V and ق as G, ژ as J, as Persian says them; the long vowel و and the Arabic Q still meet theirs
+        for (persian, latin) in [("جواد ظریف", "JAVAD ZARIF"), ("داوود وحیدی", "DAVOOD VAHIDI"), ("قاسم صادقی", "GHASEM SADEGHI"),
+            ("بیژن زنگنه", "BIJAN ZANGANEH"), ("محمود قاسمی", "MAHMOUD QASEMI")] {
+            assert!(compare(persian, latin).score > 0.85, "{persian} {latin}");
+        }
+        let read = |text: &str| (w_as_v_skeletons(&Token::new(text)), persian_skeletons(&Token::new(text)));
+        assert_eq!(read("JAVAD"), (None, None), "a Latin spelling has its own skeleton only");
+        assert_eq!(read("JWD").0.map(|(sk, _)| sk), Some("JFD".to_owned()));
+        assert_eq!(read("QSM").1.map(|(sk, _)| sk), Some("JSM".to_owned()));
+        assert_eq!(read("MHMD"), (None, None), "no W, Q or ZH: no other reading");
     }
 
     #[test]
