@@ -23,7 +23,7 @@ def test_each_script_finds_its_names():
 
 
 def test_greek_and_armenian_passport_spellings_are_their_passport_forms():
-    # exact, where letter by letter they were fuzzy or phonetic pairs (0.840-0.968)
+    # exact; letter by letter most were fuzzy or phonetic pairs (0.840-0.968)
     scores = {o.latin: o.score for o in ss.evaluate() if o.script in ("Greek", "Armenian")}
     assert scores == {latin: 1.0 for latin in scores}
 
