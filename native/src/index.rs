@@ -16,7 +16,7 @@
 
 use crate::flat::{checksum, fnv1a, Array, Pod, FNV_OFFSET};
 use crate::pages::{huge_vec, prefer_huge_pages};
-use crate::names::{align_best_score_from, cyrillic_phonetic, loose_skeleton, w_as_v_phonetic, best_of_forms, compare, core_tokens, nickname_related, prepare_forms_with, s_as_z_skeletons, short_written_form, th_as_s_skeletons, w_as_v_skeletons, persian_skeletons, Alignment, glued_spans, is_particle, lengths_could_join, whole_name_spellings, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
+use crate::names::{align_best_score_from, cyrillic_phonetic, loose_skeleton, w_as_v_phonetic, best_of_forms, compare, core_tokens, nickname_related, prepare_forms_with, s_as_z_skeletons, short_written_form, other_abjad_readings, Alignment, glued_spans, is_particle, lengths_could_join, whole_name_spellings, nickname_relatives, similar_enough_to_join, sketch_rules_out, token_similarity, token_similarity_by, MatchKind, QuerySketch, Sketch, Token, Variant, STRONG_PAIR_SIMILARITY};
 use crate::similarity::JaroWinklerPattern;
 use crate::text::name_forms;
 use compact_str::CompactString;
@@ -259,22 +259,10 @@ fn skeleton_key(t: &Token) -> Option<u64> {
     (t.skeleton.len() >= 2 && !t.particle).then(|| hasher().hash_one(&t.loose_skeleton))
 }
 
-/// The key of a vowelless token's skeleton with its `TH` read as S ([`th_as_s_skeletons`]: عثمان,
-/// `THMN`, is also Usman), which a Latin spelling's skeleton key meets.
-fn th_as_s_skeleton_key(t: &Token) -> Option<u64> {
-    th_as_s_skeletons(t).map(|(_, loose)| hasher().hash_one(loose.as_str()))
-}
-
-/// The key of a vowelless token's skeleton with its `W` read as V ([`w_as_v_skeletons`]: جواد, `JWD`, is
-/// also Javad), which a Latin spelling's skeleton key meets.
-fn w_as_v_skeleton_key(t: &Token) -> Option<u64> {
-    w_as_v_skeletons(t).map(|(_, loose)| hasher().hash_one(loose.as_str()))
-}
-
-/// The key of a vowelless token's skeleton with `Q` read as G and `ZH` as J ([`persian_skeletons`]: قاسم,
-/// `QSM`, is also Ghasem), which a Latin spelling's skeleton key meets.
-fn persian_skeleton_key(t: &Token) -> Option<u64> {
-    persian_skeletons(t).map(|(_, loose)| hasher().hash_one(loose.as_str()))
+/// The keys of a vowelless token's other readings ([`other_abjad_readings`]: عثمان, `THMN`, is also Usman;
+/// جواد, `JWD`, Javad; قاسم, `QSM`, Ghasem), which a Latin spelling's skeleton key meets.
+fn other_reading_keys(t: &Token) -> impl Iterator<Item = u64> + '_ {
+    other_abjad_readings(t).map(|(_, loose)| hasher().hash_one(loose.as_str()))
 }
 
 /// The key of a Latin spelling's skeleton with an S between vowels read as Z ([`s_as_z_skeletons`]:
@@ -675,7 +663,7 @@ impl NameIndex {
         });
         let abjad_skeleton_keys = keyed(&|t, ks| {
             if t.abjad {
-                ks.extend(skeleton_key(t).into_iter().chain(th_as_s_skeleton_key(t)).chain(w_as_v_skeleton_key(t)).chain(persian_skeleton_key(t)).chain(written_form_key(t)));
+                ks.extend(skeleton_key(t).into_iter().chain(other_reading_keys(t)).chain(written_form_key(t)));
             }
         });
         let token_ids = keyed(&|t, ks| ks.push(hasher().hash_one(t.text.as_str())));
@@ -935,7 +923,7 @@ impl NameIndex {
         if let Some(k) = skeleton_key(q) {
             wanted.push((if q.abjad { &self.skeleton_keys } else { &self.abjad_skeleton_keys }, k));
         }
-        wanted.extend(th_as_s_skeleton_key(q).into_iter().chain(w_as_v_skeleton_key(q)).chain(persian_skeleton_key(q)).map(|k| (&self.skeleton_keys, k)));
+        wanted.extend(other_reading_keys(q).map(|k| (&self.skeleton_keys, k)));
         wanted.extend(s_as_z_skeleton_key(q).map(|k| (&self.abjad_skeleton_keys, k)));
         wanted.extend(written_form_key(q).map(|k| (if q.abjad { &self.skeleton_keys } else { &self.abjad_skeleton_keys }, k)));
         let mut seen: Vec<u32> = Vec::with_capacity(256);

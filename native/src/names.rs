@@ -347,9 +347,8 @@ fn skeleton_with(text: &str, doubles: Doubles) -> String {
 /// A vowelless token's other reading, with `TH` read as S, as Persian, Urdu and Turkish read ث (عثمان,
 /// `THMN`: Usman, Osman; ثاقب: Saqib), where Arabic reads it TH (Othman): its skeleton and loose
 /// skeleton, when the skeleton is a full one. Shorter vowelless tokens are not all Arabic script's
-/// (`THY`, a Vietnamese name, read `SY`, would be `SAE`). The alignment compares the skeleton
-/// ([`Token::skeleton_similarity`]); the index keys the loose one.
-pub fn th_as_s_skeletons(t: &Token) -> Option<(String, String)> {
+/// (`THY`, a Vietnamese name, read `SY`, would be `SAE`). One of [`other_abjad_readings`].
+fn th_as_s_skeletons(t: &Token) -> Option<(String, String)> {
     if !t.abjad || t.particle || !t.text.contains("TH") {
         return None;
     }
@@ -359,9 +358,8 @@ pub fn th_as_s_skeletons(t: &Token) -> Option<(String, String)> {
 /// A vowelless token's other reading, with `W` read as V, as Persian reads و where it is no long vowel
 /// (جواد, `JWD`: Javad; وحید, `WHYD`: Vahid; داوود, `DWWD`: Davood) and Hebrew ו (דוד, `DWD`: David; a
 /// Hebrew name's passport form writes ו as W, [`crate::scripts::hebrew_words`]): its skeleton and loose
-/// skeleton, when the skeleton is a full one. The alignment compares the skeleton
-/// ([`Token::skeleton_similarity`]); the index keys the loose one.
-pub fn w_as_v_skeletons(t: &Token) -> Option<(String, String)> {
+/// skeleton, when the skeleton is a full one. One of [`other_abjad_readings`].
+fn w_as_v_skeletons(t: &Token) -> Option<(String, String)> {
     if !t.abjad || t.particle || !t.text.contains('W') {
         return None;
     }
@@ -371,13 +369,22 @@ pub fn w_as_v_skeletons(t: &Token) -> Option<(String, String)> {
 /// A vowelless token's other reading, with `Q` read as G and `ZH` as J, as Persian says ق and ژ and Latin
 /// spellings write them (قاسم, `QSM`: Ghasem; صادق, `SDQ`: Sadegh; مقدم, `MQDM`: Moghaddam; احمدی‌نژاد,
 /// `HMDYNZHD`: Ahmadinejad), as Gulf, Egyptian and Libyan Arabic say ق too (قذافي: Gaddafi): its skeleton and
-/// loose skeleton, when it has such a letter and the skeleton is a full one. Compared and keyed as
-/// [`w_as_v_skeletons`].
-pub fn persian_skeletons(t: &Token) -> Option<(String, String)> {
+/// loose skeleton, when it has such a letter and the skeleton is a full one. One of [`other_abjad_readings`].
+fn persian_skeletons(t: &Token) -> Option<(String, String)> {
     if !t.abjad || t.particle || !(t.text.contains('Q') || t.text.contains("ZH")) {
         return None;
     }
     full_skeletons(&t.text.replace('Q', "G").replace("ZH", "J"))
+}
+
+/// A vowelless token's other readings, each as (skeleton, loose skeleton): [`th_as_s_skeletons`],
+/// [`w_as_v_skeletons`], [`persian_skeletons`], made only as far as they are asked for. The alignment
+/// compares each skeleton with a Latin spelling's ([`Token::skeleton_similarity`]); the index keys each
+/// loose one.
+pub fn other_abjad_readings(t: &Token) -> impl Iterator<Item = (String, String)> + '_ {
+    type Reading = fn(&Token) -> Option<(String, String)>;
+    let readings: [Reading; 3] = [th_as_s_skeletons, w_as_v_skeletons, persian_skeletons];
+    readings.into_iter().filter_map(move |read| read(t))
 }
 
 /// A reading's skeleton and loose skeleton, when the skeleton is a full one.
@@ -659,15 +666,9 @@ impl Token {
         if plain == Some(SKELETON_SIMILARITY) || latin.abjad {
             return plain;
         }
-        match th_as_s_skeletons(abjad) {
-            Some((sk, _)) if sk == latin.skeleton => Some(SKELETON_SIMILARITY),
-            _ if z_after_long_vowel(&abjad.text) && s_as_z_skeletons(latin).is_some_and(|(sk, _)| sk == abjad.skeleton) => {
-                Some(SKELETON_SIMILARITY)
-            }
-            _ if w_as_v_skeletons(abjad).is_some_and(|(sk, _)| sk == latin.skeleton) => Some(SKELETON_SIMILARITY),
-            _ if persian_skeletons(abjad).is_some_and(|(sk, _)| sk == latin.skeleton) => Some(SKELETON_SIMILARITY),
-            _ => plain,
-        }
+        let read_otherwise = other_abjad_readings(abjad).any(|(sk, _)| sk == latin.skeleton)
+            || (z_after_long_vowel(&abjad.text) && s_as_z_skeletons(latin).is_some_and(|(sk, _)| sk == abjad.skeleton));
+        if read_otherwise { Some(SKELETON_SIMILARITY) } else { plain }
     }
 
     /// A particle or title (`AL`, `HAJI`), or a word organisation names share (`CO`, `COMPANY`, `INTL`):
