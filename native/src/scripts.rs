@@ -88,21 +88,26 @@ pub(crate) fn armenian_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
     let mut i = 0;
     while i < chars.len() {
         let word_start = i == 0 || !is_armenian(chars[i - 1]);
-        let (latin, took) = match (chars[i], chars.get(i + 1)) {
-            ('ո', Some('ւ')) => ("U", 2),
-            ('ո', _) if word_start => ("VO", 1),
-            ('ե', _) if word_start => ("YE", 1),
-            ('և', _) => (if word_start { "YEV" } else { "EV" }, 1),
-            ('ռ', _) => ("R", 1),
-            ('ւ', _) => ("V", 1),
-            _ => ("", 1),
+        // (the Latin, and how many letters it stands for), or None: any_ascii's
+        let latin = match (chars[i], chars.get(i + 1)) {
+            ('ո', Some('ւ')) => Some(("U", 2)),
+            ('ո', _) if word_start => Some(("VO", 1)),
+            ('ե', _) if word_start => Some(("YE", 1)),
+            ('և', _) => Some((if word_start { "YEV" } else { "EV" }, 1)),
+            ('ռ', _) => Some(("R", 1)),
+            ('ւ', _) => Some(("V", 1)),
+            _ => None,
         };
-        if latin.is_empty() {
-            out.push(written[i]);
-        } else {
-            out.push_str(latin);
+        match latin {
+            Some((latin, letters)) => {
+                out.push_str(latin);
+                i += letters;
+            }
+            None => {
+                out.push(written[i]);
+                i += 1;
+            }
         }
-        i += took;
     }
     out.into()
 }
