@@ -112,17 +112,35 @@ pub(crate) fn armenian_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+fn is_hiragana(c: char) -> bool {
+    matches!(c as u32, 0x3041..=0x309F)
+}
+
 /// Hiragana and katakana, with the long-vowel mark; not the middle dot `・`, which separates words.
 fn is_kana(c: char) -> bool {
     matches!(c as u32, 0x3041..=0x309F | 0x30A1..=0x30FA | 0x30FC..=0x30FF)
 }
 
+/// How [`kana_words`] reads a word written in kana.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KanaReading {
+    /// Hepburn, every vowel kept (`いのうえ` -> `INOUE`, whose U is no long vowel).
+    Plain,
+    /// As Japan's passports write Hepburn: long vowels unmarked (`OU`, `OO` as O, `UU` as U: `さとう` ->
+    /// `SATO`, `ゆうき` -> `YUKI`) and N before B, M, P as M (`ほんま` -> `HOMMA`).
+    Passport,
+    /// A foreign name written in katakana read back (Japan's lists write foreigners' names so:
+    /// `オサマ・ビン・ラディン`): [`KanaReading::Passport`] without the vowel katakana adds after a
+    /// word's last consonant (`ムハンマド` -> `MUHAMMAD`, `オマル` -> `OMAR`), and with `l_for_r` the
+    /// R row read as L, for katakana writes L and R alike (`ラディン` -> `LADIN`). Hiragana words, which
+    /// write Japanese names, are read as passports write them.
+    Foreign { l_for_r: bool },
+}
+
 /// Words written in kana romanised whole in Hepburn (wana_kana), where any_ascii reads each kana alone
 /// (`きょうこ` -> `KI YO U KO`, its small `ょ` a syllable of its own, `まっすぐ` -> `MA T SU GU`): `KYOUKO`,
-/// `MASSUGU`. `passport`: as Japan's passports write Hepburn, long vowels unmarked (`OU`, `OO` as O, `UU`
-/// as U: `さとう` -> `SATO`, `ゆうき` -> `YUKI`) and N before B, M, P as M (`ほんま` -> `HOMMA`). The plain
-/// form keeps every vowel (`いのうえ` -> `INOUE`, whose U is no long vowel).
-pub(crate) fn kana_words(nfkc: &str, passport: bool) -> std::borrow::Cow<'_, str> {
+/// `MASSUGU`; as `reading` says ([`KanaReading`]).
+pub(crate) fn kana_words(nfkc: &str, reading: KanaReading) -> std::borrow::Cow<'_, str> {
     use wana_kana::ConvertJapanese;
     if !nfkc.chars().any(is_kana) {
         return nfkc.into();
@@ -137,12 +155,17 @@ pub(crate) fn kana_words(nfkc: &str, passport: bool) -> std::borrow::Cow<'_, str
                     kana = kana.replace(pair, latin);
                 }
             }
-            if passport {
+            let katakana = !kana.chars().any(is_hiragana);
+            if reading != KanaReading::Plain {
                 kana.retain(|c| c != '\u{30FC}'); // the long-vowel mark: passports write no long vowel
             }
             let romaji = kana.as_str().to_romaji();
             out.push(' ');
-            out.push_str(&if passport { passport_hepburn(&romaji) } else { romaji });
+            match reading {
+                KanaReading::Plain => out.push_str(&romaji),
+                KanaReading::Foreign { l_for_r } if katakana => out.push_str(&foreign_reading(&passport_hepburn(&romaji), l_for_r)),
+                _ => out.push_str(&passport_hepburn(&romaji)),
+            }
             out.push(' ');
         }
     };
@@ -167,6 +190,27 @@ const EXTENDED_KATAKANA: [(&str, &str); 29] = [
     ("ヴュ", "vyu"), ("ツァ", "tsa"), ("ツィ", "tsi"), ("ツェ", "tse"), ("ツォ", "tso"), ("イェ", "ye"),
     ("クァ", "kwa"), ("グァ", "gwa"), ("シェ", "she"), ("ヴ", "vu"), ("ゔ", "vu"),
 ];
+
+/// A foreign name's word in katakana's Hepburn read back ([`KanaReading::Foreign`]): the vowel written
+/// after its last consonant dropped (U, or O after T and D, as katakana writes a final T, D: `ト`,
+/// `ド`), unless no other vowel is left (`TSU`); R as L with `l_for_r`.
+fn foreign_reading(romaji: &str, l_for_r: bool) -> String {
+    let is_vowel = |c: &u8| b"aeiouAEIOU".contains(c);
+    let b = romaji.as_bytes();
+    let mut end = b.len();
+    if let [rest @ .., consonant, vowel] = b {
+        let consonant = consonant.to_ascii_lowercase();
+        let added = match vowel.to_ascii_lowercase() {
+            b'u' => consonant.is_ascii_alphabetic() && !is_vowel(&consonant) && consonant != b'n',
+            b'o' => consonant == b't' || consonant == b'd',
+            _ => false,
+        };
+        if added && rest.iter().any(is_vowel) {
+            end -= 1;
+        }
+    }
+    romaji[..end].chars().map(|c| if !l_for_r { c } else if c == 'r' { 'l' } else if c == 'R' { 'L' } else { c }).collect()
+}
 
 /// Hepburn romaji as Japan's passports write it: long vowels unmarked, N before B, M, P as M.
 fn passport_hepburn(romaji: &str) -> String {
@@ -281,5 +325,21 @@ mod tests {
         // foreign names' sounds in katakana
         assert_eq!(normalize("オサマ・ビン・ラディン"), "OSAMA BIN RADIN");
         assert_eq!(icao_fold("ヴィクトル ファリド ウラジーミル"), "VIKUTORU FARIDO URAJIMIRU");
+    }
+
+    #[test]
+    fn katakana_is_read_back_as_a_foreign_name() {
+        use crate::text::{katakana_foreign_forms, name_forms};
+        // the vowel katakana adds after a last consonant dropped; R kept, then read as L
+        assert_eq!(katakana_foreign_forms("オサマ・ビン・ラディン").unwrap(), ["OSAMA BIN RADIN", "OSAMA BIN LADIN"].map(String::from));
+        assert_eq!(katakana_foreign_forms("ムハンマド オマル").unwrap(), ["MUHAMMAD OMAR", "MUHAMMAD OMAL"].map(String::from));
+        assert_eq!(katakana_foreign_forms("ヴィクトル ファリド").unwrap()[0], "VIKUTOR FARID");
+        // a word of one syllable, or whose added vowel is its only one, keeps it
+        assert_eq!(katakana_foreign_forms("ル ツ").unwrap()[0], "RU TSU");
+        // hiragana write Japanese names: read as passports write them; no katakana, no foreign form
+        assert_eq!(katakana_foreign_forms("ヤマダ さとう").unwrap()[1], "YAMADA SATO");
+        assert!(katakana_foreign_forms("さとう ゆうき").is_none() && katakana_foreign_forms("Osama").is_none());
+        // both are forms a name is indexed and compared under, after its plain and passport forms
+        assert_eq!(name_forms("オサマ・ビン・ラディン"), ["OSAMA BIN RADIN", "OSAMA BIN LADIN"].map(String::from));
     }
 }

@@ -7,7 +7,7 @@
 //! - [`icao_fold`]: the Doc 9303 transliteration issuers print in passports (`Müller` -> `MUELLER`,
 //!   `Юлия` -> `IULIIA`), falling back to [`normalize`] for everything the ICAO tables don't cover.
 
-use crate::scripts::{armenian_words, greek_words, hebrew_words, kana_words};
+use crate::scripts::{armenian_words, greek_words, hebrew_words, kana_words, KanaReading};
 use unicode_normalization::UnicodeNormalization;
 
 /// Apostrophes join (`O'BRIEN` -> `OBRIEN`, `N'DIAYE` -> `NDIAYE`); other punctuation separates.
@@ -90,7 +90,7 @@ pub fn normalize(s: &str) -> String {
     if s.is_ascii() {
         push_folded(&mut out, s, None);
     } else {
-        push_folded(&mut out, &kana_words(&arabic_words(&nfkc_without_apostrophes(s)), false), None);
+        push_folded(&mut out, &kana_words(&arabic_words(&nfkc_without_apostrophes(s)), KanaReading::Plain), None);
     }
     out
 }
@@ -216,6 +216,20 @@ fn icao_char(c: char) -> Option<&'static str> {
 
 /// The passport (MRZ-style) form: `"Jürgen Müller"` -> `"JUERGEN MUELLER"`, `"Юлия"` -> `"IULIIA"`.
 pub fn icao_fold(s: &str) -> String {
+    icao_fold_reading_kana(s, KanaReading::Passport)
+}
+
+/// [`icao_fold`] with a name's katakana read back as a foreign name's ([`KanaReading::Foreign`]): R
+/// kept, then R as L (`オサマ・ビン・ラディン` -> `OSAMA BIN RADIN`, `OSAMA BIN LADIN`). None for a name
+/// with no katakana.
+pub fn katakana_foreign_forms(s: &str) -> Option<[String; 2]> {
+    if !s.chars().any(|c| matches!(c as u32, 0x30A1..=0x30FA)) {
+        return None;
+    }
+    Some([false, true].map(|l_for_r| icao_fold_reading_kana(s, KanaReading::Foreign { l_for_r })))
+}
+
+fn icao_fold_reading_kana(s: &str, kana: KanaReading) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     if s.is_ascii() {
         push_folded(&mut out, s, None);
@@ -226,12 +240,13 @@ pub fn icao_fold(s: &str) -> String {
     // (greek_words, armenian_words, hebrew_words, kana_words), then any_ascii letter by letter.
     let nfkc = nfkc_without_apostrophes(s);
     let arabic = arabic_words(&nfkc);
-    push_folded(&mut out, &kana_words(&hebrew_words(&armenian_words(&greek_words(&arabic))), true), Some(icao_char));
+    push_folded(&mut out, &kana_words(&hebrew_words(&armenian_words(&greek_words(&arabic))), kana), Some(icao_char));
     out
 }
 
 /// The distinct forms under which one name is indexed and compared: plain first, ICAO second, for a
-/// Korean name in Hangul its customary spelling ([`korean_customary`]), and for a name written in Han
+/// Korean name in Hangul its customary spelling ([`korean_customary`]), for a name with katakana its
+/// reading back as a foreign name's ([`katakana_foreign_forms`]), and for a name written in Han
 /// characters its Korean and likeliest Japanese readings ([`crate::cjk::reading_forms`]: `金正恩` ->
 /// `KIM JUNG UN`, `山田太郎` -> `YAMADA TARO`), the plain form being the Mandarin one.
 pub fn name_forms(s: &str) -> Vec<String> {
@@ -244,6 +259,12 @@ pub fn name_forms(s: &str) -> Vec<String> {
     }
     if let Some(k) = korean_customary(s).filter(|k| !forms.contains(k)) {
         forms.push(k);
+    }
+    for foreign in katakana_foreign_forms(s).into_iter().flatten() {
+        let foreign = without_title_mr(foreign);
+        if !foreign.is_empty() && !forms.contains(&foreign) {
+            forms.push(foreign);
+        }
     }
     for reading in crate::cjk::reading_forms(s) {
         if !reading.is_empty() && !forms.contains(&reading) {
