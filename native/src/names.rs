@@ -366,6 +366,17 @@ fn w_as_v_skeletons(t: &Token) -> Option<(String, String)> {
     full_skeletons(&t.text.replace('W', "V"))
 }
 
+/// A vowelless token's other reading, with `V` read as B, as Hebrew ב is said and spelt B in many names
+/// inside a word too (ליברמן, `LYVRMN`: Lieberman; קובי, `KWVY`: Kobi; רבין, `RVYN`: Rabin), where the
+/// passport form writes it V (a word's first ב is B already: [`crate::scripts::hebrew_words`]). Arabic
+/// script's letters give no V: only Hebrew names are read so. One of [`other_abjad_readings`].
+fn v_as_b_skeletons(t: &Token) -> Option<(String, String)> {
+    if !t.abjad || t.particle || !t.text.contains('V') {
+        return None;
+    }
+    full_skeletons(&t.text.replace('V', "B"))
+}
+
 /// A vowelless token's other reading, with `Q` read as G and `ZH` as J, as Persian says ق and ژ and Latin
 /// spellings write them (قاسم, `QSM`: Ghasem; صادق, `SDQ`: Sadegh; مقدم, `MQDM`: Moghaddam; احمدی‌نژاد,
 /// `HMDYNZHD`: Ahmadinejad), as Gulf, Egyptian and Libyan Arabic say ق too (قذافي: Gaddafi): its skeleton and
@@ -378,12 +389,12 @@ fn persian_skeletons(t: &Token) -> Option<(String, String)> {
 }
 
 /// A vowelless token's other readings, each as (skeleton, loose skeleton): [`th_as_s_skeletons`],
-/// [`w_as_v_skeletons`], [`persian_skeletons`], made only as far as they are asked for. The alignment
+/// [`w_as_v_skeletons`], [`v_as_b_skeletons`], [`persian_skeletons`], made only as far as they are asked for. The alignment
 /// compares each skeleton with a Latin spelling's ([`Token::skeleton_similarity`]); the index keys each
 /// loose one.
 pub fn other_abjad_readings(t: &Token) -> impl Iterator<Item = (String, String)> + '_ {
     type Reading = fn(&Token) -> Option<(String, String)>;
-    let readings: [Reading; 3] = [th_as_s_skeletons, w_as_v_skeletons, persian_skeletons];
+    let readings: [Reading; 4] = [th_as_s_skeletons, w_as_v_skeletons, v_as_b_skeletons, persian_skeletons];
     readings.into_iter().filter_map(move |read| read(t))
 }
 
@@ -1958,6 +1969,12 @@ mod tests {
         assert_eq!(read("JWD").0.map(|(sk, _)| sk), Some("JFD".to_owned()));
         assert_eq!(read("QSM").1.map(|(sk, _)| sk), Some("JSM".to_owned()));
         assert_eq!(read("MHMD"), (None, None), "no W, Q or ZH: no other reading");
+        // Hebrew ב inside a word, which the passport form writes V, read as B too, as many names spell it
+        for (hebrew, latin) in [("יצחק רבין", "YITZHAK RABIN"), ("אביגדור ליברמן", "AVIGDOR LIEBERMAN"), ("אברהם לוי", "AVRAHAM LEVI")] {
+            assert!(compare(hebrew, latin).score > 0.85, "{hebrew} {latin}");
+        }
+        assert_eq!(v_as_b_skeletons(&Token::new("RVYN")).map(|(sk, _)| sk), Some("RBN".to_owned()));
+        assert_eq!(v_as_b_skeletons(&Token::new("RAVIN")), None, "a Latin spelling has its own skeleton only");
     }
 
     #[test]
