@@ -349,10 +349,7 @@ fn skeleton_with(text: &str, doubles: Doubles) -> String {
 /// skeleton, when the skeleton is a full one. Shorter vowelless tokens are not all Arabic script's
 /// (`THY`, a Vietnamese name, read `SY`, would be `SAE`). One of [`other_abjad_readings`].
 fn th_as_s_skeletons(t: &Token) -> Option<(String, String)> {
-    if !t.abjad || t.particle || !t.text.contains("TH") {
-        return None;
-    }
-    full_skeletons(&t.text.replace("TH", "S"))
+    abjad_read_as(t, &[("TH", "S")])
 }
 
 /// A vowelless token's other reading, with `W` read as V, as Persian reads و where it is no long vowel
@@ -360,10 +357,7 @@ fn th_as_s_skeletons(t: &Token) -> Option<(String, String)> {
 /// Hebrew name's passport form writes ו as W, [`crate::scripts::hebrew_words`]): its skeleton and loose
 /// skeleton, when the skeleton is a full one. One of [`other_abjad_readings`].
 fn w_as_v_skeletons(t: &Token) -> Option<(String, String)> {
-    if !t.abjad || t.particle || !t.text.contains('W') {
-        return None;
-    }
-    full_skeletons(&t.text.replace('W', "V"))
+    abjad_read_as(t, &[("W", "V")])
 }
 
 /// A vowelless token's other reading, with `V` read as B, as Hebrew ב is said and spelt B in many names
@@ -371,10 +365,7 @@ fn w_as_v_skeletons(t: &Token) -> Option<(String, String)> {
 /// passport form writes it V (a word's first ב is B already: [`crate::scripts::hebrew_words`]). Arabic
 /// script's letters give no V: only Hebrew names are read so. One of [`other_abjad_readings`].
 fn v_as_b_skeletons(t: &Token) -> Option<(String, String)> {
-    if !t.abjad || t.particle || !t.text.contains('V') {
-        return None;
-    }
-    full_skeletons(&t.text.replace('V', "B"))
+    abjad_read_as(t, &[("V", "B")])
 }
 
 /// A vowelless token's other reading, with `Q` read as G and `ZH` as J, as Persian says ق and ژ and Latin
@@ -382,20 +373,26 @@ fn v_as_b_skeletons(t: &Token) -> Option<(String, String)> {
 /// `HMDYNZHD`: Ahmadinejad), as Gulf, Egyptian and Libyan Arabic say ق too (قذافي: Gaddafi): its skeleton and
 /// loose skeleton, when it has such a letter and the skeleton is a full one. One of [`other_abjad_readings`].
 fn persian_skeletons(t: &Token) -> Option<(String, String)> {
-    if !t.abjad || t.particle || !(t.text.contains('Q') || t.text.contains("ZH")) {
-        return None;
-    }
-    full_skeletons(&t.text.replace('Q', "G").replace("ZH", "J"))
+    abjad_read_as(t, &[("Q", "G"), ("ZH", "J")])
 }
 
 /// A vowelless token's other readings, each as (skeleton, loose skeleton): [`th_as_s_skeletons`],
-/// [`w_as_v_skeletons`], [`v_as_b_skeletons`], [`persian_skeletons`], made only as far as they are asked for. The alignment
-/// compares each skeleton with a Latin spelling's ([`Token::skeleton_similarity`]); the index keys each
-/// loose one.
+/// [`w_as_v_skeletons`], [`v_as_b_skeletons`], [`persian_skeletons`], made only as far as they are asked
+/// for. The alignment compares each skeleton with a Latin spelling's ([`Token::skeleton_similarity`]); the
+/// index keys each loose one.
 pub fn other_abjad_readings(t: &Token) -> impl Iterator<Item = (String, String)> + '_ {
     type Reading = fn(&Token) -> Option<(String, String)>;
     let readings: [Reading; 4] = [th_as_s_skeletons, w_as_v_skeletons, v_as_b_skeletons, persian_skeletons];
     readings.into_iter().filter_map(move |read| read(t))
+}
+
+/// A vowelless token (not a particle) that holds some of the `(letters, read as)` pairs' letters, read
+/// with each pair replaced in turn: its [`full_skeletons`]. What each of [`other_abjad_readings`] is.
+fn abjad_read_as(t: &Token, pairs: &[(&str, &str)]) -> Option<(String, String)> {
+    if !t.abjad || t.particle || !pairs.iter().any(|(letters, _)| t.text.contains(letters)) {
+        return None;
+    }
+    full_skeletons(&pairs.iter().fold(t.text.to_string(), |read, (letters, read_as)| read.replace(letters, read_as)))
 }
 
 /// A reading's skeleton and loose skeleton, when the skeleton is a full one.

@@ -116,9 +116,14 @@ fn is_hiragana(c: char) -> bool {
     matches!(c as u32, 0x3041..=0x309F)
 }
 
+/// A katakana letter (not the middle dot `・` or the long-vowel and iteration marks).
+pub(crate) fn is_katakana(c: char) -> bool {
+    matches!(c as u32, 0x30A1..=0x30FA)
+}
+
 /// Hiragana and katakana, with the long-vowel mark; not the middle dot `・`, which separates words.
 fn is_kana(c: char) -> bool {
-    matches!(c as u32, 0x3041..=0x309F | 0x30A1..=0x30FA | 0x30FC..=0x30FF)
+    is_hiragana(c) || is_katakana(c) || matches!(c as u32, 0x30FC..=0x30FF)
 }
 
 /// How [`kana_words`] reads a word written in kana.
@@ -209,7 +214,12 @@ fn foreign_reading(romaji: &str, l_for_r: bool) -> String {
             end -= 1;
         }
     }
-    romaji[..end].chars().map(|c| if !l_for_r { c } else if c == 'r' { 'l' } else if c == 'R' { 'L' } else { c }).collect()
+    let read = |c: char| match c {
+        'r' if l_for_r => 'l',
+        'R' if l_for_r => 'L',
+        _ => c,
+    };
+    romaji[..end].chars().map(read).collect()
 }
 
 /// Hepburn romaji as Japan's passports write it: long vowels unmarked, N before B, M, P as M.

@@ -7,7 +7,7 @@
 //! - [`icao_fold`]: the Doc 9303 transliteration issuers print in passports (`Müller` -> `MUELLER`,
 //!   `Юлия` -> `IULIIA`), falling back to [`normalize`] for everything the ICAO tables don't cover.
 
-use crate::scripts::{armenian_words, greek_words, hebrew_words, kana_words, KanaReading};
+use crate::scripts::{armenian_words, greek_words, hebrew_words, is_katakana, kana_words, KanaReading};
 use unicode_normalization::UnicodeNormalization;
 
 /// Apostrophes join (`O'BRIEN` -> `OBRIEN`, `N'DIAYE` -> `NDIAYE`); other punctuation separates.
@@ -223,7 +223,7 @@ pub fn icao_fold(s: &str) -> String {
 /// kept, then R as L (`オサマ・ビン・ラディン` -> `OSAMA BIN RADIN`, `OSAMA BIN LADIN`). None for a name
 /// with no katakana.
 pub fn katakana_foreign_forms(s: &str) -> Option<[String; 2]> {
-    if !s.chars().any(|c| matches!(c as u32, 0x30A1..=0x30FA)) {
+    if !s.chars().any(is_katakana) {
         return None;
     }
     Some([false, true].map(|l_for_r| icao_fold_reading_kana(s, KanaReading::Foreign { l_for_r })))
