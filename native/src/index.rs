@@ -1880,7 +1880,9 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 24: vowelless tokens also keyed with Q read as G and ZH as J (`QSM` ~ `GHASEM`, `HMDYNZHD` ~ `AHMADINEJAD`).
 /// 25: a name with katakana has two more forms, read back as a foreign name's (`OSAMA BIN LADIN`).
 /// 26: vowelless tokens also keyed with V read as B (`RVYN` ~ `RABIN`, as Hebrew ב is often spelt).
-const FORMAT_VERSION: u32 = 26;
+/// 27: theophoric compounds compared by the parts that tell them apart (`ABDELKARIM` ~ `ABDELKADER` no longer
+/// related), which the stored proposals hold.
+const FORMAT_VERSION: u32 = 27;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

@@ -739,7 +739,98 @@ fn similarity_with(q: &Token, q_pattern: Option<&JaroWinklerPattern>, c: &Token)
     if q_pattern.is_none() && cannot_be_similar(q, c) {
         return None;
     }
-    similarity_by_spelling(q, q_pattern, c)
+    let whole = similarity_by_spelling(q, q_pattern, c)?;
+    let Some((a, b)) = theophoric_part(&q.text).zip(theophoric_part(&c.text)) else {
+        return Some(whole);
+    };
+    // `ABDULLAH` is also a compound of `ALLAH` (`ABDOLLAH` ~ `ASADOLLAH` are two names)
+    fn allah((kind, part): (Theophoric, &str)) -> (Theophoric, &str) {
+        if (kind, part) == (Theophoric::Abd, "LAH") { (Theophoric::Allah, "ABD") } else { (kind, part) }
+    }
+    match (a, b) {
+        ((x, a), (y, b)) if x == y => by_theophoric_parts(whole, a, b),
+        (a, b) if allah(a).0 == allah(b).0 => by_theophoric_parts(whole, allah(a).1, allah(b).1),
+        _ => Some(whole),
+    }
+}
+
+/// Two theophoric compounds of one element compared by the parts that tell them apart
+/// ([`theophoric_part`]), given how their whole spellings compare: one name when the parts are
+/// (`ABDESSALAM` ~ `ABDULSALAM`, the article written two ways), as similar as the parts when they are
+/// more so than the whole (`ABDURRAHMAN` ~ `ABDELRAHMANE`), and two names when the parts are unrelated,
+/// unless the whole spellings sound alike (`ABDULWAHAB` ~ `ABDELOUAHAB`, whose parts split unlike).
+fn by_theophoric_parts(whole: (f64, MatchKind), a: &str, b: &str) -> Option<(f64, MatchKind)> {
+    if a == b {
+        return Some(if whole.0 >= PHONETIC_FLOOR { whole } else { (PHONETIC_FLOOR, MatchKind::Phonetic) });
+    }
+    let (a, b) = (Token::new(a), Token::new(b));
+    let part = similarity_by_spelling(&a, None, &b).or_else(|| a.phonetic_agrees(&b).then_some((PHONETIC_FLOOR, MatchKind::Phonetic)));
+    match part {
+        Some(part) if part.0 > whole.0 => Some(part),
+        Some(_) => Some(whole),
+        None => (whole.1 == MatchKind::Phonetic).then_some(whole),
+    }
+}
+
+/// The element a theophoric compound shares with thousands of names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Theophoric {
+    /// `ABD`, "servant of": `ABDELKADER`, `ABDURRAHMAN`, `ABDULLAH`.
+    Abd,
+    /// `ALLAH` last: `HIDAYATULLAH`, `NASROLLAH`.
+    Allah,
+    /// `DIN`, "of the faith", last: `SALAHUDDIN`, `NOUREDDINE`.
+    Din,
+}
+
+/// The part of a theophoric compound that tells it from the others sharing its element (`KADER` of
+/// `ABDELKADER`, `NASR` of `NASRULLAH`, `SALAH` of `SALAHUDDIN`), the linking vowel and assimilated
+/// article left out (`ABDURRAHMAN` and `ABDELRAHMAN` are both `RAHMAN`). Jaro-Winkler weighs a shared
+/// beginning, and the shared element is most of the letters: `ABDELKARIM` ~ `ABDELKADER` scored as a
+/// misspelling, and `HAMIDULLAH` ~ `FAIZULLAH` not far off, though each pair is two different names.
+/// Vowelless (abjad) spellings are left whole: their parts would not split alike.
+fn theophoric_part(text: &str) -> Option<(Theophoric, &str)> {
+    let b = text.as_bytes();
+    let vowel = |c: u8| matches!(c, b'A' | b'E' | b'I' | b'O' | b'U');
+    let part = |from: usize, to: usize| (to >= from + 2).then(|| &text[from..to]);
+    if !text.is_ascii() || b.len() < 6 {
+        return None;
+    }
+    if let Some(rest) = text.strip_prefix("ABD") {
+        let r = rest.as_bytes();
+        let linked = r.iter().take_while(|&&c| vowel(c)).count();
+        if linked == 0 {
+            return None; // `ABDRHMN` (vowelless), `ABDNOUR`
+        }
+        let mut from = 3 + linked;
+        // the article: assimilated (`ABDURRAHMAN`, `ABDULLAH`) or written (`ABDELKADER`); before a
+        // vowel the L is the part's own (`ABDULAZIZ`, `ABDELAZIZ`: both `LAZIZ`)
+        if from + 1 < b.len() && !vowel(b[from]) && (b[from] == b[from + 1] || (b[from] == b'L' && !vowel(b[from + 1]))) {
+            from += 1;
+        }
+        // `ABDULLAH` itself, as West Africa and Somalia write it too (`ABDOULAYE`, `ABDULLAHI`, `ABDALLA`)
+        let allah = text[from..].strip_prefix("LA").is_some_and(|end| ["", "H", "HI", "HE", "HY", "Y", "YE", "I", "E"].contains(&end));
+        return if allah { Some((Theophoric::Abd, "LAH")) } else { part(from, b.len()).map(|p| (Theophoric::Abd, p)) };
+    }
+    let strip_vowels = |mut to: usize| {
+        let end = to;
+        while to > 0 && vowel(b[to - 1]) {
+            to -= 1;
+        }
+        (to < end).then_some(to)
+    };
+    // `..ULLAH`, `..OLLAH`, `..ALLAH`, `..ULLA`: not `ISABELLA`, `CAMILLA`
+    let allah = ["LLAH", "LLA"].iter().find_map(|end| text.strip_suffix(end)).filter(|head| head.ends_with(['U', 'O', 'A']));
+    if let Some(head) = allah {
+        return strip_vowels(head.len()).and_then(|to| part(0, to)).map(|p| (Theophoric::Allah, p));
+    }
+    // `..UDDIN`, `..EDDINE`, `..UDDEEN`, `..UDIN`: a vowel before the D (not `BALDIN`)
+    let din = text.strip_suffix('E').unwrap_or(text);
+    if let Some(head) = din.strip_suffix("DIN").or_else(|| din.strip_suffix("DEEN")) {
+        let head = head.strip_suffix('D').unwrap_or(head);
+        return strip_vowels(head.len()).and_then(|to| part(0, to)).map(|p| (Theophoric::Din, p));
+    }
+    None
 }
 
 /// Whether a token that is not a particle may be another spelling of one that is: a particle or
@@ -2217,5 +2308,38 @@ mod tests {
             assert!(extra.iter().any(|k| other.contains(k)), "{read} ~ {plain}");
         }
         assert!(keys("MHMWD").1.is_empty() && keys("NAUMOV").1.is_empty());
+    }
+
+    #[test]
+    fn theophoric_compounds_are_told_apart_by_their_own_part() {
+        let part = |text: &'static str| theophoric_part(text).map(|(_, p)| p);
+        for (text, own) in [
+            ("ABDELKADER", "KADER"), ("ABDURRAHMAN", "RAHMAN"), ("ABDELRAHMANE", "RAHMANE"), ("ABDULAZIZ", "LAZIZ"),
+            ("ABDOULAYE", "LAH"), ("ABDULLAHI", "LAH"), ("ABDALLA", "LAH"), ("NASROLLAH", "NASR"), ("ZABIHULLAH", "ZABIH"),
+            ("SALAHUDDIN", "SALAH"), ("NOUREDDINE", "NOUR"), ("SALAHUDEEN", "SALAH"),
+        ] {
+            assert_eq!(part(text), Some(own), "{text}");
+        }
+        for none in ["ABDUL", "ABDRHMN", "ISABELLA", "CAMILLA", "MULLAH", "BALDIN", "RUDIN", "HASSAN"] {
+            assert_eq!(part(none), None, "{none}");
+        }
+        let similar = |a: &str, b: &str| token_similarity(&Token::new(a), &Token::new(b)).map(|(s, _)| s);
+        // two names sharing the element: unrelated, though spelt mostly alike
+        for (a, b) in [
+            ("ABDELKARIM", "ABDELKADER"), ("ABDULAZIZ", "ABDULLAH"), ("ABDELRAHMAN", "ABDELRAZAQ"), ("HAMIDULLAH", "FAIZULLAH"),
+            ("ABDOLLAH", "ASADOLLAH"), ("ABDULLAH", "NASRULLAH"), ("ABDELILAH", "ABDULLAH"),
+        ] {
+            assert_eq!(similar(a, b), None, "{a} ~ {b}");
+        }
+        // one name: the article or linking vowel written otherwise, the part spelt otherwise
+        for (a, b, at_least) in [
+            ("ABDESSALAM", "ABDULSALAM", PHONETIC_FLOOR), ("ABDOULAYE", "ABDULLAHI", PHONETIC_FLOOR), ("ABDURRAHMAN", "ABDELRAHMANE", 0.94),
+            ("ABDELKADER", "ABDULQADIR", PHONETIC_FLOOR), ("ABDULWAHAB", "ABDELOUAHAB", PHONETIC_FLOOR), ("NASRULLAH", "NASROLLAH", 0.9),
+            ("SALAHUDDIN", "SALAHEDDINE", PHONETIC_FLOOR), ("ABDULLAH", "ABDOLLAH", PHONETIC_FLOOR),
+        ] {
+            assert!(similar(a, b).is_some_and(|s| s >= at_least), "{a} ~ {b}: {:?}", similar(a, b));
+        }
+        // related parts keep the whole spelling's similarity when it is the higher (one letter of a short part)
+        assert_eq!(similar("ABDELQADER", "ABDELKADER"), similarity_by_spelling(&Token::new("ABDELQADER"), None, &Token::new("ABDELKADER")).map(|(s, _)| s));
     }
 }
