@@ -1882,7 +1882,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 26: vowelless tokens also keyed with V read as B (`RVYN` ~ `RABIN`, as Hebrew ב is often spelt).
 /// 27: theophoric compounds compared by the parts that tell them apart (`ABDELKARIM` ~ `ABDELKADER` no longer
 /// related), which the stored proposals hold.
-const FORMAT_VERSION: u32 = 27;
+/// 28: a name in Greek letters also indexed as a foreign name read back (`ΝΤ` as D: `Βλαντίμιρ` -> `VLADIMIR`).
+const FORMAT_VERSION: u32 = 28;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

@@ -10,7 +10,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-fn is_greek(c: char) -> bool {
+pub(crate) fn is_greek(c: char) -> bool {
     matches!(c as u32, 0x0370..=0x03FF | 0x1F00..=0x1FFF)
 }
 
@@ -28,7 +28,11 @@ fn greek_base(c: char) -> (char, bool) {
 /// `Ευθύμιος` -> EFTHYMIOS); `Γ` before `Γ`, `Ξ`, `Χ` is N (ANGELIKI). `ΜΠ` and `ΝΤ` stay MP and NT, as the
 /// passports write them (`Αντετοκούνμπο` -> ANTETOKOUNMPO). Written by hand: the transliteration crates
 /// read Greek letter by letter.
-pub(crate) fn greek_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
+///
+/// `foreign`: read as Greek writes a foreign name, which it has no letters B, D, G and J for: `ΜΠ` is B, `ΝΤ` D,
+/// `ΓΚ` G and `ΤΖ` J (`Βλαντίμιρ` -> VLADIMIR, `Μπιν Λάντεν` -> BIN LADEN, `Τζον` -> JON), as the EU's Greek
+/// list entries write Arabic and other names.
+pub(crate) fn greek_words(nfkc: &str, foreign: bool) -> std::borrow::Cow<'_, str> {
     if !nfkc.chars().any(is_greek) {
         return nfkc.into();
     }
@@ -55,6 +59,15 @@ pub(crate) fn greek_words(nfkc: &str) -> std::borrow::Cow<'_, str> {
                 });
                 let voiced = base(i + 2).is_some_and(|(after, _)| "ΑΕΗΙΟΥΩΒΓΔΖΛΜΝΡ".contains(after));
                 out.push(if voiced { 'V' } else { 'F' });
+                i += 2;
+            }
+            ('Μ', Some(('Π', false))) | ('Ν', Some(('Τ', false))) | ('Γ', Some(('Κ', false))) | ('Τ', Some(('Ζ', false))) if foreign => {
+                out.push(match letter {
+                    'Μ' => 'B',
+                    'Ν' => 'D',
+                    'Γ' => 'G',
+                    _ => 'J',
+                });
                 i += 2;
             }
             ('Γ', Some(('Γ' | 'Ξ' | 'Χ', _))) => {
@@ -295,6 +308,18 @@ mod tests {
         assert_eq!(icao_fold("Μαΐου Ταΰγετος"), "MAIOU TAYGETOS");
         assert_eq!(icao_fold("Ζευ Αύγουστος OY"), "ZEF AVGOUSTOS OY");
         assert_eq!(name_forms("Πούτιν"), vec!["POYTIN", "POUTIN"]);
+    }
+
+    #[test]
+    fn greek_foreign_name_form() {
+        // a foreign name in Greek letters: B, D, G and J read back from the pairs Greek writes them with
+        assert_eq!(name_forms("Βλαντίμιρ Πούτιν"), vec!["VLANTIMIR POYTIN", "VLANTIMIR POUTIN", "VLADIMIR POUTIN"]);
+        assert_eq!(name_forms("Οσάμα Μπιν Λάντεν").last().unwrap(), "OSAMA BIN LADEN");
+        assert_eq!(name_forms("Τζορτζ Μπους").last().unwrap(), "JORJ BOUS");
+        assert_eq!(name_forms("Μπάμπαρ Χαλσά").last().unwrap(), "BABAR CHALSA");
+        // nothing to read back: no third form
+        assert_eq!(name_forms("Νικόλαος").len(), 1);
+        assert_eq!(name_forms("Αλέξης Τσίπρας").len(), 1);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! - [`icao_fold`]: the Doc 9303 transliteration issuers print in passports (`Müller` -> `MUELLER`,
 //!   `Юлия` -> `IULIIA`), falling back to [`normalize`] for everything the ICAO tables don't cover.
 
-use crate::scripts::{armenian_words, greek_words, hebrew_words, is_katakana, kana_words, KanaReading};
+use crate::scripts::{armenian_words, greek_words, hebrew_words, is_greek, is_katakana, kana_words, KanaReading};
 use unicode_normalization::UnicodeNormalization;
 
 /// Apostrophes join (`O'BRIEN` -> `OBRIEN`, `N'DIAYE` -> `NDIAYE`); other punctuation separates.
@@ -216,7 +216,7 @@ fn icao_char(c: char) -> Option<&'static str> {
 
 /// The passport (MRZ-style) form: `"Jürgen Müller"` -> `"JUERGEN MUELLER"`, `"Юлия"` -> `"IULIIA"`.
 pub fn icao_fold(s: &str) -> String {
-    icao_fold_reading_kana(s, KanaReading::Passport)
+    icao_fold_reading(s, KanaReading::Passport, false)
 }
 
 /// [`icao_fold`] with a name's katakana read back as a foreign name's ([`KanaReading::Foreign`]): R
@@ -226,10 +226,16 @@ pub fn katakana_foreign_forms(s: &str) -> Option<[String; 2]> {
     if !s.chars().any(is_katakana) {
         return None;
     }
-    Some([false, true].map(|l_for_r| icao_fold_reading_kana(s, KanaReading::Foreign { l_for_r })))
+    Some([false, true].map(|l_for_r| icao_fold_reading(s, KanaReading::Foreign { l_for_r }, false)))
 }
 
-fn icao_fold_reading_kana(s: &str, kana: KanaReading) -> String {
+/// [`icao_fold`] with a name's Greek letters read as Greek writes a foreign name ([`greek_words`]: `ΜΠ` as
+/// B, `ΝΤ` as D: `Βλαντίμιρ Πούτιν` -> `VLADIMIR POUTIN`). None for a name with no Greek letters.
+pub fn greek_foreign_form(s: &str) -> Option<String> {
+    s.chars().any(is_greek).then(|| icao_fold_reading(s, KanaReading::Passport, true))
+}
+
+fn icao_fold_reading(s: &str, kana: KanaReading, greek_foreign: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     if s.is_ascii() {
         push_folded(&mut out, s, None);
@@ -240,7 +246,7 @@ fn icao_fold_reading_kana(s: &str, kana: KanaReading) -> String {
     // (greek_words, armenian_words, hebrew_words, kana_words), then any_ascii letter by letter.
     let nfkc = nfkc_without_apostrophes(s);
     let arabic = arabic_words(&nfkc);
-    push_folded(&mut out, &kana_words(&hebrew_words(&armenian_words(&greek_words(&arabic))), kana), Some(icao_char));
+    push_folded(&mut out, &kana_words(&hebrew_words(&armenian_words(&greek_words(&arabic, greek_foreign))), kana), Some(icao_char));
     out
 }
 
@@ -265,6 +271,9 @@ pub fn name_forms(s: &str) -> Vec<String> {
         if !foreign.is_empty() && !forms.contains(&foreign) {
             forms.push(foreign);
         }
+    }
+    if let Some(foreign) = greek_foreign_form(s).filter(|f| !f.is_empty() && !forms.contains(f)) {
+        forms.push(foreign);
     }
     for reading in crate::cjk::reading_forms(s) {
         if !reading.is_empty() && !forms.contains(&reading) {
