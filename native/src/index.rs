@@ -1883,7 +1883,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 27: theophoric compounds compared by the parts that tell them apart (`ABDELKARIM` ~ `ABDELKADER` no longer
 /// related), which the stored proposals hold.
 /// 28: a name in Greek letters also indexed as a foreign name read back (`ΝΤ` as D: `Βλαντίμιρ` -> `VLADIMIR`).
-const FORMAT_VERSION: u32 = 28;
+/// 29: the sketches mark patronymics, compared in full with each other (`VOLODYMYROVYCH` ~ `VLADIMIROVICH`).
+const FORMAT_VERSION: u32 = 29;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;
