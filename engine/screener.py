@@ -14,12 +14,14 @@ end, and every hit names the version it came from.
 from __future__ import annotations
 
 import os
+import re
 from bisect import insort
 from collections import deque
 from typing import Any, Iterable, Mapping, Sequence
 
 from .config import Config, Thresholds
 from . import mrz
+from .text import normalize
 from .documents import DocumentIndex
 from .model import KINDS, Document, DocumentHit, Hit, InputError, Query
 from .comparisons import carried_comparisons
@@ -36,6 +38,22 @@ SEARCH_CHUNK = 1024
 SEARCHES_AHEAD = 2
 # COMPATIBLE_KINDS by kind code (CandidateFacts.kind: the index in KINDS)
 _COMPATIBLE_CODES = {kind: frozenset(KINDS.index(k) for k in kinds) for kind, kinds in COMPATIBLE_KINDS.items()}
+# An organisation asked for by a word of four letters at most (`ELN`, `NPA`, `A.I.A.I.`): an acronym, found only
+# in a listed name that holds it as written (`WAED` in `WA'ED ORGANIZATION`), as the list's own acronyms are found
+# only as written (Watchlist.acronym_rows): `ELN` is not `ELYANA`, `NPA` not `NABI`, by sound.
+_ACRONYM_QUERY = re.compile(r"(?:[A-Za-z0-9&]\.?){2,4}")
+
+
+def _acronym_of(q: Query, name: str) -> str | None:
+    """The acronym an organisation's query is (`A.I.A.I.` -> `AIAI`), or None."""
+    if q.kind != "organization" or _ACRONYM_QUERY.fullmatch(name.strip()) is None:
+        return None
+    return normalize(name).replace(" ", "")
+
+
+def _holds_acronym(listed: str, acronym: str) -> bool:
+    words = normalize(listed)
+    return acronym in words.split() or words.replace(" ", "") == acronym
 
 
 def _chunks(n: int) -> list[tuple[int, int]]:
@@ -286,6 +304,7 @@ class Screener:
                 continue
             q = qs[qi]
             compatible = _COMPATIBLE_CODES[q.kind]
+            acronym = _acronym_of(q, names[qi])
             comparisons = carried_comparisons(q)
             born = q.birth_date.year if q.birth_date else 0
             # what the evidence besides a birth date (and a nickname) can add at most
@@ -302,6 +321,8 @@ class Screener:
                     break
                 kind = kinds[owner]
                 if kind not in compatible or (acronyms and name_score < 1.0 and name_row in acronyms):
+                    continue
+                if acronym and not _holds_acronym(indexed_names[name_row].name, acronym):
                     continue
                 if len(surely) >= limit and most == -surely[limit - 1][0] and owners[owner].id > surely[limit - 1][1]:
                     # at best a tie with `limit` hits, all of which come first on the tie; so do the

@@ -319,6 +319,23 @@ def test_an_organisations_parenthesised_acronym_and_qualifier_are_names_of_it():
     assert leader and leader[0].entry_id == "O2" and leader[0].score >= 0.95
 
 
+def test_an_organisation_asked_for_by_an_acronym_is_found_only_where_a_listed_name_holds_it():
+    wl = engine.Watchlist.from_records([
+        {"id": "O1", "kind": "organization", "names": ["ELYANA"]},
+        {"id": "O2", "kind": "organization", "names": ["WA'ED ORGANIZATION"]},
+        {"id": "O3", "kind": "organization", "names": ["A.I.A.I."]},
+        {"id": "V1", "kind": "vessel", "names": ["HUDA"]},
+    ], list_id="t")
+    s = engine.Screener(wl)
+    found = lambda q, kind="organization": [h.entry_id for h in s.screen([{"kind": kind, "name": q}], threshold=0.5)[0]]
+    # the pair alone scores ELN ~ ELYANA by sound (0.90), and screening found it so before
+    assert engine.score_pair({"kind": "organization", "name": "ELN"}, {"id": "O1", "kind": "organization", "names": ["ELYANA"]}).score >= 0.85
+    assert found("ELN") == []
+    assert found("WAED") == ["O2"] and found("A.I.A.I.") == ["O3"]
+    # a vessel's short name is a word, not an acronym
+    assert found("HODA", "vessel") == ["V1"]
+
+
 def test_weak_alias_counts_less(screener):
     h = top(screener, {"name": "The Sheikh"}, threshold=0.3)
     assert h is not None and h.features.get("name.weak_alias", 0) < 0
