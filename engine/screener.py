@@ -52,8 +52,10 @@ def _acronym_of(q: Query, name: str) -> str | None:
 
 
 def _holds_acronym(listed: str, acronym: str) -> bool:
+    """Whether a listed name holds the acronym as written, or is an acronym itself (compared as any name:
+    `ISIS` ~ `ISIL`, two acronyms of one entry)."""
     words = normalize(listed)
-    return acronym in words.split() or words.replace(" ", "") == acronym
+    return acronym in words.split() or words.replace(" ", "") == acronym or _ACRONYM_QUERY.fullmatch(listed.strip()) is not None
 
 
 def _chunks(n: int) -> list[tuple[int, int]]:

@@ -319,11 +319,12 @@ def test_an_organisations_parenthesised_acronym_and_qualifier_are_names_of_it():
     assert leader and leader[0].entry_id == "O2" and leader[0].score >= 0.95
 
 
-def test_an_organisation_asked_for_by_an_acronym_is_found_only_where_a_listed_name_holds_it():
+def test_an_organisation_asked_for_by_an_acronym_is_found_only_where_a_listed_name_holds_it_or_is_one():
     wl = engine.Watchlist.from_records([
         {"id": "O1", "kind": "organization", "names": ["ELYANA"]},
         {"id": "O2", "kind": "organization", "names": ["WA'ED ORGANIZATION"]},
         {"id": "O3", "kind": "organization", "names": ["A.I.A.I."]},
+        {"id": "O4", "kind": "organization", "names": ["ISLAMIC STATE OF IRAQ AND THE LEVANT", "ISIL"]},
         {"id": "V1", "kind": "vessel", "names": ["HUDA"]},
     ], list_id="t")
     s = engine.Screener(wl)
@@ -332,6 +333,8 @@ def test_an_organisation_asked_for_by_an_acronym_is_found_only_where_a_listed_na
     assert engine.score_pair({"kind": "organization", "name": "ELN"}, {"id": "O1", "kind": "organization", "names": ["ELYANA"]}).score >= 0.85
     assert found("ELN") == []
     assert found("WAED") == ["O2"] and found("A.I.A.I.") == ["O3"]
+    # against another acronym it is compared as any name: two acronyms of one entry
+    assert found("ISIS") == ["O4"]
     # a vessel's short name is a word, not an acronym
     assert found("HODA", "vessel") == ["V1"]
 
