@@ -38,9 +38,9 @@ SEARCH_CHUNK = 1024
 SEARCHES_AHEAD = 2
 # COMPATIBLE_KINDS by kind code (CandidateFacts.kind: the index in KINDS)
 _COMPATIBLE_CODES = {kind: frozenset(KINDS.index(k) for k in kinds) for kind, kinds in COMPATIBLE_KINDS.items()}
-# An organisation asked for by a word of four letters at most (`ELN`, `NPA`, `A.I.A.I.`): an acronym, found only
-# in a listed name that holds it as written (`WAED` in `WA'ED ORGANIZATION`), as the list's own acronyms are found
-# only as written (Watchlist.acronym_rows): `ELN` is not `ELYANA`, `NPA` not `NABI`, by sound.
+# An organisation asked for by a word of four letters at most (`ELN`, `NPA`, `A.I.A.I.`): an acronym, which meets a
+# listed word only as written (`WAED` in `WA'ED ORGANIZATION`), as the list's own acronyms are met only as written
+# (Watchlist.acronym_rows): `ELN` is not `ELYANA`, `NPA` not `NABI`, by sound. Another acronym it meets as any name.
 _ACRONYM_QUERY = re.compile(r"(?:[A-Za-z0-9&]\.?){2,4}")
 
 
