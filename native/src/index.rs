@@ -1886,7 +1886,8 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 29: the sketches mark patronymics, compared in full with each other (`VOLODYMYROVYCH` ~ `VLADIMIROVICH`).
 /// 30: Persian `MUHAMMAD` compounds told apart as the theophoric ones (`MOHAMMADALI` ~ `MOHAMMADREZA` no longer related).
 /// 31: a `MUHAMMAD` compound no longer related to `MUHAMMAD` alone (`MOHAMMADHASSAN` ~ `MOHAMMAD`).
-const FORMAT_VERSION: u32 = 31;
+/// 32: Persian `ALI` compounds (`ALIREZA`) no longer related to `ALI` alone.
+const FORMAT_VERSION: u32 = 32;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

@@ -763,10 +763,14 @@ fn similarity_with(q: &Token, q_pattern: Option<&JaroWinklerPattern>, c: &Token)
     }
     let whole = similarity_by_spelling(q, q_pattern, c)?;
     let (qp, cp) = (theophoric_part(&q.text), theophoric_part(&c.text));
-    // a Persian compound against its `MUHAMMAD` alone (`MOHAMMADHASSAN` ~ `MOHAMMAD`, 0.83 by spelling): another name
-    let bare_muhammad = |t: &Token| MUHAMMAD_SPELLINGS.contains(&t.text.as_str());
-    let compound = |p: Option<(Theophoric, &str)>| p.is_some_and(|(kind, _)| kind == Theophoric::Muhammad);
-    if (compound(qp) && bare_muhammad(c)) || (compound(cp) && bare_muhammad(q)) {
+    // a Persian compound against its first name alone (`MOHAMMADHASSAN` ~ `MOHAMMAD` 0.83, `ALIREZA` ~ `ALI` 0.73 by
+    // spelling): another name
+    let alone = |p: Option<(Theophoric, &str)>, t: &Token| match p {
+        Some((Theophoric::Muhammad, _)) => MUHAMMAD_SPELLINGS.contains(&t.text.as_str()),
+        Some((Theophoric::Ali, _)) => matches!(t.text.as_str(), "ALI" | "ALY"),
+        _ => false,
+    };
+    if alone(qp, c) || alone(cp, q) {
         return (whole.1 == MatchKind::Phonetic).then_some(whole);
     }
     let Some((a, b)) = qp.zip(cp) else {
@@ -812,7 +816,16 @@ enum Theophoric {
     Din,
     /// `MUHAMMAD` first, as Persian compounds write it (`MOHAMMADREZA`, `MOHAMMADALI`), however spelt.
     Muhammad,
+    /// `ALI` first, in Persian compounds (`ALIREZA`, `ALIAKBAR`): with a known second name only, since many other
+    /// names and surnames begin with ALI (`ALIEV`, `ALISHER`, `ALINA`).
+    Ali,
 }
+
+/// The second names of Persian compounds of `ALI`.
+const ALI_SECOND_NAMES: [&str; 16] = [
+    "REZA", "RIZA", "REDA", "AKBAR", "ASGHAR", "ASKAR", "MOHAMMAD", "MUHAMMAD", "MOHAMMED", "HOSSEIN", "HUSSEIN", "HASSAN",
+    "HASAN", "NAGHI", "NAQI", "GHOLI",
+];
 
 /// Spellings of Muhammad that begin Persian compound given names, longest first.
 const MUHAMMAD_SPELLINGS: [&str; 8] = ["MOHAMMAD", "MOHAMMED", "MUHAMMAD", "MUHAMMED", "MOHAMAD", "MOHAMED", "MUHAMAD", "MUHAMED"];
@@ -835,6 +848,9 @@ fn theophoric_part(text: &str) -> Option<(Theophoric, &str)> {
     // `MOHAMEDOU` and `MUHAMMADOV` are surnames of one name, no compounds)
     if let Some(rest) = MUHAMMAD_SPELLINGS.iter().find_map(|m| text.strip_prefix(m)) {
         return (rest.len() >= 3).then_some((Theophoric::Muhammad, rest));
+    }
+    if let Some(rest) = text.strip_prefix("ALI").filter(|rest| ALI_SECOND_NAMES.contains(rest)) {
+        return Some((Theophoric::Ali, rest));
     }
     if let Some(rest) = text.strip_prefix("ABD") {
         let r = rest.as_bytes();
@@ -2366,7 +2382,7 @@ mod tests {
         ] {
             assert_eq!(part(text), Some(own), "{text}");
         }
-        for none in ["ABDUL", "ABDRHMN", "ISABELLA", "CAMILLA", "MULLAH", "BALDIN", "RUDIN", "HASSAN", "MOHAMMADI", "MUHAMMADOV"] {
+        for none in ["ABDUL", "ABDRHMN", "ISABELLA", "CAMILLA", "MULLAH", "BALDIN", "RUDIN", "HASSAN", "MOHAMMADI", "MUHAMMADOV", "ALIEV", "ALISHER"] {
             assert_eq!(part(none), None, "{none}");
         }
         let similar = |a: &str, b: &str| token_similarity(&Token::new(a), &Token::new(b)).map(|(s, _)| s);
@@ -2374,7 +2390,8 @@ mod tests {
         for (a, b) in [
             ("ABDELKARIM", "ABDELKADER"), ("ABDULAZIZ", "ABDULLAH"), ("ABDELRAHMAN", "ABDELRAZAQ"), ("HAMIDULLAH", "FAIZULLAH"),
             ("ABDOLLAH", "ASADOLLAH"), ("ABDULLAH", "NASRULLAH"), ("ABDELILAH", "ABDULLAH"), ("MOHAMMADALI", "MOHAMMADREZA"),
-            ("MOHAMMADIAN", "MOHAMMADZADEH"), ("MOHAMMADHASSAN", "MOHAMMAD"), ("MOHAMMAD", "MUHAMMADREZA"),
+            ("MOHAMMADIAN", "MOHAMMADZADEH"), ("MOHAMMADHASSAN", "MOHAMMAD"), ("MOHAMMAD", "MUHAMMADREZA"), ("ALIREZA", "ALI"),
+            ("ALY", "ALIAKBAR"),
         ] {
             assert_eq!(similar(a, b), None, "{a} ~ {b}");
         }
@@ -2383,7 +2400,7 @@ mod tests {
             ("ABDESSALAM", "ABDULSALAM", PHONETIC_FLOOR), ("ABDOULAYE", "ABDULLAHI", PHONETIC_FLOOR), ("ABDURRAHMAN", "ABDELRAHMANE", 0.94),
             ("ABDELKADER", "ABDULQADIR", PHONETIC_FLOOR), ("ABDULWAHAB", "ABDELOUAHAB", PHONETIC_FLOOR), ("NASRULLAH", "NASROLLAH", 0.9),
             ("SALAHUDDIN", "SALAHEDDINE", PHONETIC_FLOOR), ("ABDULLAH", "ABDOLLAH", PHONETIC_FLOOR),
-            ("MOHAMADREZA", "MUHAMMADREZA", PHONETIC_FLOOR),
+            ("MOHAMADREZA", "MUHAMMADREZA", PHONETIC_FLOOR), ("ALIREZA", "ALIRIZA", 0.85),
         ] {
             assert!(similar(a, b).is_some_and(|s| s >= at_least), "{a} ~ {b}: {:?}", similar(a, b));
         }
