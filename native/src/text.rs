@@ -259,27 +259,17 @@ pub fn name_forms(s: &str) -> Vec<String> {
     let written_in_arabic = !s.is_ascii() && s.chars().any(|c| is_arabic(c) || is_arabic_extended_or_presentation(c));
     let plain = if written_in_arabic { normalize(s) } else { without_title_mr(normalize(s)) };
     let mut forms = vec![plain];
-    let icao = if written_in_arabic { icao_fold(s) } else { without_title_mr(icao_fold(s)) };
-    if !icao.is_empty() && !forms.contains(&icao) {
-        forms.push(icao);
-    }
-    if let Some(k) = korean_customary(s).filter(|k| !forms.contains(k)) {
-        forms.push(k);
-    }
-    for foreign in katakana_foreign_forms(s).into_iter().flatten() {
-        let foreign = without_title_mr(foreign);
-        if !foreign.is_empty() && !forms.contains(&foreign) {
-            forms.push(foreign);
+    // each further form once, and only when it holds something
+    let mut add = |form: String| {
+        if !form.is_empty() && !forms.contains(&form) {
+            forms.push(form);
         }
-    }
-    if let Some(foreign) = greek_foreign_form(s).filter(|f| !f.is_empty() && !forms.contains(f)) {
-        forms.push(foreign);
-    }
-    for reading in crate::cjk::reading_forms(s) {
-        if !reading.is_empty() && !forms.contains(&reading) {
-            forms.push(reading);
-        }
-    }
+    };
+    add(if written_in_arabic { icao_fold(s) } else { without_title_mr(icao_fold(s)) });
+    korean_customary(s).into_iter().for_each(&mut add);
+    katakana_foreign_forms(s).into_iter().flatten().map(without_title_mr).for_each(&mut add);
+    greek_foreign_form(s).into_iter().for_each(&mut add);
+    crate::cjk::reading_forms(s).into_iter().for_each(&mut add);
     forms
 }
 
