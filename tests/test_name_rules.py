@@ -301,6 +301,31 @@ def test_words_organisation_names_share_are_weak_evidence():
     assert compare_names("Islamic National Bank Company", "ISLAMIC NATIONAL BANK").score > 0.95
 
 
+def test_places_in_organisation_names_are_weak_evidence():
+    # agreeing on IRAN and MANUFACTURING, each keeping a word of its own: two companies of one place and trade
+    assert compare_names("IRAN TIRE MANUFACTURING CO", "IRAN AIRCRAFT MANUFACTURING COMPANY").score < engine.DEFAULT_THRESHOLD
+    assert compare_names("AUTODEFENSAS UNIDAS DE COLOMBIA", "COMUNICACIONES UNIDAS DE COLOMBIA LTDA").score < 0.7
+    # while the place left over of one company's own name costs as any word, and a telling word still carries it
+    assert compare_names("IRAN ZAMIN BANK", "BANK IRAN ZAMIN").score > 0.95
+    assert compare_names("Tehran Zorg Trading", "ZORG TRADING").score > 0.6
+    # a country's name that is a person's name in the lists is no place word: it keeps a name's weight
+    assert compare_names("Jordan Hamdan", "JORDAN KHALIL").score > compare_names("Tehran Hamdan", "TEHRAN KHALIL").score
+
+
+def test_compound_and_long_legal_forms_are_set_aside_whole():
+    # `S. DE R.L. DE C.V.` (seven words once normalised) and `GMBH & CO. KG`: what is left is the company's own name
+    assert compare_names("APH S. de R.L. de C.V.", "J & E S. DE R.L. DE C.V.").score < 0.5
+    assert compare_names("First Ocean GmbH and Co KG", "NINTH OCEAN GMBH & CO. KG").score < 0.6
+    assert compare_names("Ninth Ocean GmbH & Co. KG", "NINTH OCEAN").score > 0.99
+    assert _native.legal_form("Ninth Ocean GmbH & Co. KG") == _native.legal_form("Acme Handels KG")
+
+
+def test_numbers_are_never_other_spellings_of_each_other():
+    assert compare_names("Fourth Ocean GmbH & Co. KG", "FOURTEENTH OCEAN GMBH & CO. KG").score < 0.6
+    assert compare_names("Sea Star III", "SEA STAR II").score < compare_names("Sea Star", "SEA STAR II").score
+    assert compare_names("Fourth Ocean", "FOURTH OCEAN").score == 1.0
+
+
 def test_stopwords_are_ignored_in_organisation_names_only():
     assert compare_names("The Zorg and Flim Trading Company", "ZORG FLIM TRADING CO").score > 0.95
     assert "THE" in compare_names("Hassan the Old", "Hassan Old").unmatched_query

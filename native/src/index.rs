@@ -1887,7 +1887,9 @@ const MAGIC: &[u8; 8] = b"IDXNAME1";
 /// 30: Persian `MUHAMMAD` compounds told apart as the theophoric ones (`MOHAMMADALI` ~ `MOHAMMADREZA` no longer related).
 /// 31: a `MUHAMMAD` compound no longer related to `MUHAMMAD` alone (`MOHAMMADHASSAN` ~ `MOHAMMAD`).
 /// 32: Persian `ALI` compounds (`ALIREZA`) no longer related to `ALI` alone.
-const FORMAT_VERSION: u32 = 32;
+/// 33: two numbers never related (`FOURTH` ~ `FOURTEENTH`); compound and long legal forms set aside whole; place
+///     words (`IRAN`, `TEHRAN`) weigh as trade words.
+const FORMAT_VERSION: u32 = 33;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 const HEADER_LEN: usize = 56;
 const TABLE_ENTRY: usize = 24;

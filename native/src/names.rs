@@ -30,7 +30,7 @@ pub const MISSING_TOKEN_COST: f64 = 0.3;
 /// The same for a patronymic one name lacks where the other is matched whole: passports' Latin lines carry none
 /// (Russia, Ukraine, Belarus, Kazakhstan), the lists mostly do (`Vladimir PUTIN` ~ `Vladimir Vladimirovich PUTIN`).
 pub const MISSING_PATRONYMIC_COST: f64 = 0.1;
-/// A trade's word (`SHIPPING`, `BANK`): weighs less than a word that tells which organisation is meant.
+/// A trade's or a place's word (`SHIPPING`, `BANK`, `IRAN`): weighs less than a word that tells which organisation is meant.
 const TRADE_WORD_WEIGHT: f64 = 0.5;
 /// A pair at least this similar counts as strong agreement (a loose pair earns no discount).
 pub const STRONG_PAIR_SIMILARITY: f64 = 0.88;
@@ -122,7 +122,7 @@ pub struct Token {
     pub romanised: u64,
     /// A word organisation names share ([`crate::orgs::is_generic_word`]), not a particle.
     pub generic: bool,
-    /// A word naming a trade ([`crate::orgs::is_trade_word`]: `SHIPPING`, `BANK`), not a particle.
+    /// A word naming a trade or a place ([`crate::orgs::is_trade_word`]: `SHIPPING`, `BANK`, `IRAN`), not a particle.
     pub trade: bool,
     /// A stopword (`THE`, `OF`) or a word of some legal form (`LTD`, `GMBH`): the alignment looks
     /// for a legal form or stopwords to set aside only when a name has such tokens.
@@ -762,6 +762,10 @@ fn similarity_with(q: &Token, q_pattern: Option<&JaroWinklerPattern>, c: &Token)
         return None;
     }
     let whole = similarity_by_spelling(q, q_pattern, c)?;
+    // two numbers are two names however alike they look (`FOURTH OCEAN` ~ `FOURTEENTH OCEAN`, `OCEAN 4` ~ `OCEAN 14`)
+    if is_number(&q.text) && is_number(&c.text) {
+        return None;
+    }
     let (qp, cp) = (theophoric_part(&q.text), theophoric_part(&c.text));
     // a Persian compound against its first name alone (`MOHAMMADHASSAN` ~ `MOHAMMAD` 0.83, `ALIREZA` ~ `ALI` 0.73 by
     // spelling): another name
@@ -887,6 +891,23 @@ fn theophoric_part(text: &str) -> Option<(Theophoric, &str)> {
         return strip_vowels(head.len()).and_then(|to| part(0, to)).map(|p| (Theophoric::Din, p));
     }
     None
+}
+
+/// Numbers written out in English, cardinal and ordinal, and in Roman numerals (not `XI`, a name), sorted:
+/// companies and vessels of one owner are often numbered (`FIRST OCEAN` to `TWENTIETH OCEAN`, `SEA STAR II`).
+const NUMBER_WORDS: &[&str] = &[
+    "EIGHT", "EIGHTEEN", "EIGHTEENTH", "EIGHTH", "EIGHTIETH", "EIGHTY", "ELEVEN", "ELEVENTH", "FIFTEEN", "FIFTEENTH", "FIFTH",
+    "FIFTIETH", "FIFTY", "FIRST", "FIVE", "FORTIETH", "FORTY", "FOUR", "FOURTEEN", "FOURTEENTH", "FOURTH", "HUNDRED",
+    "HUNDREDTH", "II", "III", "IV", "IX", "NINE", "NINETEEN", "NINETEENTH", "NINETIETH", "NINETY", "NINTH", "ONE", "SECOND",
+    "SEVEN", "SEVENTEEN", "SEVENTEENTH", "SEVENTH", "SEVENTIETH", "SEVENTY", "SIX", "SIXTEEN", "SIXTEENTH", "SIXTH",
+    "SIXTIETH", "SIXTY", "TEN", "TENTH", "THIRD", "THIRTEEN", "THIRTEENTH", "THIRTIETH", "THIRTY", "THOUSAND", "THOUSANDTH",
+    "THREE", "TWELFTH", "TWELVE", "TWENTIETH", "TWENTY", "TWO", "VI", "VII", "VIII", "XII", "XIII", "XIV", "XIX", "XV",
+    "XVI", "XVII", "XVIII", "XX",
+];
+
+/// A number: in digits, or a word of [`NUMBER_WORDS`].
+fn is_number(text: &str) -> bool {
+    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())) || NUMBER_WORDS.binary_search(&text).is_ok()
 }
 
 /// Whether a token that is not a particle may be another spelling of one that is: a particle or
@@ -1763,6 +1784,18 @@ mod tests {
             texts.push((0..len).map(|_| b"AEIOUNRSTLMHK"[(next() % 13) as usize] as char).collect());
         }
         texts.iter().map(|t| Token::new(t)).collect()
+    }
+
+    #[test]
+    fn two_numbers_are_two_names() {
+        assert!(NUMBER_WORDS.windows(2).all(|w| w[0] < w[1]), "sorted, for the binary search");
+        for (a, b) in [("FOURTH", "FOURTEENTH"), ("SEVENTH", "SEVENTEENTH"), ("14", "41"), ("III", "II"), ("NINETY", "NINETEEN")] {
+            assert_eq!(token_similarity(&Token::new(a), &Token::new(b)), None, "{a} ~ {b}");
+        }
+        assert!(compare("Fourth Ocean GmbH & Co. KG", "Fourteenth Ocean GmbH & Co. KG").score < 0.6);
+        assert_eq!(compare("Fourth Ocean", "FOURTH OCEAN").score, 1.0);
+        // a number against a word that merely resembles one is compared as before
+        assert!(token_similarity(&Token::new("FORTH"), &Token::new("FOURTH")).is_some());
     }
 
     #[test]

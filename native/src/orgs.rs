@@ -4,8 +4,9 @@
 //! `OOO`) says how it is registered, not who it is, so it is set aside before the names are aligned
 //! (and compared on its own, as evidence, by the Python engine); stopwords (`THE`, `OF`, `AND`) carry
 //! nothing; abbreviations stand for their words (`CO` ~ `COMPANY`, `INTL` ~ `INTERNATIONAL`); and
-//! agreeing on the words of a trade (`BANK`, `SHIPPING`, `HOTEL`) does not say which organisation is meant.
-//! Tables: OpenSanctions rigour (MIT), derived by engine/data/org_names/make_tables.py.
+//! agreeing on the words of a trade (`BANK`, `SHIPPING`, `HOTEL`) or a place (`IRAN`, `SYRIAN`, `TEHRAN`) does not
+//! say which organisation is meant. Tables: OpenSanctions rigour (MIT), derived by engine/data/org_names/make_tables.py
+//! and make_places.py.
 
 use crate::text::normalize;
 use ahash::{AHashMap, AHashSet};
@@ -14,6 +15,7 @@ use std::sync::OnceLock;
 const LEGAL_FORMS_TSV: &str = include_str!("../../engine/data/org_names/legal_forms.tsv");
 const ORG_SYMBOLS_TSV: &str = include_str!("../../engine/data/org_names/org_symbols.tsv");
 const ORG_DOMAINS_TSV: &str = include_str!("../../engine/data/org_names/org_domains.tsv");
+const PLACES_TSV: &str = include_str!("../../engine/data/org_names/places.tsv");
 
 /// Words that say nothing about which organisation is meant.
 const STOPWORDS: &[&str] = &["THE", "OF", "AND", "FOR"];
@@ -34,8 +36,8 @@ const AMBIGUOUS_FORMS: &[&str] = &[
 const SHORT_FORM_LEN: usize = 2;
 /// The longest word of a legal form set aside beyond its shortest alias at a name's end (`PTY` of `PTY LTD`).
 const FORM_FRAGMENT_LEN: usize = 3;
-/// Longest legal-form alias, in tokens, looked for.
-const MAX_FORM_TOKENS: usize = 6;
+/// Longest legal-form alias, in tokens, looked for (`S DE R L DE C V`, Mexico's S. de R.L. de C.V., has 7).
+const MAX_FORM_TOKENS: usize = 8;
 
 pub struct OrgTables {
     /// Normalised alias (space separated) -> the form's key (its generic tag: LTD and LLC are both `LLC`).
@@ -46,7 +48,7 @@ pub struct OrgTables {
     pub legal_words: AHashSet<String>,
     /// The symbol words that are weak evidence wherever they stand ([`is_generic_word`]).
     pub generic_words: AHashSet<String>,
-    /// The words of a trade ([`is_trade_word`]).
+    /// The words of a trade or a place ([`is_trade_word`]).
     pub trade_words: AHashSet<String>,
 }
 
@@ -59,7 +61,7 @@ const NAMES_TOO: &[&str] = &["CHARITY", "KAISHA", "MUNDO", "BRANCH"];
 
 pub fn tables() -> &'static OrgTables {
     static TABLES: OnceLock<OrgTables> = OnceLock::new();
-    TABLES.get_or_init(|| parse_tables(LEGAL_FORMS_TSV, ORG_SYMBOLS_TSV, ORG_DOMAINS_TSV))
+    TABLES.get_or_init(|| parse_tables(LEGAL_FORMS_TSV, ORG_SYMBOLS_TSV, ORG_DOMAINS_TSV, PLACES_TSV))
 }
 
 fn tsv_rows(tsv: &str) -> impl Iterator<Item = (&str, &str)> {
@@ -73,7 +75,7 @@ fn may_be_generic(raw: &str, word: &str) -> bool {
     latin && (word.len() >= 4 || SHORT_GENERIC_WORDS.contains(&word)) && !NAMES_TOO.contains(&word)
 }
 
-fn parse_tables(legal_forms: &str, symbols: &str, domains: &str) -> OrgTables {
+fn parse_tables(legal_forms: &str, symbols: &str, domains: &str, places: &str) -> OrgTables {
     let mut t = OrgTables { legal_forms: AHashMap::new(), symbols: AHashMap::new(), legal_words: AHashSet::new(), generic_words: AHashSet::new(), trade_words: AHashSet::new() };
     for (key, alias) in tsv_rows(legal_forms) {
         let alias = normalize(alias);
@@ -105,6 +107,14 @@ fn parse_tables(legal_forms: &str, symbols: &str, domains: &str) -> OrgTables {
             t.trade_words.insert(word);
         }
     }
+    // A place says where an organisation is, as a trade says what it does: `IRAN TIRE MANUFACTURING` and `IRAN
+    // AIRCRAFT MANUFACTURING` are two companies (the table holds no person's name: make_places.py).
+    for (_, raw) in tsv_rows(places) {
+        let word = normalize(raw);
+        if !word.is_empty() && !word.contains(' ') && !t.generic_words.contains(&word) {
+            t.trade_words.insert(word);
+        }
+    }
     t
 }
 
@@ -115,10 +125,10 @@ pub fn is_generic_word(token: &str) -> bool {
     tables().generic_words.contains(token)
 }
 
-/// Whether a word names a trade (`BANK`, `SHIPPING`, `HOTEL`, rigour's organisation domains): many
-/// organisations share it, so agreeing on it does not say which one is meant and it weighs less than a
-/// word that does; but, unlike `COMPANY`, it says what the organisation does, so it is missed as any word
-/// when left over (`SARA PROPERTIES` is not `SARA`).
+/// Whether a word names a trade (`BANK`, `SHIPPING`, `HOTEL`, rigour's organisation domains) or a place (`IRAN`,
+/// `SYRIAN`, `TEHRAN`, rigour's territories): many organisations share it, so agreeing on it does not say which one
+/// is meant and it weighs less than a word that does; but, unlike `COMPANY`, it says what the organisation does or
+/// where it is, so it is missed as any word when left over (`SARA PROPERTIES` is not `SARA`).
 pub fn is_trade_word(token: &str) -> bool {
     tables().trade_words.contains(token)
 }
@@ -141,9 +151,12 @@ pub fn symbol_group(token: &str) -> Option<u32> {
 /// (first token, one past the last, key). Something must be left of the name.
 pub fn legal_form_span(tokens: &[&str]) -> Option<(usize, usize, &'static str)> {
     let t = tables();
+    let forms = &t.legal_forms;
     let n = tokens.len();
     let lookup = |from: usize, to: usize| -> Option<&'static str> {
-        let phrase = tokens[from..to].join(" ");
+        // `&` is no word of a normalised alias, and a name may spell it (`GMBH AND CO KG`)
+        let inner = |i: usize| i == from || i + 1 == to || tokens[i] != "AND";
+        let phrase = (from..to).filter(|&i| inner(i)).map(|i| tokens[i]).collect::<Vec<_>>().join(" ");
         let short = to - from == 1 && phrase.len() <= SHORT_FORM_LEN;
         if short && (to != n || from < 2) {
             return None;
@@ -162,8 +175,12 @@ pub fn legal_form_span(tokens: &[&str]) -> Option<(usize, usize, &'static str)> 
             match found {
                 None => found = Some((from, to, key)),
                 Some((f, t, _)) => {
-                    let mut added = (from..to).filter(|i| !(f..t).contains(i));
-                    if added.all(|i| tokens[i].len() <= FORM_FRAGMENT_LEN && symbol_group(tokens[i]).is_none()) {
+                    let added: Vec<usize> = (from..to).filter(|i| !(f..t).contains(i)).collect();
+                    let fragments = added.iter().all(|&i| tokens[i].len() <= FORM_FRAGMENT_LEN && symbol_group(tokens[i]).is_none());
+                    // a form holding another whole form is one compound form (`GMBH CO KG`, a limited
+                    // partnership whose partner is a GmbH): its words are set aside together
+                    let compound = added.iter().any(|&i| tokens[i].len() > SHORT_FORM_LEN && forms.contains_key(tokens[i]));
+                    if fragments || compound {
                         found = Some((from, to, key));
                     }
                 }
@@ -225,7 +242,16 @@ mod tests {
         assert_eq!(span("Acme Sdn Bhd").map(|s| (s.0, s.1)), Some((1, 3)));
         // CO stays, to pair with COMPANY; TICARET (`TICARET LIMITED SIRKETI` is a form too), to pair with TICARET
         assert_eq!(span("Acme Trading Co Ltd").map(|s| (s.0, s.1)), Some((3, 4)));
-        assert_eq!(span("Turira Ticaret Limited Sirketi").map(|s| (s.0, s.1)), Some((3, 4)));
+        assert_eq!(span("Turira Ticaret Limited Sirketi").map(|s| (s.0, s.1)), Some((2, 4)));
+    }
+
+    #[test]
+    fn compound_and_long_forms_are_set_aside_whole() {
+        // the GmbH partner's form and CO go with KG, spelt with `&` or `AND`
+        assert_eq!(span("Ninth Ocean GmbH & Co. KG").map(|s| (s.0, s.1)), Some((2, 5)));
+        assert_eq!(span("First Ocean GmbH and Co KG").map(|s| (s.0, s.1)), Some((2, 6)));
+        assert_eq!(span("J & E S. de R.L. de C.V.").map(|s| (s.0, s.1)), Some((2, 9)));
+        assert_eq!(legal_form("Acme Handels GmbH & Co. KG"), legal_form("Acme Handels KG"));
     }
 
     #[test]
@@ -249,7 +275,7 @@ mod tests {
 
     #[test]
     fn the_tables_parse() {
-        let t = parse_tables("LLC\tLtd.\nLLC\tLimited\nX\tBo\n", "co\tcompany\nco\tco\nintl\tintl\n", "bank\tbanco\nsteel\tmetal\nbank\tбанк\n");
+        let t = parse_tables("LLC\tLtd.\nLLC\tLimited\nX\tBo\n", "co\tcompany\nco\tco\nintl\tintl\n", "bank\tbanco\nsteel\tmetal\nbank\tбанк\n", "ir\tIRAN\nir\tTEHRAN\n");
         assert_eq!(t.legal_forms.get("LTD").map(String::as_str), Some("LLC"));
         assert!(!t.legal_forms.contains_key("BO"));
         assert_eq!(t.symbols.get("CO"), t.symbols.get("COMPANY"));
@@ -257,5 +283,6 @@ mod tests {
         assert!(t.trade_words.contains("BANCO") && t.trade_words.contains("METAL"));
         assert!(!t.symbols.contains_key("BANCO"), "a trade's word stands for no other");
         assert!(!t.trade_words.contains("BANK"), "not from `банк`: a transliterated word may be a name's syllable");
+        assert!(t.trade_words.contains("IRAN") && t.trade_words.contains("TEHRAN"), "a place's words");
     }
 }

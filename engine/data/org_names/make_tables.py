@@ -22,27 +22,7 @@ from pathlib import Path
 
 import yaml
 
-src = Path(sys.argv[1])
-data = Path(sys.argv[2])
 here = Path(__file__).resolve().parent
-
-types = yaml.safe_load((src / "org_types.yml").read_text(encoding="utf-8"))["types"]
-rows = set()
-for t in types:
-    key = t.get("generic") or t.get("display") or (t.get("aliases") or [""])[0]
-    for alias in [t.get("display")] + list(t.get("aliases") or []):
-        if alias and "\t" not in alias:
-            rows.add((str(key).strip(), str(alias).strip()))
-(here / "legal_forms.tsv").write_text("".join(f"{k}\t{a}\n" for k, a in sorted(rows)), encoding="utf-8")
-
-symbols = yaml.safe_load((src / "symbols.yml").read_text(encoding="utf-8"))["org_symbols"]
-rows = set()
-for group, variants in symbols.items():
-    for v in [group] + list(variants or []):
-        v = str(v).strip()
-        if v and " " not in v and "\t" not in v:
-            rows.add((str(group), v))
-(here / "org_symbols.tsv").write_text("".join(f"{g}\t{v}\n" for g, v in sorted(rows)), encoding="utf-8")
 
 # org_domains groups that are one organisation, not a trade.
 NAMED_ORGANISATIONS = {"cia", "pla", "ccp", "irgc", "alqaeda", "hezbollah"}
@@ -77,15 +57,38 @@ def person_names(data: Path) -> set[str]:
     return names
 
 
-domains = yaml.safe_load((src / "symbols.yml").read_text(encoding="utf-8"))["org_domains"]
-names = person_names(data)
-rows = set()
-for group, variants in domains.items():
-    if group in NAMED_ORGANISATIONS:
-        continue
-    for v in [group] + list(variants or []):
-        v = str(v).strip()
-        for w in (v, english_plural(v)):
-            if w and " " not in w and "\t" not in w and upper_ascii(w) not in names:
-                rows.add((str(group), w))
-(here / "org_domains.tsv").write_text("".join(f"{g}\t{v}\n" for g, v in sorted(rows)), encoding="utf-8")
+def main(src: Path, data: Path) -> None:
+    types = yaml.safe_load((src / "org_types.yml").read_text(encoding="utf-8"))["types"]
+    rows = set()
+    for t in types:
+        key = t.get("generic") or t.get("display") or (t.get("aliases") or [""])[0]
+        for alias in [t.get("display")] + list(t.get("aliases") or []):
+            if alias and "\t" not in alias:
+                rows.add((str(key).strip(), str(alias).strip()))
+    (here / "legal_forms.tsv").write_text("".join(f"{k}\t{a}\n" for k, a in sorted(rows)), encoding="utf-8")
+
+    symbols = yaml.safe_load((src / "symbols.yml").read_text(encoding="utf-8"))["org_symbols"]
+    rows = set()
+    for group, variants in symbols.items():
+        for v in [group] + list(variants or []):
+            v = str(v).strip()
+            if v and " " not in v and "\t" not in v:
+                rows.add((str(group), v))
+    (here / "org_symbols.tsv").write_text("".join(f"{g}\t{v}\n" for g, v in sorted(rows)), encoding="utf-8")
+
+    domains = yaml.safe_load((src / "symbols.yml").read_text(encoding="utf-8"))["org_domains"]
+    names = person_names(data)
+    rows = set()
+    for group, variants in domains.items():
+        if group in NAMED_ORGANISATIONS:
+            continue
+        for v in [group] + list(variants or []):
+            v = str(v).strip()
+            for w in (v, english_plural(v)):
+                if w and " " not in w and "\t" not in w and upper_ascii(w) not in names:
+                    rows.add((str(group), w))
+    (here / "org_domains.tsv").write_text("".join(f"{g}\t{v}\n" for g, v in sorted(rows)), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]))
