@@ -5,8 +5,8 @@ not which one it is (`IRAN TIRE MANUFACTURING` and `IRAN AIRCRAFT MANUFACTURING`
 word does. Single words only, of four letters at least, from the territory's names in many languages and its chief
 places; left out are the words of legal forms and organisation abbreviations, and the words that are also a person's
 name in the UN, OFAC and EU lists' person names (`ISRAEL`, `JORDAN`, `INDIA`, `SHAMI`, `BAGHDADI`), the nickname
-table or FEBRL's name tables, but for a country's own name, which FEBRL's long tail also holds as a rare given
-name (`IRAN`, `CHINA`, `CUBA`).
+table or FEBRL's name tables (`ALBERTA`, `WASHINGTON`), but for a country's own name, which FEBRL's long
+tail also holds as a rare given name (`IRAN`, `CHINA`, `CUBA`).
 
     pip install rigour==2.6.1
     python engine/data/org_names/make_places.py ../shared/data
@@ -55,7 +55,7 @@ def main(data: Path) -> None:
         if not line.strip():
             continue
         t = json.loads(line)
-        own = word_of(t.get("name") or "")
+        own = word_of(t.get("name") or "") if t.get("is_country") else None
         for text in [t.get("name"), *t.get("names_strong", []), *t.get("names_weak", []), *t.get("places", [])]:
             word = word_of(text or "")
             person = word in in_lists or (word in names and word != own)
