@@ -312,6 +312,13 @@ def test_places_in_organisation_names_are_weak_evidence():
     assert compare_names("Jordan Hamdan", "JORDAN KHALIL").score > compare_names("Tehran Hamdan", "TEHRAN KHALIL").score
 
 
+def test_a_shared_word_left_over_is_cheap_only_beside_a_name_spelt_alike():
+    # a consignee whose own word only sounds like a listed one is another company, its SOLUTIONS no cheaper
+    heard = compare_names("Elien Solutions JSC", "ELYANA")
+    assert [how for *_, how in heard.pairs] == ["phonetic"] and heard.score < 0.8
+    assert compare_names("Elyana Solutions JSC", "ELYANA").score > 0.9
+
+
 def test_compound_and_long_legal_forms_are_set_aside_whole():
     # `S. DE R.L. DE C.V.` (seven words once normalised) and `GMBH & CO. KG`: what is left is the company's own name
     assert compare_names("APH S. de R.L. de C.V.", "J & E S. DE R.L. DE C.V.").score < 0.5

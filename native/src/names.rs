@@ -1200,6 +1200,7 @@ pub fn align_raw(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> RawAlignme
     let (mut q_used, mut c_used) = (Used::new(q.len()), Used::new(c.len()));
     let mut out = RawAlignment { score: 0.0, pairs: Vec::with_capacity(q.len().min(c.len())) };
     let (mut num, mut matched_weight, mut real_pairs, mut telling_pairs, mut generic_pairs) = (0.0, 0.0, 0, 0, 0);
+    let mut heard_pairs = 0;
     for (s, kind, i, j) in scored {
         if q_used.get(i) || c_used.get(j) {
             continue;
@@ -1212,6 +1213,7 @@ pub fn align_raw(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> RawAlignme
         if s >= STRONG_PAIR_SIMILARITY && !(q[i].says_little() || c[j].says_little() || kind == MatchKind::Initial) {
             real_pairs += 1;
             telling_pairs += usize::from(!(q[i].trade || c[j].trade));
+            heard_pairs += usize::from(kind == MatchKind::Phonetic);
         } else if s >= STRONG_PAIR_SIMILARITY && (q[i].generic || c[j].generic) {
             generic_pairs += 1;
         }
@@ -1232,8 +1234,10 @@ pub fn align_raw(q: &[&Token], c: &[&Token], sim: &mut Similarity) -> RawAlignme
     let one_name_within_the_other = telling_pairs >= 1 && generic_pairs >= 1 && (left_q == 0 || left_c == 0);
     let missing_cost = if (real_pairs >= 2 && !two_companies_of_a_trade) || one_name_within_the_other { MISSING_TOKEN_COST } else { 1.0 };
     // a word organisation names share, left over, costs as little as a missing middle name does
-    // (`NPC INTERNATIONAL COMPANY` ~ `NPC INTERNATIONAL`)
-    let cost = |t: &Token| t.weight * if t.generic { MISSING_TOKEN_COST } else { missing_cost };
+    // (`NPC INTERNATIONAL COMPANY` ~ `NPC INTERNATIONAL`), unless the names agree only by sound: then it is not
+    // the same company under a longer name but another one whose name sounds alike (`ELIEN SOLUTIONS` ~ `ELYANA`)
+    let sound_only = real_pairs > 0 && heard_pairs == real_pairs;
+    let cost = |t: &Token| t.weight * if t.generic && !sound_only { MISSING_TOKEN_COST } else { missing_cost };
     // a patronymic the other name lacks, given name and surname agreeing, costs less again: passports carry none
     let cost_beside = |t: &Token, other_left: usize| {
         if t.patronymic && real_pairs >= 2 && other_left == 0 { t.weight * MISSING_PATRONYMIC_COST } else { cost(t) }
@@ -1784,6 +1788,14 @@ mod tests {
             texts.push((0..len).map(|_| b"AEIOUNRSTLMHK"[(next() % 13) as usize] as char).collect());
         }
         texts.iter().map(|t| Token::new(t)).collect()
+    }
+
+    #[test]
+    fn a_shared_word_left_over_is_cheap_only_beside_a_name_spelt_alike() {
+        // ELIEN ~ ELYANA agree by sound only: SOLUTIONS left over costs as any word
+        let heard = compare("Elien Solutions", "ELYANA");
+        assert!(heard.score < 0.8 && heard.pairs[0].3 == MatchKind::Phonetic, "{heard:?}");
+        assert!(compare("Elyana Solutions", "ELYANA").score > 0.9);
     }
 
     #[test]
