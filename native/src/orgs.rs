@@ -151,7 +151,6 @@ pub fn symbol_group(token: &str) -> Option<u32> {
 /// (first token, one past the last, key). Something must be left of the name.
 pub fn legal_form_span(tokens: &[&str]) -> Option<(usize, usize, &'static str)> {
     let t = tables();
-    let forms = &t.legal_forms;
     let n = tokens.len();
     let lookup = |from: usize, to: usize| -> Option<&'static str> {
         // `&` is no word of a normalised alias, and a name may spell it (`GMBH AND CO KG`)
@@ -174,12 +173,12 @@ pub fn legal_form_span(tokens: &[&str]) -> Option<(usize, usize, &'static str)> 
             let Some(key) = lookup(from, to) else { continue };
             match found {
                 None => found = Some((from, to, key)),
-                Some((f, t, _)) => {
-                    let added: Vec<usize> = (from..to).filter(|i| !(f..t).contains(i)).collect();
+                Some((first, last, _)) => {
+                    let added: Vec<usize> = (from..to).filter(|i| !(first..last).contains(i)).collect();
                     let fragments = added.iter().all(|&i| tokens[i].len() <= FORM_FRAGMENT_LEN && symbol_group(tokens[i]).is_none());
                     // a form holding another whole form is one compound form (`GMBH CO KG`, a limited
                     // partnership whose partner is a GmbH): its words are set aside together
-                    let compound = added.iter().any(|&i| tokens[i].len() > SHORT_FORM_LEN && forms.contains_key(tokens[i]));
+                    let compound = added.iter().any(|&i| tokens[i].len() > SHORT_FORM_LEN && t.legal_forms.contains_key(tokens[i]));
                     if fragments || compound {
                         found = Some((from, to, key));
                     }

@@ -5,13 +5,14 @@ not which one it is (`IRAN TIRE MANUFACTURING` and `IRAN AIRCRAFT MANUFACTURING`
 word does. Single words only, of four letters at least, from the territory's names in many languages and its chief
 places; left out are the words of legal forms and organisation abbreviations, and the words that are also a person's
 name in the UN, OFAC and EU lists' person names (`ISRAEL`, `JORDAN`, `INDIA`, `SHAMI`, `BAGHDADI`), the nickname
-table or FEBRL's name tables (`ALBERTA`, `WASHINGTON`), but for a country's own name, which FEBRL's long
-tail also holds as a rare given name (`IRAN`, `CHINA`, `CUBA`).
+table (`GEORGIA`) or FEBRL's name tables (`ALBERTA`, `WASHINGTON`), but for a country's own name, which FEBRL's
+long tail also holds as a rare given name or surname (`IRAN`, `CHINA`, `FRANCE`).
 
     pip install rigour==2.6.1
     python engine/data/org_names/make_places.py ../shared/data
 """
 
+import csv
 import json
 import re
 import sys
@@ -45,9 +46,16 @@ def word_of(text: str) -> str | None:
     return word if re.fullmatch(r"[A-Z]{4,}", word) else None
 
 
+def nickname_table_names(data: Path) -> set[str]:
+    with (data / "nicknames" / "names.csv").open(encoding="utf-8") as f:
+        return {n.upper() for row in csv.DictReader(f) for n in (row["name1"], row["name2"])}
+
+
 def main(data: Path) -> None:
-    in_lists = list_person_tokens(data)
-    names = person_names(data) | in_lists
+    # always a person's name: the lists' and the nickname table's; FEBRL's long tail of given names and surnames
+    # yields to a country's own name
+    always = list_person_tokens(data) | nickname_table_names(data)
+    names = person_names(data) | always
     legal = {w for line in (here / "legal_forms.tsv").read_text(encoding="utf-8").splitlines() for w in upper_ascii(line.split("\t")[1]).split()}
     symbols = {upper_ascii(line.split("\t")[1]) for line in (here / "org_symbols.tsv").read_text(encoding="utf-8").splitlines()}
     rows = set()
@@ -58,7 +66,7 @@ def main(data: Path) -> None:
         own = word_of(t.get("name") or "") if t.get("is_country") else None
         for text in [t.get("name"), *t.get("names_strong", []), *t.get("names_weak", []), *t.get("places", [])]:
             word = word_of(text or "")
-            person = word in in_lists or (word in names and word != own)
+            person = word in always or (word in names and word != own)
             if word and not person and word not in legal and word not in symbols:
                 rows.add((t["code"], word))
     (here / "places.tsv").write_text("".join(f"{c}\t{w}\n" for c, w in sorted(rows)), encoding="utf-8")
