@@ -1,5 +1,5 @@
 """Derives places.tsv, the words that name a country or territory (IRAN, IRANIAN, KOREA, SYRIA) or its capital and
-chief cities (TEHRAN, BELGRADE, BEOGRAD), from OpenSanctions rigour's territories (MIT, see PROVENANCE.md):
+chief cities (TEHRAN, BELGRADE), from OpenSanctions rigour's territories (MIT, see PROVENANCE.md):
 `territory<TAB>WORD`, one line per word, upper-case ASCII. In an organisation's name such a word says where it is,
 not which one it is (`IRAN TIRE MANUFACTURING` and `IRAN AIRCRAFT MANUFACTURING` are two companies), as a trade's
 word does. Single words only, of four letters at least, from the territory's names in many languages and its chief
@@ -12,7 +12,6 @@ long tail also holds as a rare given name or surname (`IRAN`, `CHINA`, `FRANCE`)
     python engine/data/org_names/make_places.py ../shared/data
 """
 
-import csv
 import json
 import re
 import sys
@@ -23,7 +22,7 @@ from rigour.territories import lookup  # rigour 2.6.1
 
 here = Path(__file__).resolve().parent
 sys.path[:0] = [str(here), str(here.parents[2])]  # make_tables beside it; engine and watchlists
-from make_tables import person_names, upper_ascii  # noqa: E402
+from make_tables import nickname_names, person_names, upper_ascii  # noqa: E402
 
 
 def list_person_tokens(data: Path) -> set[str]:
@@ -46,15 +45,10 @@ def word_of(text: str) -> str | None:
     return word if re.fullmatch(r"[A-Z]{4,}", word) else None
 
 
-def nickname_table_names(data: Path) -> set[str]:
-    with (data / "nicknames" / "names.csv").open(encoding="utf-8") as f:
-        return {n.upper() for row in csv.DictReader(f) for n in (row["name1"], row["name2"])}
-
-
 def main(data: Path) -> None:
     # always a person's name: the lists' and the nickname table's; FEBRL's long tail of given names and surnames
     # yields to a country's own name
-    always = list_person_tokens(data) | nickname_table_names(data)
+    always = list_person_tokens(data) | nickname_names(data)
     names = person_names(data) | always
     legal = {w for line in (here / "legal_forms.tsv").read_text(encoding="utf-8").splitlines() for w in upper_ascii(line.split("\t")[1]).split()}
     symbols = {upper_ascii(line.split("\t")[1]) for line in (here / "org_symbols.tsv").read_text(encoding="utf-8").splitlines()}

@@ -51,10 +51,13 @@ def person_names(data: Path) -> set[str]:
         for line in (febrl / table).read_text(encoding="latin-1").splitlines():
             if not line.startswith("#"):
                 names.update(p.strip().upper() for p in re.split("[:,]", line) if p.strip())
+    return names | nickname_names(data)
+
+
+def nickname_names(data: Path) -> set[str]:
+    """Every name of the nickname table (carltonnorthern/nicknames, ../shared/data/nicknames)."""
     with (data / "nicknames" / "names.csv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            names.update((row["name1"].upper(), row["name2"].upper()))
-    return names
+        return {n.upper() for row in csv.DictReader(f) for n in (row["name1"], row["name2"])}
 
 
 def main(src: Path, data: Path) -> None:
