@@ -13,6 +13,9 @@ use ahash::{AHashMap, AHashSet};
 use std::sync::OnceLock;
 
 const LEGAL_FORMS_TSV: &str = include_str!("../../engine/data/org_names/legal_forms.tsv");
+/// Forms the sanctions lists write that rigour's table lacks (written for Interdict: Venezuela's `C.A.`, Mexico's
+/// `A.C.`, Lebanon's `S.A.L.`), read as the same `key<TAB>alias` lines.
+const LEGAL_FORMS_EXTRA_TSV: &str = include_str!("../../engine/data/org_names/legal_forms_extra.tsv");
 const ORG_SYMBOLS_TSV: &str = include_str!("../../engine/data/org_names/org_symbols.tsv");
 const ORG_DOMAINS_TSV: &str = include_str!("../../engine/data/org_names/org_domains.tsv");
 const PLACES_TSV: &str = include_str!("../../engine/data/org_names/places.tsv");
@@ -61,7 +64,7 @@ const NAMES_TOO: &[&str] = &["CHARITY", "KAISHA", "MUNDO", "BRANCH"];
 
 pub fn tables() -> &'static OrgTables {
     static TABLES: OnceLock<OrgTables> = OnceLock::new();
-    TABLES.get_or_init(|| parse_tables(LEGAL_FORMS_TSV, ORG_SYMBOLS_TSV, ORG_DOMAINS_TSV, PLACES_TSV))
+    TABLES.get_or_init(|| parse_tables(&[LEGAL_FORMS_TSV, LEGAL_FORMS_EXTRA_TSV].concat(), ORG_SYMBOLS_TSV, ORG_DOMAINS_TSV, PLACES_TSV))
 }
 
 fn tsv_rows(tsv: &str) -> impl Iterator<Item = (&str, &str)> {
@@ -222,6 +225,13 @@ mod tests {
         let n = normalize(name);
         let t: Vec<&str> = n.split(' ').collect();
         legal_form_span(&t)
+    }
+
+    #[test]
+    fn forms_the_lists_write_beyond_rigour() {
+        assert_eq!(legal_form("Banco Bicentenario Banco Universal C.A."), legal_form("Acme S.A."));
+        assert_eq!(span("PDVSA Servicios, C.A.").map(|s| (s.0, s.1)), Some((2, 4)));
+        assert!(legal_form("Fundacion Zorg, A.C.").is_some() && legal_form("Beirut Gem S.A.L.").is_some());
     }
 
     #[test]
