@@ -576,9 +576,10 @@ const PATRONYMIC_ENDINGS: [&str; 24] = [
 /// nickname table relates `VOLODYMYR` and `VLADIMIR`, or the same name with W for V (`WLADIMIROWITSJ`, Dutch). Spelling
 /// alone relates none of these (0.69, 0.48).
 fn patronymics_of_related_names(a: &Token, b: &Token) -> bool {
-    let (a, b) = (fathers_names(&a.text), fathers_names(&b.text));
-    let as_v = |name: &str| name.replace('W', "V"); // German, Polish and Dutch write В as W (`WLADIMIR`)
-    a.iter().flatten().any(|x| b.iter().flatten().any(|y| as_v(x) == as_v(y) || nickname_related(nickname_id(x), nickname_id(y))))
+    // each candidate name with W read as V (German, Polish and Dutch write В as W: `WLADIMIR`) and its nickname id, once
+    let read = |t: &Token| fathers_names(&t.text).into_iter().flatten().map(|n| (n.replace('W', "V"), nickname_id(&n))).collect::<Vec<_>>();
+    let (a, b) = (read(a), read(b));
+    a.iter().any(|(x, xn)| b.iter().any(|(y, yn)| x == y || nickname_related(*xn, *yn)))
 }
 
 /// The given names an East Slavic patronymic may be made of: the ending taken off, and the name's own last

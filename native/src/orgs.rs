@@ -157,8 +157,13 @@ pub fn legal_form_span(tokens: &[&str]) -> Option<(usize, usize, &'static str)> 
     let n = tokens.len();
     let lookup = |from: usize, to: usize| -> Option<&'static str> {
         // `&` is no word of a normalised alias, and a name may spell it (`GMBH AND CO KG`)
-        let inner = |i: usize| i == from || i + 1 == to || tokens[i] != "AND";
-        let phrase = (from..to).filter(|&i| inner(i)).map(|i| tokens[i]).collect::<Vec<_>>().join(" ");
+        let mut phrase = String::new();
+        for i in (from..to).filter(|&i| i == from || i + 1 == to || tokens[i] != "AND") {
+            if !phrase.is_empty() {
+                phrase.push(' ');
+            }
+            phrase.push_str(tokens[i]);
+        }
         let short = to - from == 1 && phrase.len() <= SHORT_FORM_LEN;
         if short && (to != n || from < 2) {
             return None;
